@@ -1,0 +1,153 @@
+/**
+ * A file-based S3: `s3://bucket/key` is the file `<root>/<bucket>/<key>`. Writes are atomic (temp file + rename),
+ * so a crashed job never leaves half an object. Prefix semantics follow S3: `s3://b/a/b` matches `a/b`, `a/b/c`
+ * and `a/bc` alike; a download keeps the part of the key after the prefix's last `/`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { ErrorCode, SagepipeError } from '../../src/errors.ts';
+import { type S3Location, formatS3Uri, parseS3Uri } from './s3-uri.ts';
+
+export interface S3Object {
+  readonly uri: string;
+  readonly key: string;
+  readonly size: number;
+  readonly lastModified: Date;
+}
+
+export class LocalS3 {
+  constructor(readonly root: string) {}
+
+  /** The file behind a URI (checked to stay inside the root). */
+  pathOf(uri: string | S3Location): string {
+    const loc = typeof uri === 'string' ? parseS3Uri(uri) : uri;
+    const path = resolve(this.root, loc.bucket, loc.key);
+    const bucketRoot = resolve(this.root, loc.bucket);
+    if (path !== bucketRoot && !path.startsWith(bucketRoot + sep)) {
+      throw new SagepipeError(ErrorCode.S3UriInvalid, `'${formatS3Uri(loc)}' leaves its bucket`, { path: formatS3Uri(loc) });
+    }
+    return path;
+  }
+
+  async putObject(uri: string, body: Uint8Array | string): Promise<void> {
+    const path = this.pathOf(uri);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.sagepipe-tmp-${randomUUID()}`;
+    await writeFile(temp, body);
+    await rename(temp, path);
+  }
+
+  async putFile(uri: string, file: string): Promise<void> {
+    const path = this.pathOf(uri);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.sagepipe-tmp-${randomUUID()}`;
+    await copyFile(file, temp);
+    await rename(temp, path);
+  }
+
+  async getObject(uri: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(uri));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') {
+        throw new SagepipeError(ErrorCode.S3ObjectNotFound, `no such object: ${uri}`, { path: uri });
+      }
+      throw error;
+    }
+  }
+
+  getObjectStream(uri: string): NodeJS.ReadableStream {
+    return createReadStream(this.pathOf(uri));
+  }
+
+  async headObject(uri: string): Promise<S3Object | undefined> {
+    try {
+      const s = await stat(this.pathOf(uri));
+      if (!s.isFile()) return undefined;
+      const loc = parseS3Uri(uri);
+      return { uri, key: loc.key, size: s.size, lastModified: s.mtime };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async deleteObject(uri: string): Promise<void> {
+    await rm(this.pathOf(uri), { force: true });
+  }
+
+  /** Every object whose key starts with the URI's key (S3's prefix match), sorted by key. */
+  async list(prefixUri: string): Promise<S3Object[]> {
+    const loc = parseS3Uri(prefixUri);
+    const bucketRoot = resolve(this.root, loc.bucket);
+    // Walk from the deepest folder the prefix fully names.
+    const slash = loc.key.lastIndexOf('/');
+    const startDir = resolve(bucketRoot, slash >= 0 ? loc.key.slice(0, slash) : '');
+    const out: S3Object[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const full = join(dir, e.name);
+        const key = relative(bucketRoot, full).split(sep).join('/');
+        if (e.isDirectory()) {
+          if (`${key}/`.startsWith(loc.key) || loc.key.startsWith(`${key}/`)) await walk(full);
+        } else if (e.isFile() && key.startsWith(loc.key) && !e.name.includes('.sagepipe-tmp-')) {
+          const s = await stat(full);
+          out.push({ uri: `s3://${loc.bucket}/${key}`, key, size: s.size, lastModified: s.mtime });
+        }
+      }
+    };
+    await walk(startDir);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * Copies what an S3Prefix input names into a folder, as SageMaker does for `File` mode: each object lands at the
+   * part of its key after the prefix's last `/`. Returns the number of files. Throws when nothing matches.
+   */
+  async downloadPrefix(prefixUri: string, destination: string): Promise<number> {
+    const loc = parseS3Uri(prefixUri);
+    const objects = await this.list(prefixUri);
+    if (objects.length === 0) {
+      throw new SagepipeError(ErrorCode.S3ObjectNotFound, `no objects under ${prefixUri}`, { path: prefixUri });
+    }
+    const base = loc.key.includes('/') ? loc.key.slice(0, loc.key.lastIndexOf('/') + 1) : '';
+    await mkdir(destination, { recursive: true });
+    for (const o of objects) {
+      const target = join(destination, ...o.key.slice(base.length).split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(this.pathOf(o.uri), target);
+    }
+    return objects.length;
+  }
+
+  /** Uploads every file under a folder to `<prefix>/<relative path>`. Returns the number of files. */
+  async uploadDirectory(directory: string, prefixUri: string): Promise<number> {
+    let count = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) await walk(full);
+        else if (e.isFile()) {
+          const rel = relative(directory, full).split(sep).join('/');
+          await this.putFile(`${prefixUri.replace(/\/+$/, '')}/${rel}`, full);
+          count++;
+        }
+      }
+    };
+    await walk(directory);
+    return count;
+  }
+}

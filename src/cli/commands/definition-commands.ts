@@ -1,0 +1,69 @@
+/** `sagepipe compile`, `validate` and `graph`: the definition without running it. */
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import { compilePipelineFile } from '../../compile/compile.ts';
+import { toMermaid } from '../../definition/graph.ts';
+import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
+import { type CliIO, ExitCode } from '../io.ts';
+import { type CommonOptions, addContextOptions, contextFrom, openWorkspace } from '../options.ts';
+
+export function registerDefinitionCommands(program: Command, io: CliIO): void {
+  addContextOptions(
+    program
+      .command('compile')
+      .description('print the SageMaker pipeline definition JSON of a pipeline module')
+      .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
+      .option('-o, --output <file>', 'write the definition to a file instead of stdout')
+      .option('--no-stage', 'do not copy step code into the workspace S3 (needed to run the written JSON locally)'),
+  ).action(async (file: string, opts: CommonOptions & { output?: string; stage: boolean }) => {
+    const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
+    const text = `${JSON.stringify(compiled.loaded.definition, null, 2)}\n`;
+    if (opts.stage && compiled.assets.length > 0) {
+      const workspace = await openWorkspace(opts, io);
+      for (const asset of compiled.assets) await workspace.s3.putObject(asset.s3Uri, asset.content);
+    }
+    if (opts.output) {
+      await writeFile(opts.output, text);
+      io.err(`wrote ${opts.output} (${compiled.loaded.graph.nodes.size} steps)\n`);
+    } else io.out(text);
+  });
+
+  addContextOptions(
+    program
+      .command('validate')
+      .description('check a pipeline module or definition JSON; exit 0 when valid, 1 with every error when not')
+      .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (file: string, opts: CommonOptions & { json?: boolean }) => {
+    try {
+      const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
+      const steps = compiled.loaded.graph.nodes.size;
+      if (opts.json) io.out(`${JSON.stringify({ valid: true, file, steps, errors: [] })}\n`);
+      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters)\n`);
+    } catch (error) {
+      if (!isSagepipeError(error) || error.code === ErrorCode.Internal) throw error;
+      if (opts.json) {
+        const errors = error.issues.length > 0 ? error.issues : [{ path: error.path ?? '', message: error.message }];
+        io.out(`${JSON.stringify({ valid: false, file, errors })}\n`);
+      } else io.err(`${describeError(error).join('\n')}\n`);
+      throw new ExitCode(1);
+    }
+  });
+
+  addContextOptions(
+    program
+      .command('graph')
+      .description('print the step graph as Mermaid flowchart text')
+      .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)'),
+  ).action(async (file: string, opts: CommonOptions) => {
+    const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
+    io.out(toMermaid(compiled.loaded.graph));
+  });
+}
+
+export function requireKnownExtension(file: string): void {
+  if (!['.ts', '.mts', '.js', '.mjs', '.json'].includes(extname(file))) {
+    throw new SagepipeError(ErrorCode.UsageError, `${file}: expected a pipeline module (.ts, .js) or a definition (.json)`, { path: file });
+  }
+}

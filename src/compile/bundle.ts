@@ -1,0 +1,136 @@
+/**
+ * Bundling of TypeScript/JavaScript with esbuild: step code (staged by content) and pipeline modules (loaded without
+ * a build step). Kept out of the SDK, which does no I/O.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { ErrorCode, SagepipeError } from '../errors.ts';
+
+/** Packages the step images provide at run time (they carry files esbuild cannot inline, such as WebAssembly). */
+export const IMAGE_PROVIDED_PACKAGES = ['ml-xgboost', 'danfojs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-node'] as const;
+
+/** The folder of sagepipe's own package.json, found upwards from this file (in `src/` or `dist/`). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new SagepipeError(ErrorCode.Internal, 'cannot find sagepipe\'s package.json', { fault: 'sagepipe' });
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The modules a bundled pipeline or script imports by sagepipe's own names. */
+export function sagepipeAliases(): Record<string, string> {
+  const root = packageRoot();
+  const fromSource = existsSync(resolve(root, 'src/index.ts')) && fileURLToPath(import.meta.url).endsWith('.ts');
+  return {
+    sagepipe: fromSource ? resolve(root, 'src/index.ts') : resolve(root, 'dist/index.js'),
+    'sagepipe/container': resolve(root, 'containers/runtime/index.ts'),
+  };
+}
+
+export interface BundledScript {
+  /** The file name it has once staged (`preprocess.mjs` for `preprocess.ts`). */
+  readonly fileName: string;
+  readonly content: Uint8Array;
+  readonly sha256: string;
+}
+
+const SCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs', '.cts', '.cjs']);
+
+/** Bundles a step script into one ESM file; other files (e.g. `.py`) are staged as they are. */
+export async function bundleScript(path: string): Promise<BundledScript> {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) {
+    throw new SagepipeError(ErrorCode.FileUnreadable, `code file not found: ${path}`, { path });
+  }
+  const ext = extname(absolute);
+  if (!SCRIPT_EXTENSIONS.has(ext)) {
+    const { readFile } = await import('node:fs/promises');
+    const content = await readFile(absolute);
+    return { fileName: basename(absolute), content, sha256: sha256(content) };
+  }
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      absWorkingDir: dirname(absolute),
+      external: [...IMAGE_PROVIDED_PACKAGES],
+      alias: sagepipeAliases(),
+      logLevel: 'silent',
+      legalComments: 'none',
+      // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+      banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" },
+    });
+    const content = result.outputFiles[0]?.contents ?? new Uint8Array();
+    return { fileName: `${basename(absolute, ext)}.mjs`, content, sha256: sha256(content) };
+  } catch (error) {
+    throw bundleError(error, path);
+  }
+}
+
+/** Bundles a pipeline module to a temporary ESM file and imports it. */
+export async function importPipelineModule(path: string): Promise<Record<string, unknown>> {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw new SagepipeError(ErrorCode.FileUnreadable, `pipeline file not found: ${path}`, { path });
+  let code: string;
+  try {
+    const result = await build({
+      entryPoints: [absolute],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      packages: 'external',
+      alias: sagepipeAliases(),
+      logLevel: 'silent',
+      // The module can still find files next to itself.
+      define: { 'import.meta.url': JSON.stringify(`file://${absolute}`), 'import.meta.dirname': JSON.stringify(dirname(absolute)) },
+    });
+    code = result.outputFiles[0]?.text ?? '';
+  } catch (error) {
+    throw bundleError(error, path);
+  }
+  // `packages: 'external'` keeps the user's own dependencies resolvable from the pipeline's folder.
+  const { writeFile, rm } = await import('node:fs/promises');
+  const temp = resolve(dirname(absolute), `.sagepipe-${sha256(Buffer.from(code)).slice(0, 12)}.mjs`);
+  await writeFile(temp, code);
+  try {
+    return (await import(`file://${temp}`)) as Record<string, unknown>;
+  } catch (error) {
+    throw new SagepipeError(ErrorCode.FileUnreadable, `${path}: the pipeline module failed while loading: ${error instanceof Error ? error.message : String(error)}`, {
+      path,
+      cause: error,
+    });
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+function bundleError(error: unknown, path: string): SagepipeError {
+  const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+  if (errors && errors.length > 0) {
+    return new SagepipeError(ErrorCode.FileUnreadable, `${path}: cannot be compiled`, {
+      path,
+      issues: errors.map((e) => ({
+        path: e.location ? `${e.location.file}:${e.location.line}:${e.location.column}` : path,
+        message: e.text,
+      })),
+      cause: error,
+    });
+  }
+  return new SagepipeError(ErrorCode.FileUnreadable, `${path}: cannot be compiled: ${String(error)}`, { path, cause: error });
+}
+
+export function sha256(content: Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}

@@ -1,0 +1,124 @@
+/**
+ * From a pipeline file to its definition: a `.ts`/`.js` module is loaded (its default export is a Pipeline or a
+ * function of a PipelineContext returning one), its step code bundled and addressed by content, and the definition
+ * synthesized and checked by the loader; a `.json` file is loaded as a definition.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
+import { type LoadedDefinition, loadDefinition, loadDefinitionText } from '../definition/loader.ts';
+import { type PipelineContext, imageUri } from '../sdk/context.ts';
+import { type Pipeline, isPipeline } from '../sdk/pipeline.ts';
+import type { StagedCode } from '../sdk/steps/step.ts';
+import { bundleScript, importPipelineModule } from './bundle.ts';
+
+export interface ContextOptions {
+  readonly account?: string;
+  readonly region?: string;
+  readonly defaultBucket?: string;
+  readonly roleArn?: string;
+  readonly imageVersion?: string;
+  readonly target?: 'local' | 'sagemaker';
+}
+
+/** The account id local runs use in image URIs and ARNs (no AWS account is involved). */
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** Fills every default: a local run needs no AWS settings at all. */
+export function resolveContext(options: ContextOptions, version: string): PipelineContext {
+  const account = options.account ?? LOCAL_ACCOUNT;
+  const region = options.region ?? 'us-east-1';
+  const base = {
+    account,
+    region,
+    defaultBucket: options.defaultBucket ?? 'sagepipe-local',
+    roleArn: options.roleArn ?? `arn:aws:iam::${account}:role/SagepipeLocalExecution`,
+    imageVersion: options.imageVersion ?? version,
+    target: options.target ?? 'local',
+  } as const;
+  return { ...base, imageUri: (name) => imageUri(base, name) };
+}
+
+export interface CodeAsset {
+  /** The local file, absolute. */
+  readonly localPath: string;
+  readonly s3Uri: string;
+  readonly content: Uint8Array;
+}
+
+export interface CompiledPipeline {
+  readonly name: string;
+  readonly loaded: LoadedDefinition;
+  /** Step code to put in S3 before running. */
+  readonly assets: readonly CodeAsset[];
+  readonly maxParallelExecutionSteps: number | undefined;
+  readonly source: string;
+}
+
+export interface CompileOptions {
+  readonly context: PipelineContext;
+  /** The pipeline name for a `.json` definition. @default the file name without extension */
+  readonly name?: string;
+}
+
+export async function compilePipelineFile(file: string, options: CompileOptions): Promise<CompiledPipeline> {
+  if (extname(file) === '.json') {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.FileUnreadable, `cannot read ${file}: ${errorMessage(error)}`, { path: file, cause: error });
+    }
+    const loaded = loadDefinitionText(text, { source: file });
+    return { name: options.name ?? basename(file, '.json'), loaded, assets: [], maxParallelExecutionSteps: undefined, source: file };
+  }
+  const pipeline = await loadPipelineModule(file, options.context);
+  const assets = await stageCode(pipeline, dirname(resolve(file)), options.context);
+  const byPath = new Map(assets.map((a) => [a.requested, a.staged] as const));
+  const definition = pipeline.toDefinition({ resolveCode: (p) => byPath.get(p) });
+  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file });
+  return {
+    name: options.name ?? pipeline.name,
+    loaded,
+    assets: assets.map((a) => a.asset),
+    maxParallelExecutionSteps: pipeline.parallelismConfiguration?.maxParallelExecutionSteps,
+    source: file,
+  };
+}
+
+export async function loadPipelineModule(file: string, context: PipelineContext): Promise<Pipeline> {
+  const module = await importPipelineModule(file);
+  const exported = module.default;
+  let value: unknown = exported;
+  if (typeof exported === 'function') {
+    try {
+      value = await (exported as (ctx: PipelineContext) => unknown)(context);
+    } catch (error) {
+      if (error instanceof Error && (error as { code?: string }).code) throw error;
+      throw new SagepipeError(ErrorCode.PipelineInvalid, `${file}: building the pipeline failed: ${errorMessage(error)}`, { path: file, cause: error });
+    }
+  }
+  if (!isPipeline(value)) {
+    throw new SagepipeError(
+      ErrorCode.PipelineInvalid,
+      `${file}: the default export must be a Pipeline, or a function of a PipelineContext that returns one`,
+      { path: file },
+    );
+  }
+  return value;
+}
+
+async function stageCode(
+  pipeline: Pipeline,
+  baseDir: string,
+  context: PipelineContext,
+): Promise<{ requested: string; staged: StagedCode; asset: CodeAsset }[]> {
+  const out: { requested: string; staged: StagedCode; asset: CodeAsset }[] = [];
+  for (const requested of pipeline.codePaths()) {
+    const localPath = isAbsolute(requested) ? requested : resolve(baseDir, requested);
+    const bundled = await bundleScript(localPath);
+    const s3Uri = `s3://${context.defaultBucket}/sagepipe/code/${bundled.sha256}/${bundled.fileName}`;
+    out.push({ requested, staged: { s3Uri, fileName: bundled.fileName }, asset: { localPath, s3Uri, content: bundled.content } });
+  }
+  return out;
+}
