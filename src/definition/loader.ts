@@ -19,6 +19,7 @@ import {
   type StepType,
 } from './types.ts';
 import { normalizeConditions } from './conditions.ts';
+import { jsonErrorPosition } from './json-position.ts';
 
 export interface LoadedDefinition {
   readonly definition: PipelineDefinition;
@@ -48,14 +49,8 @@ export function loadDefinitionText(text: string, options: LoadOptions = {}): Loa
     value = JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const pos = /position (\d+)/.exec(message);
-    let where = '';
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      const column = Number(pos[1]) - before.lastIndexOf('\n');
-      where = ` at line ${line}, column ${column}`;
-    }
+    const at = jsonErrorPosition(text);
+    const where = at ? ` at line ${at.line}, column ${at.column}` : '';
     throw new SagepipeError(ErrorCode.DefinitionInvalid, `${source}: not valid JSON${where}: ${message}`, { path: source });
   }
   return loadDefinition(value, options);
@@ -141,7 +136,11 @@ export function loadDefinition(value: unknown, options: LoadOptions = {}): Loade
       if (!byName.has(d)) issues.push({ path: `${f.path}.DependsOn[${i}]`, message: `depends on step '${d}', which is not in the definition` });
       else if (d !== f.step.Name) set.add(d);
     });
-    const refs = collectReferences(f.step.Arguments as Json, `${f.path}.Arguments`);
+    // A condition's branch steps are checked as steps of their own; its references are in its Conditions.
+    const refs =
+      f.step.Type === 'Condition' && isPlainObject(f.step.Arguments)
+        ? collectReferences(f.step.Arguments.Conditions as Json, `${f.path}.Arguments.Conditions`)
+        : collectReferences(f.step.Arguments as Json, `${f.path}.Arguments`);
     for (const ref of refs) checkReference(ref, f, byName, parameters, issues, set);
     if (f.step.Type === 'Condition' && isPlainObject(f.step.Arguments)) {
       checkConditionTypes(f, byName, parameters, issues);

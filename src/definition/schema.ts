@@ -26,6 +26,7 @@ export const SCHEMA_CORRECTIONS = [
   'Not conditions; In with QueryValue/Values; both with or without an Arguments wrapper',
   'Std:Join with On and Values under "Std:Join"',
   'EnumValues on String parameters',
+  'Fail step Arguments limited to ErrorMessage (stricter: the schema leaves them open)',
   'an expression wherever a step argument is a plain string, number or boolean (e.g. ContainerDefinition.ModelDataUrl)',
 ] as const;
 
@@ -128,6 +129,9 @@ export function correctedSchema(): SchemaNode {
   containers.Framework = ref('StringArgumentValue');
   containers.FrameworkVersion = ref('StringArgumentValue');
   containers.NearestModelName = ref('StringArgumentValue');
+
+  // Fail: the schema leaves its Arguments open; ErrorMessage is the only field the service knows.
+  d.FailStep.properties.Arguments.additionalProperties = false;
 
   // Retry policies.
   const exceptionType = d.RetryPolicy.properties.ExceptionType;
@@ -284,12 +288,14 @@ function toIssues(errors: readonly ErrorObject[], prefix: string): Issue[] {
     byPath.set(e.instancePath, list);
   }
   const paths = [...byPath.keys()];
-  const leaves = paths.filter((p) => !paths.some((q) => q !== p && q.startsWith(`${p}/`)));
+  // Deeper errors explain shallower ones, except a field that is unknown or missing, which stands on its own.
+  const leaves = paths.filter(
+    (p) => !paths.some((q) => q !== p && q.startsWith(`${p}/`)) || (byPath.get(p) ?? []).some((e) => e.keyword === 'additionalProperties' || e.keyword === 'required'),
+  );
   const issues: Issue[] = [];
   for (const p of leaves.sort()) {
     const list = byPath.get(p) ?? [];
-    const extra = list.find((e) => e.keyword === 'additionalProperties');
-    const e = extra ?? list[0];
+    const e = list.find((x) => x.keyword === 'additionalProperties') ?? list.find((x) => x.keyword === 'required') ?? list[0];
     if (!e) continue;
     const path = prefix + jsonPointerToPath(p);
     let message = e.message ?? 'is invalid';

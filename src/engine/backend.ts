@@ -1,0 +1,69 @@
+/**
+ * The one narrow interface between the engine and whatever runs jobs (the local runner's Docker and process
+ * runtimes, SageMaker itself). Requests are the step's evaluated `Arguments`, i.e. the SageMaker API request;
+ * results are shaped like the matching Describe* response, which become the step's properties.
+ */
+import { ErrorCode, SagepipeError } from '../errors.ts';
+import type { JsonObject } from '../definition/types.ts';
+
+export interface JobContext {
+  readonly executionId: string;
+  readonly executionArn: string;
+  readonly pipelineName: string;
+  readonly stepName: string;
+  /** 1 for the first attempt, 2 for the first retry … */
+  readonly attempt: number;
+  /** The job name to use (`pipelines-<execution>-<step>-<suffix>`), unique per attempt. */
+  readonly jobName: string;
+  /** Aborted when the execution is stopped: end the job and reject. */
+  readonly signal: AbortSignal;
+  /** Reports one line of the job's output. */
+  log(line: string, stream: 'stdout' | 'stderr'): void;
+}
+
+export interface JobResult {
+  /** Describe*-shaped properties (DescribeProcessingJob, DescribeTrainingJob, DescribeModel, DescribeModelPackage). */
+  readonly properties: JsonObject;
+}
+
+export interface JobBackend {
+  runProcessingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
+  runTrainingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
+  createModel(request: JsonObject, context: JobContext): Promise<JobResult>;
+  createModelPackage(request: JsonObject, context: JobContext): Promise<JobResult>;
+  /** Reads an object of the artifact store (for `Std:JsonGet` on property files). */
+  readObject(s3Uri: string): Promise<Uint8Array>;
+}
+
+/**
+ * What kind of failure a job had, in the service's terms: retry policies name these. `ClientError` and
+ * `AlgorithmError` (a bad request, the job's own code failing) are never retried.
+ */
+export type FailureKind =
+  | 'Step.SERVICE_FAULT'
+  | 'Step.THROTTLING'
+  | 'SageMaker.JOB_INTERNAL_ERROR'
+  | 'SageMaker.CAPACITY_ERROR'
+  | 'SageMaker.RESOURCE_LIMIT'
+  | 'ClientError'
+  | 'AlgorithmError'
+  | 'Stopped';
+
+const JOB_FAILURE = Symbol.for('sagepipe.jobFailure');
+
+/** A job that did not succeed, with its reason (`FailureReason`) and kind. */
+export class JobFailure extends SagepipeError {
+  readonly [JOB_FAILURE] = true;
+  constructor(
+    readonly kind: FailureKind,
+    reason: string,
+    /** Describe*-shaped properties of the failed job, when it got that far. */
+    readonly properties?: JsonObject,
+  ) {
+    super(ErrorCode.JobFailed, reason);
+  }
+}
+
+export function isJobFailure(value: unknown): value is JobFailure {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[JOB_FAILURE] === true;
+}

@@ -1,0 +1,414 @@
+/**
+ * One run of an execution (a new one, a retry, or a selective one): schedules steps as their dependencies succeed,
+ * up to the parallelism limit; runs each through the backend with caching and retries; records everything in the
+ * store; reports events. A failed step lets running steps finish and starts no new ones; a stop ends them.
+ */
+import { createHash } from 'node:crypto';
+import { normalizeConditions } from '../definition/conditions.ts';
+import type { GraphNode, StepGraph } from '../definition/graph.ts';
+import { isPlainObject } from '../definition/references.ts';
+import type { Json, JsonObject, PropertyFileDefinition, StepDefinition } from '../definition/types.ts';
+import { errorMessage, isSagepipeError } from '../errors.ts';
+import { type JobBackend, type JobContext, type JobResult, isJobFailure } from './backend.ts';
+import { type CacheCandidate, cacheKey, decideCache } from './cache.ts';
+import { evaluateConditions } from './conditions.ts';
+import { parseDuration } from './duration.ts';
+import { type EvaluationScope, evaluate } from './evaluate.ts';
+import type { EngineEvent, EventSink } from './events.ts';
+import { lookupProperty } from './property-lookup.ts';
+import type { ExecutionRecord, StepRecord } from './records.ts';
+import { retryDelay } from './retry.ts';
+import type { ExecutionStore } from './store.ts';
+
+export interface Clock {
+  now(): Date;
+  /** Waits, or rejects when the signal aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new Error('stopped'));
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new Error('stopped'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+type NodeState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface RunInput {
+  readonly record: ExecutionRecord;
+  readonly graph: StepGraph;
+  readonly parameters: ReadonlyMap<string, string | number | boolean>;
+  /** Steps whose results are already known (a retry's succeeded steps, a selective execution's unselected ones). */
+  readonly preset: ReadonlyMap<string, JsonObject>;
+  readonly backend: JobBackend;
+  readonly store: ExecutionStore;
+  readonly sink: EventSink;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+}
+
+const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> = {
+  Processing: { key: 'ProcessingJob', arn: 'ProcessingJobArn' },
+  Training: { key: 'TrainingJob', arn: 'TrainingJobArn' },
+  Model: { key: 'Model', arn: 'ModelArn' },
+  RegisterModel: { key: 'RegisterModel', arn: 'ModelPackageArn' },
+};
+
+export class ExecutionRun {
+  private readonly state = new Map<string, NodeState>();
+  private readonly properties = new Map<string, JsonObject>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly propertyFiles = new Map<string, Promise<Json>>();
+  private readonly abort = new AbortController();
+  private failed = false;
+  private failureReason: string | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private readonly logQueues = new Map<string, Promise<void>>();
+  private readonly record: ExecutionRecord;
+
+  constructor(private readonly input: RunInput) {
+    this.record = input.record;
+    for (const name of input.graph.order) this.state.set(name, 'pending');
+    for (const [name, props] of input.preset) {
+      this.state.set(name, 'done');
+      this.properties.set(name, props);
+    }
+    if (input.signal.aborted) this.abort.abort();
+    else input.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
+  }
+
+  private emit(event: EngineEvent): void {
+    this.input.sink(event);
+  }
+
+  private persist(): Promise<void> {
+    this.record.LastModifiedTime = this.input.clock.now().toISOString();
+    const snapshot = structuredClone(this.record);
+    this.saving = this.saving.then(() => this.input.store.save(snapshot));
+    return this.saving;
+  }
+
+  async run(): Promise<ExecutionRecord> {
+    const maxParallel = Math.max(1, this.record.ParallelismConfiguration.MaxParallelExecutionSteps);
+    for (;;) {
+      if (!this.abort.signal.aborted) this.schedule(maxParallel);
+      if (this.running.size === 0) break;
+      await Promise.race(this.running.values());
+    }
+    this.markUnreached();
+    const now = this.input.clock.now().toISOString();
+    if (this.abort.signal.aborted) {
+      this.record.PipelineExecutionStatus = 'Stopped';
+    } else if (this.failed) {
+      this.record.PipelineExecutionStatus = 'Failed';
+      this.record.FailureReason = this.failureReason;
+    } else {
+      this.record.PipelineExecutionStatus = 'Succeeded';
+      delete this.record.FailureReason;
+    }
+    this.record.EndTime = now;
+    await this.persist();
+    await Promise.all(this.logQueues.values());
+    this.emit({
+      type: 'executionFinished',
+      status: this.record.PipelineExecutionStatus,
+      failureReason: this.record.FailureReason,
+      record: structuredClone(this.record),
+    });
+    return this.record;
+  }
+
+  /** Starts every step that can start; marks steps that never will as not executed. */
+  private schedule(maxParallel: number): void {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const name of this.input.graph.order) {
+        if (this.state.get(name) !== 'pending') continue;
+        const node = this.input.graph.nodes.get(name) as GraphNode;
+        const blocked = this.blockedReason(node);
+        if (blocked) {
+          this.state.set(name, 'skipped');
+          this.record.NotExecutedSteps.push({ StepName: name, Reason: blocked });
+          this.emit({ type: 'stepNotExecuted', step: name, reason: blocked });
+          changed = true;
+          continue;
+        }
+        if (this.failed) continue;
+        const ready = node.dependsOn.every((d) => this.state.get(d) === 'done');
+        if (!ready || this.running.size >= maxParallel) continue;
+        this.state.set(name, 'running');
+        const promise = this.runStep(node).finally(() => this.running.delete(name));
+        this.running.set(name, promise);
+        changed = true;
+      }
+    }
+  }
+
+  private blockedReason(node: GraphNode): string | undefined {
+    if (node.branch && this.state.get(node.branch.condition) === 'done') {
+      const outcome = this.properties.get(node.branch.condition)?.Outcome;
+      const chosen = outcome === 'True' ? 'IfSteps' : 'ElseSteps';
+      if (chosen !== node.branch.branch) return `condition '${node.branch.condition}' evaluated to ${outcome === 'True' ? 'true' : 'false'}: ${chosen} ran`;
+    }
+    for (const dep of node.dependsOn) {
+      const s = this.state.get(dep);
+      if (s === 'skipped') return `depends on '${dep}', which was not executed`;
+    }
+    return undefined;
+  }
+
+  /** After the loop: steps still pending did not run because of a failure or a stop. */
+  private markUnreached(): void {
+    for (const name of this.input.graph.order) {
+      if (this.state.get(name) !== 'pending') continue;
+      const node = this.input.graph.nodes.get(name) as GraphNode;
+      const failedDep = node.dependsOn.find((d) => this.state.get(d) === 'failed');
+      const reason = this.abort.signal.aborted
+        ? 'the execution was stopped'
+        : failedDep
+          ? `depends on '${failedDep}', which failed`
+          : 'the execution failed before it could start';
+      this.state.set(name, 'skipped');
+      this.record.NotExecutedSteps.push({ StepName: name, Reason: reason });
+      this.emit({ type: 'stepNotExecuted', step: name, reason });
+    }
+  }
+
+  private scope(forCacheKey: boolean): EvaluationScope {
+    const r = this.record;
+    const vars: Record<string, string> = {
+      PipelineExecutionId: r.PipelineExecutionId,
+      PipelineExecutionArn: r.PipelineExecutionArn,
+      StartDateTime: r.StartTime ?? r.CreationTime,
+      PipelineName: r.PipelineName,
+      PipelineArn: r.PipelineArn,
+    };
+    return {
+      parameters: this.input.parameters,
+      execution: (name) => {
+        if (forCacheKey) return name in vars || name === 'CurrentDateTime' ? `{Execution.${name}}` : undefined;
+        return name === 'CurrentDateTime' ? this.input.clock.now().toISOString() : vars[name];
+      },
+      stepProperties: (step) => this.properties.get(step),
+      readPropertyFile: (step, file) => this.readPropertyFile(step, file),
+    };
+  }
+
+  private readPropertyFile(step: string, file: string): Promise<Json> {
+    const key = `${step}/${file}`;
+    let promise = this.propertyFiles.get(key);
+    if (!promise) {
+      promise = (async () => {
+        const node = this.input.graph.nodes.get(step);
+        const decl = (node?.definition.PropertyFiles ?? []).find((p: PropertyFileDefinition) => p.PropertyFileName === file);
+        if (!node || !decl) throw new Error(`step '${step}' declares no property file '${file}'`);
+        const props = this.properties.get(step);
+        if (!props) throw new Error(`step '${step}' has not succeeded`);
+        const out = lookupProperty(props, `ProcessingOutputConfig.Outputs['${decl.OutputName}'].S3Output.S3Uri`);
+        if ('error' in out || typeof out.value !== 'string') throw new Error(`step '${step}' has no output '${decl.OutputName}'`);
+        const uri = `${out.value.replace(/\/+$/, '')}/${decl.FilePath.replace(/^\/+/, '')}`;
+        const bytes = await this.input.backend.readObject(uri);
+        try {
+          return JSON.parse(Buffer.from(bytes).toString('utf8')) as Json;
+        } catch (error) {
+          throw new Error(`property file ${uri} is not JSON: ${errorMessage(error)}`);
+        }
+      })();
+      this.propertyFiles.set(key, promise);
+    }
+    return promise;
+  }
+
+  private stepRecord(node: GraphNode): StepRecord {
+    const existing = this.record.Steps.find((s) => s.StepName === node.name);
+    const fresh: StepRecord = {
+      StepName: node.name,
+      ...(node.definition.DisplayName ? { StepDisplayName: node.definition.DisplayName } : {}),
+      StepType: node.type,
+      StepStatus: 'Starting',
+      StartTime: this.input.clock.now().toISOString(),
+      AttemptCount: 0,
+      Metadata: {},
+      LogFile: `logs/${node.name}.log`,
+    };
+    if (existing) {
+      // A retried execution runs the step again in place, as RetryPipelineExecution does.
+      for (const k of Object.keys(existing)) delete (existing as unknown as Record<string, unknown>)[k];
+      Object.assign(existing, fresh);
+      return existing;
+    }
+    this.record.Steps.push(fresh);
+    return fresh;
+  }
+
+  private async runStep(node: GraphNode): Promise<void> {
+    const step = this.stepRecord(node);
+    const started = this.input.clock.now().getTime();
+    const def = node.definition;
+    step.StepStatus = 'Executing';
+    await this.persist();
+    try {
+      const result = await this.execute(node, def, step);
+      step.Properties = result.properties;
+      step.StepStatus = 'Succeeded';
+      step.EndTime = this.input.clock.now().toISOString();
+      this.properties.set(node.name, result.properties);
+      this.state.set(node.name, 'done');
+      await this.persist();
+      this.emit({ type: 'stepSucceeded', step: node.name, durationMs: Date.parse(step.EndTime) - started, properties: result.properties, cached: step.CacheHitResult !== undefined });
+    } catch (error) {
+      step.EndTime = this.input.clock.now().toISOString();
+      if (this.abort.signal.aborted) {
+        step.StepStatus = 'Stopped';
+        step.FailureReason = 'the execution was stopped';
+        this.state.set(node.name, 'failed');
+        await this.persist();
+        this.emit({ type: 'stepStopped', step: node.name });
+        return;
+      }
+      const reason = isSagepipeError(error) || error instanceof Error ? error.message : String(error);
+      const failure = isJobFailure(error) ? error : undefined;
+      if (failure?.properties) step.Properties = failure.properties;
+      step.StepStatus = 'Failed';
+      step.FailureReason = reason;
+      this.state.set(node.name, 'failed');
+      this.failed = true;
+      this.failureReason ??= node.type === 'Fail' ? reason : `Step failure: step '${node.name}' failed: ${reason}`;
+      await this.persist();
+      this.emit({ type: 'stepFailed', step: node.name, reason, durationMs: Date.parse(step.EndTime) - started });
+    }
+  }
+
+  private async execute(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
+    switch (node.type) {
+      case 'Condition': {
+        step.AttemptCount = 1;
+        this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
+        const list = Array.isArray(def.Arguments.Conditions) ? def.Arguments.Conditions : [];
+        const { conditions } = normalizeConditions(list, `${node.path}.Arguments.Conditions`);
+        const outcome = (await evaluateConditions(conditions, this.scope(false))) ? 'True' : 'False';
+        step.Metadata = { Condition: { Outcome: outcome } };
+        return { properties: { Outcome: outcome } };
+      }
+      case 'Fail': {
+        step.AttemptCount = 1;
+        this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
+        const message = await evaluate(def.Arguments.ErrorMessage ?? '', this.scope(false));
+        const text = typeof message === 'string' ? message : JSON.stringify(message);
+        step.Metadata = { Fail: { ErrorMessage: text } };
+        throw new Error(text);
+      }
+      case 'Processing':
+      case 'Training':
+      case 'Model':
+      case 'RegisterModel':
+        return this.executeJob(node, def, step);
+      default:
+        this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
+        throw new Error(`step type '${node.type}' is not supported by sagepipe's engine (supported: Processing, Training, Condition, Model, RegisterModel, Fail)`);
+    }
+  }
+
+  private async executeJob(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
+    const args = (await evaluate(def.Arguments as Json, this.scope(false))) as JsonObject;
+    const cache = def.CacheConfig;
+    if (cache?.Enabled) {
+      const cacheArgs = (await evaluate(def.Arguments as Json, this.scope(true))) as JsonObject;
+      const key = cacheKey(node.type, cacheArgs);
+      step.CacheKey = key;
+      step.CacheArguments = cacheArgs;
+      const candidates: CacheCandidate[] = (await this.input.store.succeededRuns(this.record.PipelineName, node.name)).filter(
+        (c) => c.execution.PipelineExecutionId !== this.record.PipelineExecutionId,
+      );
+      const expire = cache.ExpireAfter === undefined ? undefined : parseDuration(cache.ExpireAfter, `${node.path}.CacheConfig.ExpireAfter`);
+      const decision = decideCache(key, cacheArgs, candidates, this.input.clock.now().getTime(), expire);
+      if (decision.hit) {
+        const source = decision.source;
+        step.CacheHitResult = { SourcePipelineExecutionArn: source.execution.PipelineExecutionArn };
+        step.Metadata = source.step.Metadata;
+        step.AttemptCount = 0;
+        this.emit({ type: 'stepCacheHit', step: node.name, sourceExecutionArn: source.execution.PipelineExecutionArn });
+        return { properties: source.step.Properties ?? {} };
+      }
+      step.CacheMissReason = decision.reason;
+      this.emit({ type: 'stepCacheMiss', step: node.name, reason: decision.reason });
+    }
+
+    const firstAttempt = this.input.clock.now().getTime();
+    for (let attempt = 1; ; attempt++) {
+      step.AttemptCount = attempt;
+      this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt, at: this.input.clock.now().toISOString() });
+      const context = this.jobContext(node, attempt);
+      try {
+        const result = await this.dispatch(node.type, args, context);
+        const meta = STEP_METADATA_KEY[node.type];
+        const arn = meta ? result.properties[meta.arn] : undefined;
+        if (meta && typeof arn === 'string') step.Metadata = { [meta.key]: { Arn: arn } };
+        return result;
+      } catch (error) {
+        if (this.abort.signal.aborted || !isJobFailure(error)) throw error;
+        const delay = retryDelay(def.RetryPolicies, error.kind, attempt - 1, this.input.clock.now().getTime() - firstAttempt);
+        if (delay === undefined) throw error;
+        this.emit({ type: 'stepRetrying', step: node.name, attempt: attempt + 1, reason: error.message, delayMs: delay });
+        await this.input.clock.sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private dispatch(type: string, args: JsonObject, context: JobContext): Promise<JobResult> {
+    const b = this.input.backend;
+    switch (type) {
+      case 'Processing':
+        return b.runProcessingJob(args, context);
+      case 'Training':
+        return b.runTrainingJob(args, context);
+      case 'Model':
+        return b.createModel(args, context);
+      case 'RegisterModel':
+        return b.createModelPackage(args, context);
+      default:
+        return Promise.reject(new Error(`no job for step type '${type}'`));
+    }
+  }
+
+  private jobContext(node: GraphNode, attempt: number): JobContext {
+    const id = this.record.PipelineExecutionId;
+    const suffix = createHash('sha256').update(`${id}/${node.name}/${attempt}`).digest('hex').slice(0, 10);
+    const base = `pipelines-${id}-${node.name}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 52);
+    return {
+      executionId: id,
+      executionArn: this.record.PipelineExecutionArn,
+      pipelineName: this.record.PipelineName,
+      stepName: node.name,
+      attempt,
+      jobName: `${base}-${suffix}`,
+      signal: this.abort.signal,
+      log: (line, stream) => {
+        this.emit({ type: 'stepLog', step: node.name, stream, line });
+        const queue = (this.logQueues.get(node.name) ?? Promise.resolve()).then(() =>
+          this.input.store.appendLog(id, node.name, `${line}\n`).catch(() => undefined),
+        );
+        this.logQueues.set(node.name, queue);
+      },
+    };
+  }
+}
+
+/** Properties of steps that succeeded in a stored record (for retries and selective executions). */
+export function succeededProperties(record: ExecutionRecord): Map<string, JsonObject> {
+  const out = new Map<string, JsonObject>();
+  for (const s of record.Steps) if (s.StepStatus === 'Succeeded' && isPlainObject(s.Properties)) out.set(s.StepName, s.Properties);
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * Execution records, shaped after DescribePipelineExecution with `Steps` as the entries of
+ * ListPipelineExecutionSteps (each with its resolved `Properties`). Status values are the service's.
+ */
+import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
+
+export const ExecutionStatus = {
+  Executing: 'Executing',
+  Stopping: 'Stopping',
+  Stopped: 'Stopped',
+  Failed: 'Failed',
+  Succeeded: 'Succeeded',
+} as const;
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
+
+export const StepStatus = {
+  Starting: 'Starting',
+  Executing: 'Executing',
+  Stopping: 'Stopping',
+  Stopped: 'Stopped',
+  Failed: 'Failed',
+  Succeeded: 'Succeeded',
+} as const;
+export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
+
+export interface StepRecord {
+  readonly StepName: string;
+  readonly StepDisplayName?: string;
+  readonly StepType: string;
+  StepStatus: StepStatus;
+  StartTime?: string;
+  EndTime?: string;
+  FailureReason?: string;
+  AttemptCount: number;
+  /** Set when the step reused an earlier run's results (SageMaker's field). */
+  CacheHitResult?: { SourcePipelineExecutionArn: string };
+  /** Links to what the step ran, as ListPipelineExecutionSteps reports them. */
+  Metadata: JsonObject;
+  /** The step's properties (Describe*-shaped), which later steps' references read. */
+  Properties?: JsonObject;
+  /** sagepipe: the key of the step's evaluated arguments, and those arguments, for caching and miss explanations. */
+  CacheKey?: string;
+  CacheArguments?: JsonObject;
+  /** sagepipe: why the cache was not used, when caching is enabled. */
+  CacheMissReason?: string;
+  /** sagepipe: the step's log file, relative to the execution's folder. */
+  LogFile?: string;
+}
+
+export interface NotExecutedStep {
+  readonly StepName: string;
+  readonly Reason: string;
+}
+
+export interface ExecutionRecord {
+  readonly PipelineArn: string;
+  readonly PipelineName: string;
+  readonly PipelineExecutionArn: string;
+  /** sagepipe: the execution id (the last segment of the ARN). */
+  readonly PipelineExecutionId: string;
+  readonly PipelineExecutionDisplayName: string;
+  PipelineExecutionStatus: ExecutionStatus;
+  FailureReason?: string;
+  readonly CreationTime: string;
+  LastModifiedTime: string;
+  StartTime?: string;
+  EndTime?: string;
+  readonly PipelineParameters: readonly { Name: string; Value: string }[];
+  readonly ParallelismConfiguration: { MaxParallelExecutionSteps: number };
+  readonly SelectiveExecutionConfig?: {
+    readonly SourcePipelineExecutionArn: string;
+    readonly SelectedSteps: readonly { StepName: string }[];
+  };
+  /** Steps that ran (or are running), in the order they started. */
+  Steps: StepRecord[];
+  /** sagepipe: steps that did not run, with why (the other branch of a condition, a failed dependency …). */
+  NotExecutedSteps: NotExecutedStep[];
+  /** sagepipe: how many times the execution was retried. */
+  RetryCount: number;
+}
+
+export interface StoredExecution {
+  readonly record: ExecutionRecord;
+  readonly definition: PipelineDefinition;
+}
+
+export const isTerminal = (s: ExecutionStatus): boolean => s === 'Succeeded' || s === 'Failed' || s === 'Stopped';

@@ -1,0 +1,135 @@
+/**
+ * The execution store on disk: `<root>/executions/<id>/{execution.json, definition.json, logs/<step>.log}`.
+ * Every write goes to a temporary file renamed into place, so a crash never leaves half a record.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
+import type { PipelineDefinition } from '../definition/types.ts';
+import type { ExecutionRecord, StepRecord, StoredExecution } from './records.ts';
+
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${randomUUID()}`;
+  await writeFile(temp, content);
+  await rename(temp, path);
+}
+
+export class ExecutionStore {
+  readonly executionsDir: string;
+  constructor(readonly root: string) {
+    this.executionsDir = join(root, 'executions');
+  }
+
+  dirOf(id: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new SagepipeError(ErrorCode.ExecutionNotFound, `'${id}' is not an execution id`, { path: id });
+    return join(this.executionsDir, id);
+  }
+
+  logFile(id: string, step: string): string {
+    return join(this.dirOf(id), 'logs', `${step}.log`);
+  }
+
+  async create(record: ExecutionRecord, definition: PipelineDefinition): Promise<void> {
+    const dir = this.dirOf(record.PipelineExecutionId);
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    await writeFileAtomic(join(dir, 'definition.json'), `${JSON.stringify(definition, null, 2)}\n`);
+    await this.save(record);
+  }
+
+  async save(record: ExecutionRecord): Promise<void> {
+    await writeFileAtomic(join(this.dirOf(record.PipelineExecutionId), 'execution.json'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  async appendLog(id: string, step: string, lines: string): Promise<void> {
+    await appendFile(this.logFile(id, step), lines);
+  }
+
+  async readLog(id: string, step: string): Promise<string> {
+    try {
+      return await readFile(this.logFile(id, step), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  async load(id: string): Promise<StoredExecution> {
+    const dir = this.dirOf(id);
+    let recordText: string;
+    try {
+      recordText = await readFile(join(dir, 'execution.json'), 'utf8');
+    } catch {
+      throw new SagepipeError(ErrorCode.ExecutionNotFound, `no execution '${id}' in ${this.executionsDir}`, { path: id });
+    }
+    let record: ExecutionRecord;
+    let definition: PipelineDefinition;
+    try {
+      record = JSON.parse(recordText) as ExecutionRecord;
+      if (typeof record !== 'object' || record === null || typeof record.PipelineExecutionArn !== 'string' || !Array.isArray(record.Steps)) {
+        throw new Error('fields PipelineExecutionArn and Steps are missing');
+      }
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ExecutionCorrupt, `execution record ${join(dir, 'execution.json')} is corrupt: ${errorMessage(error)}`, { path: id });
+    }
+    try {
+      definition = JSON.parse(await readFile(join(dir, 'definition.json'), 'utf8')) as PipelineDefinition;
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ExecutionCorrupt, `definition of execution '${id}' (${join(dir, 'definition.json')}) is missing or corrupt: ${errorMessage(error)}`, { path: id });
+    }
+    return { record, definition };
+  }
+
+  /** Every readable execution, newest first. Unreadable ones are returned in `corrupt`. */
+  async list(filter: { pipelineName?: string } = {}): Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
+    let ids: string[];
+    try {
+      ids = (await readdir(this.executionsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return { executions: [], corrupt: [] };
+    }
+    const executions: ExecutionRecord[] = [];
+    const corrupt: string[] = [];
+    for (const id of ids) {
+      try {
+        const text = await readFile(join(this.executionsDir, id, 'execution.json'), 'utf8');
+        const r = JSON.parse(text) as ExecutionRecord;
+        if (!filter.pipelineName || r.PipelineName === filter.pipelineName) executions.push(r);
+      } catch {
+        corrupt.push(id);
+      }
+    }
+    executions.sort((a, b) => (a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0));
+    return { executions, corrupt };
+  }
+
+  /** Finds an execution by id, ARN, or a unique id prefix. */
+  async resolve(idOrArn: string): Promise<StoredExecution> {
+    const id = idOrArn.includes('/execution/') ? (idOrArn.split('/execution/')[1] ?? idOrArn) : idOrArn;
+    try {
+      return await this.load(id);
+    } catch (error) {
+      if ((error as SagepipeError).code !== ErrorCode.ExecutionNotFound) throw error;
+      const { executions } = await this.list();
+      const matches = executions.filter((e) => e.PipelineExecutionId.startsWith(id));
+      if (matches.length === 1) return this.load((matches[0] as ExecutionRecord).PipelineExecutionId);
+      if (matches.length > 1) {
+        throw new SagepipeError(ErrorCode.ExecutionNotFound, `'${id}' matches ${matches.length} executions: ${matches.map((m) => m.PipelineExecutionId).join(', ')}`, { path: id });
+      }
+      throw error;
+    }
+  }
+
+  /** Succeeded step runs of a pipeline's step, newest first (the candidates for a cache hit). */
+  async succeededRuns(pipelineName: string, stepName: string): Promise<{ execution: ExecutionRecord; step: StepRecord }[]> {
+    const { executions } = await this.list({ pipelineName });
+    const out: { execution: ExecutionRecord; step: StepRecord }[] = [];
+    for (const execution of executions) {
+      for (const step of execution.Steps) {
+        if (step.StepName === stepName && step.StepStatus === 'Succeeded' && step.CacheKey !== undefined && step.CacheHitResult === undefined) {
+          out.push({ execution, step });
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,103 @@
+/** An in-memory JobBackend: answers with Describe-shaped properties, optionally holding or failing chosen steps. */
+import type { JsonObject } from '../../src/definition/types.ts';
+import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult } from '../../src/engine/backend.ts';
+import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../../src/engine/describe.ts';
+import { type Deferred, deferred } from './deferred.ts';
+
+export interface Call {
+  readonly kind: 'processing' | 'training' | 'model' | 'modelPackage';
+  readonly step: string;
+  readonly attempt: number;
+  readonly request: JsonObject;
+}
+
+export class FakeBackend implements JobBackend {
+  readonly calls: Call[] = [];
+  readonly objects = new Map<string, string>();
+  /** Steps whose jobs wait until the test releases them. */
+  readonly held = new Map<string, Deferred<void>>();
+  /** Failures to raise, per step, for the first N attempts. */
+  readonly failures = new Map<string, { kind: FailureKind; times: number; reason: string }>();
+  /** Files a processing step "writes" into its outputs: output name → file → content. */
+  readonly writes = new Map<string, Record<string, Record<string, string>>>();
+  running = 0;
+  maxRunning = 0;
+  private packageVersions = new Map<string, number>();
+
+  hold(step: string): Deferred<void> {
+    const d = deferred<void>();
+    this.held.set(step, d);
+    return d;
+  }
+
+  private async job(kind: Call['kind'], request: JsonObject, ctx: JobContext, describe: () => JsonObject): Promise<JobResult> {
+    this.calls.push({ kind, step: ctx.stepName, attempt: ctx.attempt, request });
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      ctx.log(`running ${ctx.jobName}`, 'stdout');
+      const held = this.held.get(ctx.stepName);
+      if (held) {
+        await new Promise<void>((resolve, reject) => {
+          held.promise.then(resolve, reject);
+          ctx.signal.addEventListener('abort', () => reject(new JobFailure('Stopped', 'stopped')), { once: true });
+        });
+      }
+      const failure = this.failures.get(ctx.stepName);
+      if (failure && failure.times > 0) {
+        failure.times--;
+        throw new JobFailure(failure.kind, failure.reason);
+      }
+      return { properties: describe() };
+    } finally {
+      this.running--;
+    }
+  }
+
+  runProcessingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    return this.job('processing', request, ctx, () => {
+      const outputs = ((request.ProcessingOutputConfig as JsonObject | undefined)?.Outputs ?? []) as JsonObject[];
+      const writes = this.writes.get(ctx.stepName) ?? {};
+      for (const o of outputs) {
+        const uri = String((o.S3Output as JsonObject).S3Uri);
+        for (const [file, content] of Object.entries(writes[String(o.OutputName)] ?? {})) this.objects.set(`${uri}/${file}`, content);
+      }
+      return describeProcessingJob(request, this.identity(ctx), 'Completed');
+    });
+  }
+
+  runTrainingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    return this.job('training', request, ctx, () =>
+      describeTrainingJob(request, this.identity(ctx), 'Completed', {
+        FinalMetricDataList: [{ MetricName: 'validation:logloss', Value: 0.29, Timestamp: '2026-01-01T00:00:00.000Z' }],
+      }),
+    );
+  }
+
+  createModel(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    return this.job('model', request, ctx, () => describeModel(request, this.identity(ctx)));
+  }
+
+  createModelPackage(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    return this.job('modelPackage', request, ctx, () => {
+      const group = String(request.ModelPackageGroupName);
+      const v = (this.packageVersions.get(group) ?? 0) + 1;
+      this.packageVersions.set(group, v);
+      return describeModelPackage(request, this.identity(ctx), v);
+    });
+  }
+
+  async readObject(uri: string): Promise<Uint8Array> {
+    const content = this.objects.get(uri);
+    if (content === undefined) throw new Error(`no such object: ${uri}`);
+    return Buffer.from(content);
+  }
+
+  private identity(ctx: JobContext) {
+    return { region: 'us-east-1', account: '000000000000', name: ctx.jobName, startTime: '2026-01-01T00:00:00.000Z', endTime: '2026-01-01T00:00:01.000Z' };
+  }
+
+  stepsCalled(): string[] {
+    return this.calls.map((c) => c.step);
+  }
+}
