@@ -19,7 +19,7 @@ export function deferred<T>(): Deferred<T> {
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** Waits until a predicate holds, flushing the event loop between checks (bounded, no timers). */
-export async function until(predicate: () => boolean, rounds = 1000): Promise<void> {
+export async function until(predicate: () => boolean, rounds = 100_000): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     if (predicate()) return;
     await flush();
