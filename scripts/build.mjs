@@ -7,4 +7,7 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20'
 
 await Promise.all([
   build({ ...common, entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', container: 'containers/runtime/index.ts' }, outdir: 'dist', packages: 'external' }),
+  // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk).
+  build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost'],
+    banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" } }),
 ]);

@@ -30,14 +30,16 @@ let modulePromise: Promise<XGBoostWasm> | undefined;
 export function loadWasm(): Promise<XGBoostWasm> {
   if (!modulePromise) {
     const require = createRequire(import.meta.url);
-    // Emscripten tries fetch() on a file path first and logs a warning when it fails; hide fetch while it starts.
-    const savedFetch = globalThis.fetch;
-    (globalThis as { fetch?: unknown }).fetch = undefined;
+    // Emscripten streams the .wasm through fetch() when WebAssembly.instantiateStreaming exists, which fails on a
+    // file path and logs a warning before falling back; hide it while the module starts so it reads the file directly.
+    const wa = (globalThis as unknown as { WebAssembly: { instantiateStreaming?: unknown } }).WebAssembly;
+    const saved = wa.instantiateStreaming;
+    wa.instantiateStreaming = undefined;
     try {
       const wasm = require('ml-xgboost/dist/wasm/xgboost.js') as XGBoostWasm;
       modulePromise = wasm.isReady.then((m) => m ?? wasm);
     } finally {
-      globalThis.fetch = savedFetch;
+      wa.instantiateStreaming = saved;
     }
   }
   return modulePromise;

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     .map((f) => readFileSync(join(testDir, f), 'utf8'))
     .join('');
   const { features, labels } = parseNumericCsv(text, { labelColumn: true });
+  if (labels.length === 0) throw new Error(`no test rows in ${testDir}`);
   const probabilities = booster.predict(features);
   const m = binaryMetrics(labels, probabilities, 0.5);
 

@@ -1,7 +1,7 @@
 /**
  * A file-based S3: `s3://bucket/key` is the file `<root>/<bucket>/<key>`. Writes are atomic (temp file + rename),
  * so a crashed job never leaves half an object. Prefix semantics follow S3: `s3://b/a/b` matches `a/b`, `a/b/c`
- * and `a/bc` alike; a download keeps the part of the key after the prefix's last `/`.
+ * and `a/bc` alike; a download puts objects below a folder prefix at their key below it (see downloadPrefix).
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -108,8 +108,9 @@ export class LocalS3 {
   }
 
   /**
-   * Copies what an S3Prefix input names into a folder, as SageMaker does for `File` mode: each object lands at the
-   * part of its key after the prefix's last `/`. Returns the number of files. Throws when nothing matches.
+   * Copies what an S3Prefix input names into a folder, as SageMaker does for `File` mode: a prefix naming a folder
+   * puts each object at its key below that folder; one naming an object puts it at its file name. Returns the
+   * number of files. Throws when nothing matches.
    */
   async downloadPrefix(prefixUri: string, destination: string): Promise<number> {
     const loc = parseS3Uri(prefixUri);
@@ -117,10 +118,14 @@ export class LocalS3 {
     if (objects.length === 0) {
       throw new SagepipeError(ErrorCode.S3ObjectNotFound, `no objects under ${prefixUri}`, { path: prefixUri });
     }
-    const base = loc.key.includes('/') ? loc.key.slice(0, loc.key.lastIndexOf('/') + 1) : '';
+    const prefix = loc.key.replace(/\/+$/, '');
+    const parent = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
     await mkdir(destination, { recursive: true });
     for (const o of objects) {
-      const target = join(destination, ...o.key.slice(base.length).split('/'));
+      // The prefix names a file (the object itself), a folder (objects below it), or the start of names.
+      const relativeKey =
+        o.key === prefix ? o.key.slice(parent.length) : o.key.startsWith(`${prefix}/`) ? o.key.slice(prefix.length + 1) : o.key.slice(parent.length);
+      const target = join(destination, ...relativeKey.split('/'));
       await mkdir(dirname(target), { recursive: true });
       await copyFile(this.pathOf(o.uri), target);
     }

@@ -118,6 +118,7 @@ export class Engine {
       Steps: [],
       NotExecutedSteps: [],
       RetryCount: 0,
+      RunnerPid: process.pid,
     };
     await this.options.store.create(record, request.loaded.definition);
     this.sink({
@@ -154,6 +155,7 @@ export class Engine {
     delete record.EndTime;
     record.NotExecutedSteps = [];
     record.RetryCount += 1;
+    record.RunnerPid = process.pid;
     await this.options.store.save(record);
     this.sink({
       type: 'executionStarted',

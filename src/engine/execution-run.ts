@@ -101,11 +101,28 @@ export class ExecutionRun {
 
   async run(): Promise<ExecutionRecord> {
     const maxParallel = Math.max(1, this.record.ParallelismConfiguration.MaxParallelExecutionSteps);
-    for (;;) {
-      if (!this.abort.signal.aborted) this.schedule(maxParallel);
-      if (this.running.size === 0) break;
-      await Promise.race(this.running.values());
+    // A stop asked by another process (`sagepipe executions stop`) arrives as a file in the store.
+    const id = this.record.PipelineExecutionId;
+    await this.input.store.clearStopRequest(id);
+    const poll = setInterval(() => {
+      void this.input.store.stopRequested(id).then((yes) => {
+        if (yes && !this.abort.signal.aborted) {
+          this.record.PipelineExecutionStatus = 'Stopping';
+          this.abort.abort();
+        }
+      });
+    }, 500);
+    poll.unref();
+    try {
+      for (;;) {
+        if (!this.abort.signal.aborted) this.schedule(maxParallel);
+        if (this.running.size === 0) break;
+        await Promise.race(this.running.values());
+      }
+    } finally {
+      clearInterval(poll);
     }
+    await this.input.store.clearStopRequest(id);
     this.markUnreached();
     const now = this.input.clock.now().toISOString();
     if (this.abort.signal.aborted) {

@@ -77,6 +77,8 @@ export interface ExecutionRecord {
   NotExecutedSteps: NotExecutedStep[];
   /** sagepipe: how many times the execution was retried. */
   RetryCount: number;
+  /** sagepipe: the process running the execution, so a stop from elsewhere can reach it (or find it gone). */
+  RunnerPid?: number;
 }
 
 export interface StoredExecution {

@@ -45,6 +45,25 @@ export class ExecutionStore {
     await appendFile(this.logFile(id, step), lines);
   }
 
+  /** Asks the process running an execution to stop it (it polls for this file). */
+  async requestStop(id: string): Promise<void> {
+    await writeFileAtomic(join(this.dirOf(id), 'stop-requested'), new Date().toISOString());
+  }
+
+  async stopRequested(id: string): Promise<boolean> {
+    try {
+      await readFile(join(this.dirOf(id), 'stop-requested'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async clearStopRequest(id: string): Promise<void> {
+    const { rm } = await import('node:fs/promises');
+    await rm(join(this.dirOf(id), 'stop-requested'), { force: true });
+  }
+
   async readLog(id: string, step: string): Promise<string> {
     try {
       return await readFile(this.logFile(id, step), 'utf8');

@@ -1,0 +1,131 @@
+/**
+ * `serve`: SageMaker's inference-container contract. An HTTP server on port 8080 (or SAGEMAKER_BIND_TO_PORT) with
+ * `GET /ping` and `POST /invocations`, predicting with /opt/ml/model/xgboost-model. Requests are `text/csv` (rows
+ * without label) or `application/json` (`[[…],…]`, `{"instances": [[…]]}` or `{"instances": [{"features": […]}]}`);
+ * responses are one prediction per line, or `{"predictions": [{"score": …}]}` when JSON is accepted.
+ * A malformed request gets 400 with the reason; the server never crashes on one.
+ */
+import { readFileSync } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { join } from 'node:path';
+import { CsvError, parseNumericCsv } from '../runtime/csv.ts';
+import { containerPath } from '../runtime/paths.ts';
+import { Booster, type Matrix } from '../runtime/xgboost.ts';
+
+const MAX_BODY = 100 * 1024 * 1024;
+
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseJsonInstances(text: string): Matrix {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new RequestError(400, `body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const instances = Array.isArray(body) ? body : (body as { instances?: unknown })?.instances;
+  if (!Array.isArray(instances)) throw new RequestError(400, 'JSON body must be a list of rows or {"instances": [...]}');
+  const rows = instances.map((r, i) => {
+    const row = Array.isArray(r) ? r : (r as { features?: unknown })?.features;
+    if (!Array.isArray(row) || row.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new RequestError(400, `instance ${i} must be a list of numbers (or {"features": [numbers]})`);
+    }
+    return row as number[];
+  });
+  return toMatrix(rows);
+}
+
+function toMatrix(rows: number[][]): Matrix {
+  const cols = rows[0]?.length ?? 0;
+  rows.forEach((r, i) => {
+    if (r.length !== cols) throw new RequestError(400, `row ${i + 1} has ${r.length} values, expected ${cols}`);
+  });
+  const data = new Float32Array(rows.length * cols);
+  rows.forEach((r, i) => data.set(r, i * cols));
+  return { rows: rows.length, cols, data };
+}
+
+export function parseCsvInstances(text: string): Matrix {
+  try {
+    return parseNumericCsv(text, { labelColumn: false }).features;
+  } catch (error) {
+    if (error instanceof CsvError) throw new RequestError(400, `malformed CSV: ${error.message}`);
+    throw error;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new RequestError(413, `payload larger than ${MAX_BODY} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createInferenceServer(booster: Booster): Server {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && url === '/ping') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (url !== '/invocations') throw new RequestError(404, `no route ${req.method} ${url} (use GET /ping, POST /invocations)`);
+    if (req.method !== 'POST') throw new RequestError(405, '/invocations takes POST');
+    const type = (req.headers['content-type'] ?? 'text/csv').split(';')[0]?.trim().toLowerCase();
+    const body = await readBody(req);
+    if (body.trim() === '') throw new RequestError(400, 'empty request body');
+    let matrix: Matrix;
+    if (type === 'text/csv') matrix = parseCsvInstances(body);
+    else if (type === 'application/json') matrix = parseJsonInstances(body);
+    else throw new RequestError(415, `content type '${type}' is not supported (text/csv, application/json)`);
+    const predictions = booster.predict(matrix);
+    const accept = (req.headers.accept ?? type ?? 'text/csv').toLowerCase();
+    if (accept.includes('application/json')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ predictions: Array.from(predictions, (score) => ({ score })) }));
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/csv' }).end(`${Array.from(predictions).join('\n')}\n`);
+    }
+  };
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const status = error instanceof RequestError ? error.status : 500;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: message }));
+    });
+  });
+}
+
+export async function serveMain(): Promise<number> {
+  const modelFile = join(containerPath('/opt/ml/model'), 'xgboost-model');
+  let booster: Booster;
+  try {
+    booster = await Booster.load(readFileSync(modelFile));
+  } catch (error) {
+    process.stderr.write(`cannot load the model ${modelFile}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const port = Number(process.env.SAGEMAKER_BIND_TO_PORT ?? 8080);
+  const server = createInferenceServer(booster);
+  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  process.stdout.write(`serving /opt/ml/model/xgboost-model on port ${port}\n`);
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return new Promise<number>(() => undefined);
+}

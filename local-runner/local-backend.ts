@@ -1,0 +1,304 @@
+/**
+ * The local runner's JobBackend: CreateProcessingJob / CreateTrainingJob requests run as containers (Docker or
+ * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
+ */
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Json, JsonObject } from '../src/definition/types.ts';
+import { type JobBackend, type JobContext, JobFailure, type JobResult } from '../src/engine/backend.ts';
+import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
+import { errorMessage, isSagepipeError } from '../src/errors.ts';
+import { packModel } from '../containers/runtime/model-archive.ts';
+import { extractMetrics } from './metrics.ts';
+import type { ModelStore } from './model-store.ts';
+import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
+import { type ResolvedImage, resolveImage } from './runtime/images.ts';
+import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
+import type { LocalS3 } from './s3/local-s3.ts';
+
+export interface LocalBackendOptions {
+  readonly s3: LocalS3;
+  readonly registry: FileRegistry;
+  readonly models: ModelStore;
+  /** Where job folders (standing in for each container's `/`) are made. */
+  readonly jobsDir: string;
+  readonly runtime: ContainerRuntime;
+  /** sagepipe's version: the tag of its images. */
+  readonly version: string;
+  readonly region: string;
+  readonly account: string;
+  /** Relative local input paths are resolved against this folder. @default process.cwd() */
+  readonly cwd?: string;
+  /** Makes an image available (builds sagepipe's own on demand). @default none: a missing image fails the job */
+  readonly ensureImage?: (image: ResolvedImage, log: (line: string) => void) => Promise<void>;
+  /** Keep job folders after success (they are always kept after a failure). @default false */
+  readonly keepJobFolders?: boolean;
+  readonly now?: () => Date;
+}
+
+const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
+const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : []);
+const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+
+export class LocalBackend implements JobBackend {
+  private readonly now: () => Date;
+  constructor(private readonly options: LocalBackendOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private identity(name: string, start: Date): JobIdentity {
+    return { region: this.options.region, account: this.options.account, name, startTime: start.toISOString(), endTime: this.now().toISOString() };
+  }
+
+  private jobRoot(ctx: JobContext): string {
+    return join(this.options.jobsDir, ctx.executionId, ctx.jobName);
+  }
+
+  /** Copies an input (s3://, file:// or a local path) into a folder, as a File-mode input. */
+  private async stageInput(uri: string, destination: string, what: string): Promise<void> {
+    await mkdir(destination, { recursive: true });
+    if (uri.startsWith('s3://')) {
+      try {
+        await this.options.s3.downloadPrefix(uri, destination);
+      } catch (error) {
+        throw new JobFailure('ClientError', `ClientError: ${what}: ${errorMessage(error)}`);
+      }
+      return;
+    }
+    const path = uri.startsWith('file://') ? fileURLToPath(uri) : isAbsolute(uri) ? uri : resolve(this.options.cwd ?? process.cwd(), uri);
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new JobFailure('ClientError', `ClientError: ${what}: local path ${path} does not exist`);
+    }
+    // Copied, never modified in place.
+    if (info.isDirectory()) await cp(path, destination, { recursive: true });
+    else await cp(path, join(destination, basename(path)));
+  }
+
+  private async image(uri: string, purpose: 'processing' | 'training', ctx: JobContext): Promise<string> {
+    let resolved: ResolvedImage;
+    try {
+      resolved = resolveImage(uri, purpose, this.options.version);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
+    }
+    if (!(await this.options.runtime.hasImage(resolved.local))) {
+      if (resolved.project && this.options.ensureImage) {
+        try {
+          await this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+        } catch (error) {
+          throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
+        }
+      } else {
+        const how = resolved.project ? "build it with 'sagepipe images build'" : 'pull or build it yourself';
+        throw new JobFailure('ClientError', `ClientError: image ${resolved.local} (for ${uri}) is not available locally: ${how}`);
+      }
+    }
+    return resolved.local;
+  }
+
+  private async runContainer(spec: ContainerSpec, ctx: JobContext, what: string): Promise<{ exitCode: number; lines: string[] }> {
+    const lines: string[] = [];
+    const log = (line: string, stream: 'stdout' | 'stderr') => {
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+      ctx.log(line, stream);
+    };
+    let result;
+    try {
+      result = await this.options.runtime.run(spec, log, ctx.signal);
+    } catch (error) {
+      if (isSagepipeError(error) && error.code === 'IMAGE_UNAVAILABLE') throw new JobFailure('ClientError', `ClientError: ${error.message}`);
+      throw new JobFailure('Step.SERVICE_FAULT', `the ${this.options.runtime.kind} runtime failed to run ${what}: ${errorMessage(error)}`);
+    }
+    if (result.stopped || ctx.signal.aborted) throw new JobFailure('Stopped', `${what} was stopped`);
+    if (result.timedOut) {
+      throw new JobFailure('ClientError', `${what} exceeded MaxRuntimeInSeconds (${spec.timeoutSeconds} s) and was stopped`);
+    }
+    return { exitCode: result.exitCode, lines };
+  }
+
+  async runProcessingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    const start = this.now();
+    const root = this.jobRoot(ctx);
+    await rm(root, { recursive: true, force: true });
+    await mkdir(join(root, 'opt/ml/config'), { recursive: true });
+    const readOnly: string[] = [];
+    for (const input of list(request.ProcessingInputs)) {
+      const s3 = obj(input.S3Input);
+      const name = str(input.InputName) ?? '?';
+      const uri = str(s3.S3Uri);
+      const local = str(s3.LocalPath);
+      if (!uri || !local) throw new JobFailure('ClientError', `ClientError: input '${name}' needs S3Input.S3Uri and S3Input.LocalPath`);
+      if (!local.startsWith('/opt/ml/processing/')) throw new JobFailure('ClientError', `ClientError: input '${name}': LocalPath ${local} must be under /opt/ml/processing/`);
+      if (str(s3.S3DataType) === 'ManifestFile') throw new JobFailure('ClientError', `ClientError: input '${name}': ManifestFile inputs are not supported locally`);
+      if (str(s3.S3InputMode) === 'Pipe') throw new JobFailure('ClientError', `ClientError: input '${name}': Pipe mode is not supported locally (use File)`);
+      await this.stageInput(uri, join(root, local), `input '${name}'`);
+      readOnly.push(local);
+    }
+    const outputs = list(obj(request.ProcessingOutputConfig).Outputs);
+    for (const o of outputs) {
+      const local = str(obj(o.S3Output).LocalPath);
+      if (!local || !local.startsWith('/opt/ml/processing/')) {
+        throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}': LocalPath ${local} must be under /opt/ml/processing/`);
+      }
+      await mkdir(join(root, local), { recursive: true });
+    }
+    await writeFile(join(root, 'opt/ml/config/processingjobconfig.json'), JSON.stringify({ ...request, ProcessingJobName: ctx.jobName }, null, 2));
+    await writeFile(join(root, 'opt/ml/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }));
+
+    const app = obj(request.AppSpecification);
+    const image = await this.image(str(app.ImageUri) ?? '', 'processing', ctx);
+    const env = Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
+    const spec: ContainerSpec = {
+      image,
+      ...(Array.isArray(app.ContainerEntrypoint) ? { entrypoint: app.ContainerEntrypoint.map((v) => str(v) ?? '') } : {}),
+      args: Array.isArray(app.ContainerArguments) ? app.ContainerArguments.map((v) => str(v) ?? '') : [],
+      env,
+      root,
+      readOnlyPaths: readOnly,
+      labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
+      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true,
+      ...(typeof obj(request.StoppingCondition).MaxRuntimeInSeconds === 'number'
+        ? { timeoutSeconds: obj(request.StoppingCondition).MaxRuntimeInSeconds as number }
+        : {}),
+    };
+    const { exitCode, lines } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
+    if (exitCode !== 0) {
+      const tail = lines.slice(-3).join(' | ');
+      throw new JobFailure(
+        'AlgorithmError',
+        `AlgorithmError: the container exited with code ${exitCode}${tail ? `; last output: ${tail}` : ''} (job folder kept at ${root})`,
+        describeProcessingJob(request, this.identity(ctx.jobName, start), 'Failed', { ExitMessage: tail }),
+      );
+    }
+    for (const o of outputs) {
+      const s3 = obj(o.S3Output);
+      const uri = str(s3.S3Uri) ?? '';
+      try {
+        await this.options.s3.uploadDirectory(join(root, str(s3.LocalPath) ?? ''), uri);
+      } catch (error) {
+        throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}' could not be uploaded to ${uri}: ${errorMessage(error)}`);
+      }
+    }
+    if (!this.options.keepJobFolders) await rm(root, { recursive: true, force: true });
+    return { properties: describeProcessingJob(request, this.identity(ctx.jobName, start), 'Completed') };
+  }
+
+  async runTrainingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    const start = this.now();
+    const root = this.jobRoot(ctx);
+    await rm(root, { recursive: true, force: true });
+    const ml = join(root, 'opt/ml');
+    await mkdir(join(ml, 'input/config'), { recursive: true });
+    await mkdir(join(ml, 'model'), { recursive: true });
+    await mkdir(join(ml, 'output/data'), { recursive: true });
+    const channels: Record<string, JsonObject> = {};
+    for (const channel of list(request.InputDataConfig)) {
+      const name = str(channel.ChannelName);
+      const source = obj(obj(channel.DataSource).S3DataSource);
+      const uri = str(source.S3Uri);
+      if (!name || !uri) throw new JobFailure('ClientError', 'ClientError: every channel needs a ChannelName and DataSource.S3DataSource.S3Uri');
+      await this.stageInput(uri, join(ml, 'input/data', name), `channel '${name}'`);
+      channels[name] = {
+        ContentType: str(channel.ContentType) ?? null,
+        TrainingInputMode: str(channel.InputMode) ?? str(obj(request.AlgorithmSpecification).TrainingInputMode) ?? 'File',
+        S3DistributionType: str(source.S3DataDistributionType) ?? 'FullyReplicated',
+        RecordWrapperType: str(channel.RecordWrapperType) ?? 'None',
+      };
+    }
+    const hyperparameters = Object.fromEntries(Object.entries(obj(request.HyperParameters)).map(([k, v]) => [k, str(v) ?? '']));
+    await writeFile(join(ml, 'input/config/hyperparameters.json'), JSON.stringify(hyperparameters, null, 2));
+    await writeFile(join(ml, 'input/config/inputdataconfig.json'), JSON.stringify(channels, null, 2));
+    await writeFile(join(ml, 'input/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }));
+
+    const algorithm = obj(request.AlgorithmSpecification);
+    const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
+    const env = Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
+    const spec: ContainerSpec = {
+      image,
+      args: ['train'],
+      env,
+      root,
+      readOnlyPaths: ['/opt/ml/input/data'],
+      labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
+      networkIsolation: request.EnableNetworkIsolation === true,
+      ...(typeof obj(request.StoppingCondition).MaxRuntimeInSeconds === 'number'
+        ? { timeoutSeconds: obj(request.StoppingCondition).MaxRuntimeInSeconds as number }
+        : {}),
+    };
+    const logLines: string[] = [];
+    const { exitCode } = await this.runContainer(spec, { ...ctx, log: (line, stream) => (logLines.push(line), ctx.log(line, stream)) }, `training job ${ctx.jobName}`);
+    const metrics = extractMetrics(list(algorithm.MetricDefinitions), logLines, this.now());
+    if (exitCode !== 0) {
+      const failure = await readFile(join(ml, 'output/failure'), 'utf8').catch(() => '');
+      const reason = failure.trim() || `AlgorithmError: the container exited with code ${exitCode}; last output: ${logLines.slice(-3).join(' | ')}`;
+      throw new JobFailure(
+        reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
+        reason,
+        describeTrainingJob(request, this.identity(ctx.jobName, start), 'Failed', { FailureReason: reason, FinalMetricDataList: metrics }),
+      );
+    }
+    const properties = describeTrainingJob(request, this.identity(ctx.jobName, start), 'Completed', { FinalMetricDataList: metrics });
+    const artifact = String(obj(properties.ModelArtifacts).S3ModelArtifacts);
+    const archive = join(root, 'model.tar.gz');
+    const { readdir } = await import('node:fs/promises');
+    const files = await readdir(join(ml, 'model'));
+    if (files.length === 0) throw new JobFailure('AlgorithmError', 'AlgorithmError: the training job wrote nothing to /opt/ml/model');
+    await packModel(join(ml, 'model'), archive, files.sort());
+    await this.options.s3.putFile(artifact, archive);
+    if (!this.options.keepJobFolders) await rm(root, { recursive: true, force: true });
+    return { properties };
+  }
+
+  async createModel(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    const start = this.now();
+    const container = obj(request.PrimaryContainer);
+    const data = str(container.ModelDataUrl);
+    if (data?.startsWith('s3://') && !(await this.options.s3.headObject(data))) {
+      throw new JobFailure('ClientError', `ClientError: ModelDataUrl ${data} does not exist`);
+    }
+    const name = str(request.ModelName) ?? ctx.jobName;
+    const model = describeModel({ ...request, ModelName: name }, this.identity(name, start));
+    await this.options.models.save({ ...model, ModelName: name, 'sagepipe:Source': { PipelineExecutionArn: ctx.executionArn, StepName: ctx.stepName } });
+    return { properties: model };
+  }
+
+  async createModelPackage(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    const start = this.now();
+    const group = str(request.ModelPackageGroupName);
+    if (!group) throw new JobFailure('ClientError', 'ClientError: ModelPackageGroupName is required');
+    const status = str(request.ModelApprovalStatus) ?? 'PendingManualApproval';
+    if (!['PendingManualApproval', 'Approved', 'Rejected'].includes(status)) {
+      throw new JobFailure('ClientError', `ClientError: ModelApprovalStatus '${status}' is not PendingManualApproval, Approved or Rejected`);
+    }
+    // The metrics' content is kept with the version, so the registry shows them without S3.
+    const stats = str(obj(obj(obj(request.ModelMetrics).ModelQuality).Statistics).S3Uri);
+    let content: Json | undefined;
+    if (stats?.startsWith('s3://')) {
+      try {
+        content = JSON.parse((await this.options.s3.getObject(stats)).toString('utf8')) as Json;
+      } catch (error) {
+        throw new JobFailure('ClientError', `ClientError: ModelMetrics statistics ${stats}: ${errorMessage(error)}`);
+      }
+    }
+    const record = await this.options.registry.createPackage(group, start.toISOString(), (version) => {
+      const described = describeModelPackage(request, this.identity(group, start), version);
+      return {
+        ...described,
+        ModelPackageArn: this.options.registry.packageArn(group, version),
+        ...(content === undefined ? {} : { 'sagepipe:ModelMetricsContent': { ModelQuality: { Statistics: content } } }),
+        MetadataProperties: { GeneratedBy: ctx.executionArn, ProjectId: ctx.stepName },
+        ModelApprovalStatus: status,
+      } as unknown as ModelPackage;
+    });
+    return { properties: Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith('sagepipe:'))) as JsonObject };
+  }
+
+  async readObject(uri: string): Promise<Uint8Array> {
+    return this.options.s3.getObject(uri);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The Docker runtime, on dockerode. Each job is one container: labelled with its execution and step, its job folder
+ * bind-mounted at /opt/ml, run as the invoking user (outputs are not root-owned), logs demultiplexed line by line,
+ * the exit code taken from wait(), killed at its time limit, and always removed afterwards. Nothing is pulled.
+ */
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
+import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, type RunningContainer, lineSplitter } from './runtime.ts';
+
+export const MANAGED_LABEL = 'sagepipe.managed';
+export const OWNER_LABEL = 'sagepipe.owner-pid';
+
+export interface DockerRuntimeOptions {
+  /** @default dockerode's defaults (DOCKER_HOST or /var/run/docker.sock) */
+  readonly socketPath?: string;
+  /** `uid:gid` the containers run as. @default the invoking user's */
+  readonly user?: string;
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  readonly kind = 'docker' as const;
+  readonly docker: Docker;
+  private readonly user: string | undefined;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
+    this.user = options.user ?? (typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined);
+  }
+
+  /** Whether a daemon answers. */
+  static async available(options: DockerRuntimeOptions = {}): Promise<boolean> {
+    try {
+      const runtime = new DockerRuntime(options);
+      await Promise.race([runtime.docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async cleanupLeftovers(): Promise<number> {
+    const containers = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`] }) });
+    let removed = 0;
+    for (const c of containers) {
+      const owner = Number(c.Labels?.[OWNER_LABEL]);
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) continue;
+      try {
+        await this.docker.getContainer(c.Id).remove({ force: true });
+        removed++;
+      } catch {
+        // Already gone.
+      }
+    }
+    return removed;
+  }
+
+  private async create(spec: ContainerSpec): Promise<Docker.Container> {
+    const binds = [`${spec.root}/opt/ml:/opt/ml`, ...(spec.readOnlyPaths ?? []).map((p) => `${spec.root}${p}:${p}:ro`)];
+    try {
+      return await this.docker.createContainer({
+        Image: spec.image,
+        ...(spec.entrypoint && spec.entrypoint.length > 0 ? { Entrypoint: [...spec.entrypoint] } : {}),
+        Cmd: [...spec.args],
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        Labels: { ...spec.labels, [MANAGED_LABEL]: 'true', [OWNER_LABEL]: String(process.pid) },
+        ...(this.user ? { User: this.user } : {}),
+        WorkingDir: '/opt/ml',
+        ...(spec.port ? { ExposedPorts: { [`${spec.port.container}/tcp`]: {} } } : {}),
+        HostConfig: {
+          Binds: binds,
+          NetworkMode: spec.networkIsolation ? 'none' : 'bridge',
+          ...(spec.port ? { PortBindings: { [`${spec.port.container}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(spec.port.host) }] } } : {}),
+        },
+      });
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404) {
+        throw new SagepipeError(ErrorCode.ImageUnavailable, `image ${spec.image} is not available locally (sagepipe never pulls): build it with 'sagepipe images build' or pull it yourself`, {
+          path: spec.image,
+        });
+      }
+      throw new SagepipeError(ErrorCode.JobFailed, `Docker could not create a container from ${spec.image}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+
+  private async attach(container: Docker.Container, log: LogSink): Promise<() => void> {
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const out = lineSplitter((l) => log(l, 'stdout'));
+    const err = lineSplitter((l) => log(l, 'stderr'));
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    stdout.on('data', (c: Buffer) => out.write(c));
+    stderr.on('data', (c: Buffer) => err.write(c));
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    return () => {
+      out.end();
+      err.end();
+    };
+  }
+
+  async run(spec: ContainerSpec, log: LogSink, signal: AbortSignal): Promise<ContainerResult> {
+    const container = await this.create(spec);
+    let timedOut = false;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const kill = () => container.kill().catch(() => undefined);
+    const onAbort = () => {
+      stopped = true;
+      void kill();
+    };
+    try {
+      const flush = await this.attach(container, log);
+      const waiting = container.wait();
+      await container.start();
+      if (spec.timeoutSeconds !== undefined) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          void kill();
+        }, spec.timeoutSeconds * 1000);
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+      const result = (await waiting) as { StatusCode: number };
+      // Let the attached stream deliver its last lines.
+      await new Promise((r) => setImmediate(r));
+      flush();
+      return { exitCode: result.StatusCode, timedOut, stopped };
+    } catch (error) {
+      if (error instanceof SagepipeError) throw error;
+      throw new SagepipeError(ErrorCode.JobFailed, `Docker failed while running ${spec.image}: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  async start(spec: ContainerSpec, log: LogSink): Promise<RunningContainer> {
+    const container = await this.create(spec);
+    await this.attach(container, log);
+    const exited = container.wait().then((r: { StatusCode: number }) => r.StatusCode);
+    await container.start();
+    return {
+      id: container.id,
+      exited,
+      stop: async () => {
+        await container.stop({ t: 5 }).catch(() => undefined);
+        await container.remove({ force: true }).catch(() => undefined);
+      },
+    };
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

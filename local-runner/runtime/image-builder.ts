@@ -1,0 +1,138 @@
+/**
+ * Builds sagepipe's images through dockerode, offline or online, from the Dockerfiles in containers/.
+ * Every Dockerfile takes ARG BASE_IMAGE (default node:20-bookworm-slim). Where no registry can be reached, a base is
+ * made from this machine's own Node.js: a FROM scratch image with the node binary, the libraries `ldd` lists, CA
+ * certificates, a minimal passwd/group and /tmp.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import * as tar from 'tar';
+import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
+import type { DockerRuntime } from './docker-runtime.ts';
+import { PROJECT_IMAGES, type ProjectImage } from './images.ts';
+
+export const DEFAULT_BASE_IMAGE = 'node:20-bookworm-slim';
+export const LOCAL_BASE_IMAGE = 'sagepipe-base:node20-local';
+
+export interface BuildOptions {
+  readonly version: string;
+  /** The folder holding containers/, dist/ and node_modules/ (sagepipe's package root). */
+  readonly root: string;
+  /** @default DEFAULT_BASE_IMAGE when present locally, else LOCAL_BASE_IMAGE (built first) */
+  readonly baseImage?: string;
+  readonly progress: (line: string) => void;
+}
+
+export class ImageBuilder {
+  constructor(private readonly runtime: DockerRuntime) {}
+
+  /** Follows a build stream to its end; rejects on the first error it reports. */
+  private async follow(stream: NodeJS.ReadableStream, progress: (line: string) => void): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.runtime.docker.modem.followProgress(
+        stream,
+        (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+          const failed = error?.message ?? output.find((o) => o.error)?.error;
+          if (failed) reject(new SagepipeError(ErrorCode.ImageUnavailable, `image build failed: ${failed}`));
+          else resolve();
+        },
+        (event: { stream?: string; status?: string; error?: string }) => {
+          const text = (event.stream ?? event.status ?? '').trim();
+          if (text) for (const l of text.split('\n')) progress(l);
+        },
+      );
+    });
+  }
+
+  private async buildContext(contextDir: string, files: string[], tag: string, dockerfile: string, buildargs: Record<string, string>, progress: (l: string) => void): Promise<void> {
+    const pack = tar.c({ cwd: contextDir, portable: true }, files);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.runtime.docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, dockerfile, buildargs, rm: true, forcerm: true });
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to build ${tag}: ${errorMessage(error)}`, { cause: error });
+    }
+    await this.follow(stream, progress);
+  }
+
+  /** Builds the FROM scratch base from the host's Node.js (about 2 s). */
+  async buildLocalBase(progress: (line: string) => void): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'sagepipe-base-'));
+    try {
+      const rootfs = join(dir, 'rootfs');
+      const node = realpathSync(process.execPath);
+      const put = (source: string, target = source) => {
+        const dest = join(rootfs, target);
+        mkdirSync(dirname(dest), { recursive: true });
+        copyFileSync(source, dest);
+      };
+      put(node, '/usr/local/bin/node');
+      const ldd = execFileSync('ldd', [node], { encoding: 'utf8' });
+      for (const line of ldd.split('\n')) {
+        const m = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line);
+        if (m?.[1] && existsSync(m[1])) {
+          put(m[1]);
+          const real = realpathSync(m[1]);
+          if (real !== m[1]) put(real);
+        }
+      }
+      for (const cert of ['/etc/ssl/certs/ca-certificates.crt']) if (existsSync(cert)) put(cert);
+      mkdirSync(join(rootfs, 'etc'), { recursive: true });
+      writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n');
+      writeFileSync(join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+      mkdirSync(join(rootfs, 'tmp'), { recursive: true });
+      chmodSync(join(rootfs, 'tmp'), 0o1777);
+      writeFileSync(
+        join(dir, 'Dockerfile'),
+        'FROM scratch\nCOPY rootfs/ /\nENV PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp\nCMD ["node"]\n',
+      );
+      progress(`building ${LOCAL_BASE_IMAGE} from this machine's Node.js ${process.version}`);
+      await this.buildContext(dir, ['Dockerfile', 'rootfs'], LOCAL_BASE_IMAGE, 'Dockerfile', {}, progress);
+      return LOCAL_BASE_IMAGE;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async baseImage(options: BuildOptions): Promise<string> {
+    if (options.baseImage) {
+      if (!(await this.runtime.hasImage(options.baseImage))) {
+        throw new SagepipeError(ErrorCode.ImageUnavailable, `base image ${options.baseImage} is not available locally (sagepipe never pulls): pull it, or leave --base out to build one from this machine's Node.js`);
+      }
+      return options.baseImage;
+    }
+    if (await this.runtime.hasImage(DEFAULT_BASE_IMAGE)) return DEFAULT_BASE_IMAGE;
+    if (await this.runtime.hasImage(LOCAL_BASE_IMAGE)) return LOCAL_BASE_IMAGE;
+    return this.buildLocalBase(options.progress);
+  }
+
+  /** Builds one of sagepipe's images, tagged with the project version. */
+  async build(image: ProjectImage, options: BuildOptions): Promise<string> {
+    const base = await this.baseImage(options);
+    const tag = `sagepipe-${image}:${options.version}`;
+    const files = contextFiles(options.root, image);
+    options.progress(`building ${tag} on ${base}`);
+    await this.buildContext(options.root, files, tag, `containers/${image}/Dockerfile`, { BASE_IMAGE: base }, options.progress);
+    return tag;
+  }
+
+  async buildAll(options: BuildOptions): Promise<string[]> {
+    const tags: string[] = [];
+    for (const image of PROJECT_IMAGES) tags.push(await this.build(image, options));
+    return tags;
+  }
+}
+
+/** The files a project image's Dockerfile copies (the build context holds nothing else). */
+export function contextFiles(root: string, image: ProjectImage): string[] {
+  const need = [`containers/${image}/Dockerfile`, 'node_modules/ml-xgboost/package.json', 'node_modules/ml-xgboost/dist/wasm'];
+  if (image === 'xgboost') need.push('dist/images/xgboost/main.mjs');
+  for (const f of need) {
+    if (!existsSync(join(root, f))) {
+      throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ${f} is missing (run npm ci && npm run build)`);
+    }
+  }
+  return need.flatMap((f) => (statSync(join(root, f)).isDirectory() ? readdirSync(join(root, f)).map((n) => relative(root, join(root, f, n))) : [f]));
+}

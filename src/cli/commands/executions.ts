@@ -1,0 +1,126 @@
+/** `sagepipe executions list|describe|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
+import type { Command } from 'commander';
+import { ErrorCode, SagepipeError } from '../../errors.ts';
+import type { ExecutionRecord } from '../../engine/records.ts';
+import type { CliIO } from '../io.ts';
+import { addWorkspaceOption } from '../options.ts';
+import { recordForJson } from '../render/summary.ts';
+import { openSession } from '../session.ts';
+import { addRunOptions, runWithDisplay } from './run.ts';
+
+function duration(r: ExecutionRecord): string {
+  if (!r.StartTime) return '';
+  const ms = Date.parse(r.EndTime ?? new Date().toISOString()) - Date.parse(r.StartTime);
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function registerExecutionCommands(program: Command, io: CliIO): void {
+  const executions = program.command('executions').description('list, inspect, retry and stop executions');
+
+  addWorkspaceOption(executions.command('list').description('executions, newest first'))
+    .option('--pipeline <name>', 'only this pipeline\'s')
+    .option('--json', 'print ListPipelineExecutions-shaped JSON')
+    .action(async (opts: { workspace?: string; pipeline?: string; json?: boolean }) => {
+      const session = openSession(opts, io);
+      const { executions: list, corrupt } = await session.store.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
+      if (opts.json) {
+        io.out(
+          `${JSON.stringify(
+            {
+              PipelineExecutionSummaries: list.map((r) => ({
+                PipelineExecutionArn: r.PipelineExecutionArn,
+                PipelineExecutionDisplayName: r.PipelineExecutionDisplayName,
+                PipelineExecutionStatus: r.PipelineExecutionStatus,
+                StartTime: r.StartTime,
+                PipelineExecutionFailureReason: r.FailureReason,
+              })),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+        return;
+      }
+      if (list.length === 0) io.out(`no executions in ${session.workspace}\n`);
+      for (const r of list) {
+        io.out(`${r.PipelineExecutionId}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${duration(r).padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
+      }
+      for (const c of corrupt) io.err(`warning: execution record ${c} is unreadable\n`);
+    });
+
+  addWorkspaceOption(executions.command('describe').description('one execution and its steps').argument('<id>', 'execution id, ARN or unique prefix'))
+    .option('--json', 'print the execution record (DescribePipelineExecution fields plus Steps)')
+    .action(async (id: string, opts: { workspace?: string; json?: boolean }) => {
+      const { record } = await openSession(opts, io).store.resolve(id);
+      if (opts.json) {
+        io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
+        return;
+      }
+      io.out(`${record.PipelineExecutionArn}\n  pipeline  ${record.PipelineName}\n  status    ${record.PipelineExecutionStatus}${record.FailureReason ? ` (${record.FailureReason})` : ''}\n  started   ${record.StartTime ?? ''}\n  duration  ${duration(record)}\n`);
+      io.out(`  parameters ${record.PipelineParameters.map((p) => `${p.Name}=${p.Value}`).join(' ')}\n  steps:\n`);
+      for (const s of record.Steps) {
+        const extra = s.CacheHitResult ? ` cache hit from ${s.CacheHitResult.SourcePipelineExecutionArn.split('/').pop()}` : s.FailureReason ? ` ${s.FailureReason}` : '';
+        io.out(`    ${s.StepName.padEnd(22)} ${s.StepType.padEnd(14)} ${s.StepStatus.padEnd(10)}${extra}\n`);
+      }
+      for (const n of record.NotExecutedSteps) io.out(`    ${n.StepName.padEnd(22)} ${''.padEnd(14)} not executed: ${n.Reason}\n`);
+    });
+
+  addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]'))
+    .action(async (id: string, step: string | undefined, opts: { workspace?: string }) => {
+      const session = openSession(opts, io);
+      const { record } = await session.store.resolve(id);
+      const names = step ? [step] : record.Steps.map((s) => s.StepName);
+      if (step && !record.Steps.some((s) => s.StepName === step)) {
+        throw new SagepipeError(ErrorCode.UsageError, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
+      }
+      for (const name of names) {
+        const text = await session.store.readLog(record.PipelineExecutionId, name);
+        if (!step) io.out(`==> ${name} <==\n`);
+        io.out(text);
+      }
+    });
+
+  addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))).action(
+    async (id: string, opts: { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean }) => {
+      const session = openSession(opts, io);
+      await runWithDisplay(io, session, opts, (engine, signal) => engine.retry(id, { signal }), opts.runtime, opts.keepJobs);
+    },
+  );
+
+  addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')).action(async (id: string, opts: { workspace?: string }) => {
+    const session = openSession(opts, io);
+    const { record } = await session.store.resolve(id);
+    if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
+      throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
+    }
+    if (isAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
+      await session.store.requestStop(record.PipelineExecutionId);
+      io.out(`asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it\n`);
+      return;
+    }
+    // Its process is gone (it crashed): mark what it left as stopped.
+    const now = new Date().toISOString();
+    for (const s of record.Steps) {
+      if (s.StepStatus === 'Executing' || s.StepStatus === 'Starting' || s.StepStatus === 'Stopping') {
+        s.StepStatus = 'Stopped';
+        s.EndTime = now;
+        s.FailureReason = 'the process running it ended';
+      }
+    }
+    record.PipelineExecutionStatus = 'Stopped';
+    record.EndTime = now;
+    record.LastModifiedTime = now;
+    await session.store.save(record);
+    io.out(`execution ${record.PipelineExecutionId} marked Stopped (the process running it had ended)\n`);
+  });
+}

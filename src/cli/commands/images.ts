@@ -1,0 +1,46 @@
+/** `sagepipe images build|list`: sagepipe's step images, built through Docker without pulling anything. */
+import type { Command } from 'commander';
+import { DockerRuntime } from '../../../local-runner/runtime/docker-runtime.ts';
+import { ImageBuilder } from '../../../local-runner/runtime/image-builder.ts';
+import { PROJECT_IMAGES, type ProjectImage } from '../../../local-runner/runtime/images.ts';
+import { packageRoot } from '../../compile/bundle.ts';
+import { ErrorCode, SagepipeError } from '../../errors.ts';
+import { VERSION } from '../../version.ts';
+import type { CliIO } from '../io.ts';
+
+async function docker(): Promise<DockerRuntime> {
+  if (!(await DockerRuntime.available())) {
+    throw new SagepipeError(ErrorCode.ImageUnavailable, 'no Docker daemon answers: start Docker to build images (the process runtime needs none)');
+  }
+  return new DockerRuntime();
+}
+
+export function registerImageCommands(program: Command, io: CliIO): void {
+  const images = program.command('images').description("sagepipe's step images");
+  images
+    .command('build')
+    .description(`build sagepipe's images (tag ${VERSION}); offline, from this machine's Node.js when no base image is present`)
+    .argument('[images...]', `which (${PROJECT_IMAGES.join(', ')}); default all`)
+    .option('--base <image>', 'base image (ARG BASE_IMAGE); default node:20-bookworm-slim if present, else a local one')
+    .option('--quiet', 'print only the result')
+    .action(async (names: string[], opts: { base?: string; quiet?: boolean }) => {
+      const unknown = names.filter((n) => !(PROJECT_IMAGES as readonly string[]).includes(n));
+      if (unknown.length > 0) throw new SagepipeError(ErrorCode.UsageError, `unknown image ${unknown.join(', ')} (images: ${PROJECT_IMAGES.join(', ')})`);
+      const builder = new ImageBuilder(await docker());
+      const options = { version: VERSION, root: packageRoot(), ...(opts.base ? { baseImage: opts.base } : {}), progress: (l: string) => opts.quiet || io.err(`  ${l}\n`) };
+      const started = Date.now();
+      const list = (names.length > 0 ? names : [...PROJECT_IMAGES]) as ProjectImage[];
+      for (const name of list) io.out(`built ${await builder.build(name, options)}\n`);
+      io.err(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    });
+  images
+    .command('list')
+    .description("which of sagepipe's images are present locally")
+    .action(async () => {
+      const runtime = await docker();
+      for (const name of PROJECT_IMAGES) {
+        const tag = `sagepipe-${name}:${VERSION}`;
+        io.out(`${tag.padEnd(28)} ${(await runtime.hasImage(tag)) ? 'present' : 'missing (sagepipe images build)'}\n`);
+      }
+    });
+}

@@ -1,0 +1,133 @@
+/** `sagepipe run`: one execution of a pipeline, locally, with a live display; exit 0 only when it Succeeded. */
+import type { Command } from 'commander';
+import { compilePipelineFile } from '../../compile/compile.ts';
+import { Engine } from '../../engine/engine.ts';
+import type { EngineEvent } from '../../engine/events.ts';
+import { parseParameterArgs } from '../../engine/parameters.ts';
+import type { ExecutionRecord } from '../../engine/records.ts';
+import { ErrorCode, SagepipeError } from '../../errors.ts';
+import { type CliIO, ExitCode } from '../io.ts';
+import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
+import { RunDisplay } from '../render/run-display.ts';
+import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
+import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import type { LoadedDefinition } from '../../definition/loader.ts';
+
+export interface RunOptions extends CommonOptions {
+  readonly param: string[];
+  readonly runtime?: string;
+  readonly json?: boolean;
+  readonly logs: boolean;
+  readonly maxParallel?: string;
+  readonly name?: string;
+  readonly keepJobs?: boolean;
+  readonly target?: string;
+}
+
+export const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--runtime <runtime>', 'docker, process, or auto (Docker when a daemon answers)', 'auto')
+    .option('--json', 'print the final execution record as JSON on stdout')
+    .option('--no-logs', 'do not print the jobs\' output')
+    .option('--max-parallel <n>', 'MaxParallelExecutionSteps (default: the pipeline\'s, else the number of CPUs)')
+    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success');
+}
+
+/** Exit codes: 0 Succeeded, 1 Failed, 130 Stopped. */
+export function exitCodeOf(record: ExecutionRecord): number {
+  return record.PipelineExecutionStatus === 'Succeeded' ? 0 : record.PipelineExecutionStatus === 'Stopped' ? 130 : 1;
+}
+
+/** Runs an engine operation with the live display, Ctrl-C handling and the summary. */
+export async function runWithDisplay(
+  io: CliIO,
+  session: LocalSession,
+  opts: { json?: boolean; logs: boolean },
+  operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>,
+  runtimeChoice: string | undefined,
+  keepJobs = false,
+): Promise<void> {
+  const runtime = await selectRuntime(parseRuntime(runtimeChoice), (t) => io.err(`notice: ${t}\n`));
+  const removed = await runtime.cleanupLeftovers().catch(() => 0);
+  if (removed > 0) io.err(`notice: removed ${removed} container(s) left by an earlier run that crashed\n`);
+  const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
+  const engine = new Engine({
+    backend: localBackend(session, runtime, io, { keepJobFolders: keepJobs }),
+    store: session.store,
+    sink: (e: EngineEvent) => display.handle(e),
+    region: session.region,
+    account: session.account,
+  });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err('\nstopping: ending running jobs (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  let record: ExecutionRecord;
+  try {
+    record = await operation(engine, controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    display.close();
+  }
+  const stored = await session.store.load(record.PipelineExecutionId);
+  const files = await readPropertyFiles(record, stored.definition, (uri) => session.s3.getObject(uri));
+  io.err(`${summaryLines(record, files).join('\n')}\n`);
+  if (opts.json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
+  const code = exitCodeOf(record);
+  if (code !== 0) throw new ExitCode(code);
+}
+
+export function registerRunCommand(program: Command, io: CliIO): void {
+  addRunOptions(
+    addContextOptions(
+      program
+        .command('run')
+        .description('run a pipeline: locally (Docker or processes), or on SageMaker with --target sagemaker')
+        .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
+        .option('-p, --param <Name=Value>', 'a parameter value (repeatable)', collect, [])
+        .option('--name <name>', 'pipeline name for a .json definition (default: the file name)')
+        .option('--target <target>', 'local or sagemaker', 'local'),
+    ),
+  ).action(async (file: string, opts: RunOptions) => {
+    if (opts.target !== undefined && opts.target !== 'local') {
+      throw new SagepipeError(ErrorCode.UsageError, `--target ${opts.target} is not available in this version: only local runs are (the SageMaker backend is planned)`);
+    }
+    const parameters = parseParameterArgs(opts.param);
+    const session = openSession(opts, io);
+    const compiled = await compilePipelineFile(file, { context: contextFrom({ ...opts, target: 'local' }, io), ...(opts.name ? { name: opts.name } : {}) });
+    for (const asset of compiled.assets) {
+      if (!(await session.s3.headObject(asset.s3Uri))) await session.s3.putObject(asset.s3Uri, asset.content);
+    }
+    const maxParallel = opts.maxParallel === undefined ? compiled.maxParallelExecutionSteps : parsePositive(opts.maxParallel, '--max-parallel');
+    const loaded: LoadedDefinition = compiled.loaded;
+    await runWithDisplay(
+      io,
+      session,
+      opts,
+      (engine, signal) =>
+        engine.start({
+          loaded,
+          pipelineName: compiled.name,
+          parameters,
+          signal,
+          ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
+        }),
+      opts.runtime,
+      opts.keepJobs,
+    );
+  });
+}
+
+export function parsePositive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new SagepipeError(ErrorCode.UsageError, `${flag} must be a whole number of at least 1 (got '${value}')`);
+  return n;
+}

@@ -1,0 +1,94 @@
+/**
+ * What a local command works with, built once from the options: the workspace's stores, the container runtime
+ * (Docker, or processes where no daemon answers) and the local backend. Passed down; nothing global.
+ */
+import { join } from 'node:path';
+import { LocalBackend } from '../../local-runner/local-backend.ts';
+import { ModelStore } from '../../local-runner/model-store.ts';
+import { FileRegistry } from '../../local-runner/registry/file-registry.ts';
+import { DockerRuntime } from '../../local-runner/runtime/docker-runtime.ts';
+import { ImageBuilder } from '../../local-runner/runtime/image-builder.ts';
+import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
+import type { ContainerRuntime } from '../../local-runner/runtime/runtime.ts';
+import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
+import { packageRoot } from '../compile/bundle.ts';
+import { LOCAL_ACCOUNT } from '../compile/compile.ts';
+import { ExecutionStore } from '../engine/store.ts';
+import { ErrorCode, SagepipeError } from '../errors.ts';
+import { VERSION } from '../version.ts';
+import type { CliIO } from './io.ts';
+import { workspaceDir } from './options.ts';
+
+export type RuntimeChoice = 'docker' | 'process' | 'auto';
+
+export interface LocalSession {
+  readonly workspace: string;
+  readonly s3: LocalS3;
+  readonly store: ExecutionStore;
+  readonly registry: FileRegistry;
+  readonly models: ModelStore;
+  readonly region: string;
+  readonly account: string;
+}
+
+export function openSession(opts: { workspace?: string; region?: string }, io: CliIO): LocalSession {
+  const workspace = workspaceDir(opts, io);
+  const region = opts.region ?? io.env.AWS_REGION ?? 'us-east-1';
+  return {
+    workspace,
+    s3: new LocalS3(join(workspace, 's3')),
+    store: new ExecutionStore(workspace),
+    registry: new FileRegistry(join(workspace, 'registry'), { region, account: LOCAL_ACCOUNT }),
+    models: new ModelStore(join(workspace, 'models')),
+    region,
+    account: LOCAL_ACCOUNT,
+  };
+}
+
+export function parseRuntime(value: string | undefined): RuntimeChoice {
+  const v = value ?? 'auto';
+  if (v !== 'docker' && v !== 'process' && v !== 'auto') {
+    throw new SagepipeError(ErrorCode.UsageError, `--runtime must be docker, process or auto (got '${v}')`);
+  }
+  return v;
+}
+
+/** Picks the runtime; with `auto`, Docker when a daemon answers, else processes with a notice. */
+export async function selectRuntime(choice: RuntimeChoice, notice: (text: string) => void): Promise<ContainerRuntime> {
+  if (choice === 'process') return new ProcessRuntime();
+  const available = await DockerRuntime.available();
+  if (available) return new DockerRuntime();
+  if (choice === 'docker') {
+    throw new SagepipeError(ErrorCode.ImageUnavailable, 'no Docker daemon answers (DOCKER_HOST or /var/run/docker.sock): start Docker, or use --runtime process');
+  }
+  notice('Docker is not available (no daemon answered): running jobs as processes (--runtime process). Start Docker to run them in containers.');
+  return new ProcessRuntime();
+}
+
+export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: CliIO, options: { keepJobFolders?: boolean } = {}): LocalBackend {
+  const builder = runtime instanceof DockerRuntime ? new ImageBuilder(runtime) : undefined;
+  return new LocalBackend({
+    s3: session.s3,
+    registry: session.registry,
+    models: session.models,
+    jobsDir: join(session.workspace, 'jobs'),
+    runtime,
+    version: VERSION,
+    region: session.region,
+    account: session.account,
+    cwd: io.cwd,
+    keepJobFolders: options.keepJobFolders ?? false,
+    ...(builder
+      ? {
+          ensureImage: async (image, log) => {
+            if (!image.project) return;
+            if (image.local !== `sagepipe-${image.project}:${VERSION}`) {
+              throw new SagepipeError(ErrorCode.ImageUnavailable, `${image.local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
+            }
+            log(`image ${image.local} is missing: building it (once)`);
+            await builder.build(image.project, { version: VERSION, root: packageRoot(), progress: log });
+          },
+        }
+      : {}),
+  });
+}
