@@ -120,8 +120,9 @@ export class DockerRuntime implements ContainerRuntime {
     };
     try {
       const flush = await this.attach(container, log);
-      const waiting = container.wait();
       await container.start();
+      // After start() the container is running or has already exited; 'not-running' answers in both cases.
+      const waiting = container.wait({ condition: 'not-running' });
       if (spec.timeoutSeconds !== undefined) {
         timer = setTimeout(() => {
           timedOut = true;
@@ -148,8 +149,8 @@ export class DockerRuntime implements ContainerRuntime {
   async start(spec: ContainerSpec, log: LogSink): Promise<RunningContainer> {
     const container = await this.create(spec);
     await this.attach(container, log);
-    const exited = container.wait().then((r: { StatusCode: number }) => r.StatusCode);
     await container.start();
+    const exited = container.wait({ condition: 'not-running' }).then((r: { StatusCode: number }) => r.StatusCode);
     return {
       id: container.id,
       exited,

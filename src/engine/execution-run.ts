@@ -192,11 +192,14 @@ export class ExecutionRun {
       if (this.state.get(name) !== 'pending') continue;
       const node = this.input.graph.nodes.get(name) as GraphNode;
       const failedDep = node.dependsOn.find((d) => this.state.get(d) === 'failed');
+      const skippedDep = node.dependsOn.find((d) => this.state.get(d) === 'skipped' || this.state.get(d) === 'pending');
       const reason = this.abort.signal.aborted
         ? 'the execution was stopped'
         : failedDep
           ? `depends on '${failedDep}', which failed`
-          : 'the execution failed before it could start';
+          : skippedDep
+            ? `depends on '${skippedDep}', which was not executed`
+            : 'the execution failed before it could start';
       this.state.set(name, 'skipped');
       this.record.NotExecutedSteps.push({ StepName: name, Reason: reason });
       this.emit({ type: 'stepNotExecuted', step: name, reason });
