@@ -93,6 +93,9 @@ export class LocalBackend implements JobBackend {
           throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
         }
       } else {
+        if (this.options.runtime.kind === 'process' && !resolved.project) {
+          throw new JobFailure('ClientError', `ClientError: image ${resolved.local} cannot run under the process runtime (only sagepipe's own images can): use --runtime docker`);
+        }
         const how = resolved.project ? "build it with 'sagepipe images build'" : 'pull or build it yourself';
         throw new JobFailure('ClientError', `ClientError: image ${resolved.local} (for ${uri}) is not available locally: ${how}`);
       }
