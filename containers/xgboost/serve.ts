@@ -94,7 +94,9 @@ export function createInferenceServer(booster: Booster): Server {
     else if (type === 'application/json') matrix = parseJsonInstances(body);
     else throw new RequestError(415, `content type '${type}' is not supported (text/csv, application/json)`);
     const predictions = booster.predict(matrix);
-    const accept = (req.headers.accept ?? type ?? 'text/csv').toLowerCase();
+    // No preference (or */*) answers in the request's own format.
+    const acceptHeader = (req.headers.accept ?? '').toLowerCase();
+    const accept = acceptHeader === '' || acceptHeader.startsWith('*/*') ? (type ?? 'text/csv') : acceptHeader;
     if (accept.includes('application/json')) {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ predictions: Array.from(predictions, (score) => ({ score })) }));
     } else {

@@ -3,7 +3,8 @@
  * one JSON file shaped like DescribeModelPackage. A version number is claimed by creating its file exclusively, so
  * two executions registering at the same time get distinct versions and lose nothing.
  */
-import { mkdir, open, readFile, readdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
@@ -59,15 +60,8 @@ export class FileRegistry {
       ModelPackageGroupStatus: 'Completed',
       CreationTime: creationTime,
     };
-    try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`);
-      await handle.close();
-      return record;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      return JSON.parse(await readFile(file, 'utf8')) as JsonObject;
-    }
+    if (await createExclusive(file, `${JSON.stringify(record, null, 2)}\n`)) return record;
+    return JSON.parse(await readFile(file, 'utf8')) as JsonObject;
   }
 
   /** Registers a new version; `build` receives the claimed version and returns the record to store. */
@@ -77,17 +71,8 @@ export class FileRegistry {
     for (let attempt = 0; attempt < 1000; attempt++) {
       const version = (await this.versions(group)).reduce((m, v) => Math.max(m, v), 0) + 1;
       const file = join(dir, `${version}.json`);
-      let handle;
-      try {
-        handle = await open(file, 'wx');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw error;
-      }
       const record = build(version, this.packageArn(group, version));
-      await handle.writeFile(`${JSON.stringify(record, null, 2)}\n`);
-      await handle.close();
-      return record;
+      if (await createExclusive(file, `${JSON.stringify(record, null, 2)}\n`)) return record;
     }
     throw new SagepipeError(ErrorCode.Internal, `could not claim a version in group ${group}`, { fault: 'sagepipe' });
   }
@@ -161,6 +146,24 @@ export class FileRegistry {
   /** Replaces a version's record (approval changes). */
   async save(record: ModelPackage): Promise<void> {
     await writeFileAtomic(join(this.groupDir(record.ModelPackageGroupName), `${record.ModelPackageVersion}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  }
+}
+
+/**
+ * Creates a file with its whole content, or returns false when it exists: the content is written to a temporary file
+ * first and hard-linked into place, so a reader never sees a half-written record.
+ */
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  const temp = `${file}.tmp-${randomUUID()}`;
+  await writeFile(temp, content);
+  try {
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
   }
 }
 
