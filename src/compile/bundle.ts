@@ -10,7 +10,9 @@ import { build } from 'esbuild';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 
 /** Packages the step images provide at run time (they carry files esbuild cannot inline, such as WebAssembly). */
-export const IMAGE_PROVIDED_PACKAGES = ['ml-xgboost', 'danfojs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-node'] as const;
+export const IMAGE_PROVIDED_PACKAGES = ['ml-xgboost'] as const;
+/** Browser-only modules that libraries (danfojs-node's plotting) require lazily; never loaded under Node. */
+const BROWSER_ONLY_MODULES = ['plotly.js-dist-min'];
 
 /** The folder of sagepipe's own package.json, found upwards from this file (in `src/` or `dist/`). */
 export function packageRoot(): string {
@@ -63,8 +65,10 @@ export async function bundleScript(path: string): Promise<BundledScript> {
       target: 'node20',
       write: false,
       absWorkingDir: dirname(absolute),
-      external: [...IMAGE_PROVIDED_PACKAGES],
+      external: [...IMAGE_PROVIDED_PACKAGES, ...BROWSER_ONLY_MODULES],
       alias: sagepipeAliases(),
+      // Scripts may use what sagepipe depends on (danfojs-node, tar …) without installing it themselves.
+      nodePaths: [resolve(packageRoot(), 'node_modules')],
       logLevel: 'silent',
       legalComments: 'none',
       // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
