@@ -5,45 +5,56 @@ import type { Matrix } from './xgboost.ts';
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
   const n = text.length;
+  let i = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === 34) {
-        if (text.charCodeAt(i + 1) === 34) {
-          field += '"';
-          i += 2;
-          continue;
+    let field: string;
+    if (text.charCodeAt(i) === 34) {
+      // A quoted field: find its closing quote, un-doubling "" inside.
+      let j = i + 1;
+      let value = '';
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+          value += text.slice(j);
+          j = n;
+          break;
         }
-        quoted = false;
-        i++;
-        continue;
+        value += text.slice(j, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          value += '"';
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
       }
-      field += text[i];
-      i++;
-      continue;
+      field = value;
+      i = j;
+    } else {
+      // An unquoted field ends at the next comma or line end.
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === 44 || c === 10 || c === 13) break;
+        j++;
+      }
+      field = text.slice(i, j);
+      i = j;
     }
-    if (c === 34 && field.length === 0) {
-      quoted = true;
-    } else if (c === 44) {
-      row.push(field);
-      field = '';
-    } else if (c === 10 || c === 13) {
+    row.push(field);
+    const c = text.charCodeAt(i);
+    if (c === 44) {
+      i++;
+      if (i === n) row.push('');
+    } else {
       if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      row.push(field);
+      i++;
       rows.push(row);
       row = [];
-      field = '';
-    } else field += text[i];
-    i++;
+    }
   }
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
+  if (row.length > 0) rows.push(row);
   return rows;
 }
 

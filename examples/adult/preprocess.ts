@@ -51,13 +51,27 @@ export function preprocess(csvText: string, seed: number): Split {
     return i;
   };
   const income = col('income');
-  const kept = records.filter((r) => MISSING_CHECKED.every((c) => r[col(c)] !== '?'));
-  const categories = CATEGORICAL.map((c) => [...new Set(kept.map((r) => r[col(c)] as string))].sort());
+  const checked = MISSING_CHECKED.map(col);
+  const kept = records.filter((r) => checked.every((c) => r[c] !== '?'));
+  const continuous = CONTINUOUS.map(col);
+  const categorical = CATEGORICAL.map(col);
+  const categories = categorical.map((c) => [...new Set(kept.map((r) => r[c] as string))].sort());
+  // Each category's position in the one-hot block, so a row is encoded with one lookup per column.
+  const width = categories.reduce((sum, values) => sum + values.length, 0);
+  const offsets = categories.map((values, k) => {
+    const start = categories.slice(0, k).reduce((sum, v) => sum + v.length, 0);
+    return new Map(values.map((v, i) => [v, start + i] as const));
+  });
   const rows = kept.map((r) => {
-    const label = (r[income] as string).trim() === '>50K' ? 1 : 0;
-    const continuous = CONTINUOUS.map((c) => Number(r[col(c)]));
-    const oneHot = CATEGORICAL.flatMap((c, k) => (categories[k] as string[]).map((v) => (r[col(c)] === v ? 1 : 0)));
-    return [label, ...continuous, ...oneHot];
+    const row = new Array<number>(1 + continuous.length + width).fill(0);
+    row[0] = (r[income] as string).trim() === '>50K' ? 1 : 0;
+    continuous.forEach((c, k) => {
+      row[1 + k] = Number(r[c]);
+    });
+    categorical.forEach((c, k) => {
+      row[1 + continuous.length + (offsets[k]?.get(r[c] as string) as number)] = 1;
+    });
+    return row;
   });
   const random = seededRandom(seed);
   for (let i = rows.length - 1; i > 0; i--) {

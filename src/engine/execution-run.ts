@@ -74,6 +74,7 @@ export class ExecutionRun {
   private failed = false;
   private failureReason: string | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private nextSave: Promise<void> | undefined;
   private readonly logQueues = new Map<string, Promise<void>>();
   private readonly record: ExecutionRecord;
 
@@ -92,11 +93,21 @@ export class ExecutionRun {
     this.input.sink(event);
   }
 
+  /**
+   * Saves the record. Saves are coalesced: while one is being written, later calls share a single next save,
+   * which writes the state as it is when it starts (so a burst of changes costs one write, not one each).
+   */
   private persist(): Promise<void> {
     this.record.LastModifiedTime = this.input.clock.now().toISOString();
-    const snapshot = structuredClone(this.record);
-    this.saving = this.saving.then(() => this.input.store.save(snapshot));
-    return this.saving;
+    if (!this.nextSave) {
+      const next = this.saving.then(() => {
+        this.nextSave = undefined;
+        return this.input.store.save(this.record);
+      });
+      this.nextSave = next;
+      this.saving = next;
+    }
+    return this.nextSave;
   }
 
   async run(): Promise<ExecutionRecord> {
