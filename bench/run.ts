@@ -8,6 +8,7 @@
  *   pipeline     the reference pipeline end to end (warm images), a fully cached re-run, peak memory
  *   container    per-job container overhead (a no-op job) for the Docker and process runtimes
  *   invocations  /invocations latency p50/p99 and rows per second
+ *   endpoint     a deployed local endpoint through `sagepipe endpoints invoke` and over raw HTTP
  * Select with `npm run bench -- engine training` (default: all that this machine can run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -280,7 +281,38 @@ async function benchInvocations(): Promise<void> {
   }
 }
 
+// ------------------------------------------------------------------ endpoint
+async function benchEndpoint(): Promise<void> {
+  const ws = mkdtempSync(join(tmpdir(), 'sagepipe-bench-endpoint-'));
+  const cli = (...a: string[]) => execFileSync(process.execPath, [CLI, ...a, '--workspace', ws], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    cli('run', 'examples/adult/pipeline.ts', '--runtime', 'process', '--no-logs', '--param', `InputData=${ADULT}`);
+    cli('models', 'approve', 'AdultModelPackageGroupName/1');
+    const endpoint = JSON.parse(cli('endpoints', 'deploy', 'AdultModelPackageGroupName/1', '--name', 'bench', '--runtime', 'process', '--json')) as { Url: string };
+    process.env.SAGEPIPE_NO_MAIN = '1';
+    const { preprocess } = await import('../examples/adult/preprocess.ts');
+    const split = preprocess(readFileSync(ADULT, 'utf8'), 42);
+    const body = join(ws, 'ten.csv');
+    writeFileSync(body, `${split.test.slice(0, 10).map((r) => r.slice(1).join(',')).join('\n')}\n`);
+    const viaCli: number[] = [];
+    for (let i = 0; i < 20; i++) viaCli.push(timeIt(() => cli('endpoints', 'invoke', 'bench', '--body', body)));
+    const text = readFileSync(body, 'utf8');
+    const raw: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t = process.hrtime.bigint();
+      await (await fetch(`${endpoint.Url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: text })).text();
+      raw.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] as number;
+    record('endpoint', '`sagepipe endpoints invoke` (10 rows; a new CLI process per call), 20 calls', `p50 ${ms(pct(viaCli, 0.5))}, p99 ${ms(pct(viaCli, 0.99))}`, `raw HTTP p50 ${ms(pct(raw, 0.5))}, p99 ${ms(pct(raw, 0.99))}`, `${(1000 / pct(viaCli, 0.5)).toFixed(1)} vs ${(1000 / pct(raw, 0.5)).toFixed(0)} calls/s`);
+    cli('endpoints', 'delete', 'bench');
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+}
+
 const SECTIONS: Record<string, () => Promise<void>> = {
+  endpoint: benchEndpoint,
   engine: benchEngine,
   training: benchTraining,
   preprocess: benchPreprocess,

@@ -82,7 +82,7 @@ export function isSagepipeError(value: unknown): value is SagepipeError {
 
 /** Renders an error's issues as `path: message` lines, or its message when it has none. */
 export function describeError(error: SagepipeError): string[] {
-  if (error.issues.length === 0) return [error.path ? `${error.path}: ${error.message}` : error.message];
+  if (error.issues.length === 0) return [error.path && !error.message.includes(error.path) ? `${error.path}: ${error.message}` : error.message];
   return [error.message, ...error.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.message}`)];
 }
 

@@ -124,7 +124,9 @@ export async function serveMain(): Promise<number> {
   }
   const port = Number(process.env.SAGEMAKER_BIND_TO_PORT ?? 8080);
   const server = createInferenceServer(booster);
-  await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', resolve));
+  // In a container every interface (the host publishes the port on loopback); as a process, loopback only.
+  const host = process.env.SAGEPIPE_BIND_HOST ?? '0.0.0.0';
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   process.stdout.write(`serving /opt/ml/model/xgboost-model on port ${port}\n`);
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

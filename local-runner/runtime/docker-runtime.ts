@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
-import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, type RunningContainer, lineSplitter } from './runtime.ts';
+import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
 
 export const MANAGED_LABEL = 'sagepipe.managed';
 export const OWNER_LABEL = 'sagepipe.owner-pid';
@@ -64,7 +64,8 @@ export class DockerRuntime implements ContainerRuntime {
     return removed;
   }
 
-  private async create(spec: ContainerSpec): Promise<Docker.Container> {
+  /** `managed` containers belong to a run and are cleaned up when their owner is gone; endpoints are not. */
+  private async create(spec: ContainerSpec, managed = true): Promise<Docker.Container> {
     const binds = [`${spec.root}/opt/ml:/opt/ml`, ...(spec.readOnlyPaths ?? []).map((p) => `${spec.root}${p}:${p}:ro`)];
     try {
       return await this.docker.createContainer({
@@ -72,7 +73,7 @@ export class DockerRuntime implements ContainerRuntime {
         ...(spec.entrypoint && spec.entrypoint.length > 0 ? { Entrypoint: [...spec.entrypoint] } : {}),
         Cmd: [...spec.args],
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-        Labels: { ...spec.labels, [MANAGED_LABEL]: 'true', [OWNER_LABEL]: String(process.pid) },
+        Labels: managed ? { ...spec.labels, [MANAGED_LABEL]: 'true', [OWNER_LABEL]: String(process.pid) } : { ...spec.labels },
         ...(this.user ? { User: this.user } : {}),
         WorkingDir: '/opt/ml',
         ...(spec.port ? { ExposedPorts: { [`${spec.port.container}/tcp`]: {} } } : {}),
@@ -146,20 +147,53 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async start(spec: ContainerSpec, log: LogSink): Promise<RunningContainer> {
-    const container = await this.create(spec);
-    await this.attach(container, log);
-    await container.start();
-    const exited = container.wait({ condition: 'not-running' }).then((r: { StatusCode: number }) => r.StatusCode);
-    return {
-      id: container.id,
-      exited,
-      stop: async () => {
-        await container.stop({ t: 5 }).catch(() => undefined);
-        await container.remove({ force: true }).catch(() => undefined);
-      },
-    };
+  async startDetached(spec: ContainerSpec, _logFile: string): Promise<string> {
+    const container = await this.create(spec, false);
+    try {
+      await container.start();
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw new SagepipeError(ErrorCode.JobFailed, `Docker could not start ${spec.image}: ${errorMessage(error)}`, { cause: error });
+    }
+    return container.id;
   }
+
+  async inspect(id: string): Promise<{ running: boolean; exitCode: number | undefined }> {
+    try {
+      const info = await this.docker.getContainer(id).inspect();
+      return { running: info.State.Running, exitCode: info.State.Running ? undefined : info.State.ExitCode };
+    } catch {
+      return { running: false, exitCode: undefined };
+    }
+  }
+
+  async logs(id: string, _logFile: string, lines: number): Promise<string[]> {
+    try {
+      const buffer = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
+      return demuxToLines(buffer);
+    } catch {
+      return [];
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const c = this.docker.getContainer(id);
+    await c.stop({ t: 5 }).catch(() => undefined);
+    await c.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Docker's multiplexed log format: 8-byte headers (stream, size) before each chunk. */
+function demuxToLines(buffer: Buffer): string[] {
+  let text = '';
+  let at = 0;
+  while (at + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(at + 4);
+    text += buffer.subarray(at + 8, at + 8 + size).toString('utf8');
+    at += 8 + size;
+  }
+  if (at === 0) text = buffer.toString('utf8');
+  return text.split('\n').filter((l) => l.length > 0);
 }
 
 function isAlive(pid: number): boolean {

@@ -4,13 +4,13 @@
  * entrypoint are mapped into it. Network isolation cannot be enforced for a process (documented).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../src/compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import { CONTAINER_ROOT_ENV } from '../../containers/runtime/paths.ts';
-import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, type RunningContainer, lineSplitter } from './runtime.ts';
+import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
 
 interface Program {
   readonly command: string;
@@ -127,17 +127,65 @@ export class ProcessRuntime implements ContainerRuntime {
     });
   }
 
-  async start(spec: ContainerSpec, log: LogSink): Promise<RunningContainer> {
-    const child = this.spawn(spec, log);
-    const exited = new Promise<number>((res) => child.on('close', (code) => res(code ?? 1)));
-    return {
-      id: String(child.pid),
-      exited,
-      stop: async () => {
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        child.kill('SIGKILL');
+  async startDetached(spec: ContainerSpec, logFile: string): Promise<string> {
+    const program = this.program(spec);
+    this.linkModules(spec.root);
+    const out = openSync(logFile, 'a');
+    // Detached, with its output in a file: the endpoint outlives the command that started it.
+    const child = spawn(program.command, program.args, {
+      cwd: spec.root,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        HOME: spec.root,
+        ...(spec.port ? { SAGEMAKER_BIND_TO_PORT: String(spec.port.host), SAGEPIPE_BIND_HOST: '127.0.0.1' } : {}),
+        ...spec.env,
+        [CONTAINER_ROOT_ENV]: spec.root,
       },
-    };
+      stdio: ['ignore', out, out],
+    });
+    child.unref();
+    closeSync(out);
+    if (child.pid === undefined) throw new SagepipeError(ErrorCode.JobFailed, `cannot start ${spec.image} as a process`);
+    return String(child.pid);
+  }
+
+  async inspect(id: string): Promise<{ running: boolean; exitCode: number | undefined }> {
+    try {
+      process.kill(Number(id), 0);
+      return { running: true, exitCode: undefined };
+    } catch {
+      return { running: false, exitCode: undefined };
+    }
+  }
+
+  async logs(_id: string, logFile: string, lines: number): Promise<string[]> {
+    try {
+      return readFileSync(logFile, 'utf8').split('\n').filter((l) => l.length > 0).slice(-lines);
+    } catch {
+      return [];
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const pid = Number(id);
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return;
+      }
+    }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone.
+    }
   }
 }

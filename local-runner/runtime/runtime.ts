@@ -40,20 +40,18 @@ export interface ContainerRuntime {
   readonly kind: RuntimeKind;
   /** Runs a container to its end; rejects only when it could not be started. */
   run(spec: ContainerSpec, log: LogSink, signal: AbortSignal): Promise<ContainerResult>;
-  /** Starts a long-running container (an endpoint) and returns a handle to stop it. */
-  start(spec: ContainerSpec, log: LogSink): Promise<RunningContainer>;
+  /** Starts a long-running container (an endpoint) that outlives this process; its output goes to `logFile`. */
+  startDetached(spec: ContainerSpec, logFile: string): Promise<string>;
+  /** Whether a detached container is still running, and its exit code when it is not. */
+  inspect(id: string): Promise<{ running: boolean; exitCode: number | undefined }>;
+  /** The last lines a detached container wrote. */
+  logs(id: string, logFile: string, lines: number): Promise<string[]>;
+  /** Stops and removes a detached container. */
+  remove(id: string): Promise<void>;
   /** Whether the image can be run here (present, or a program this runtime knows). */
   hasImage(image: string): Promise<boolean>;
   /** Removes containers left by runs that crashed. Returns how many. */
   cleanupLeftovers(): Promise<number>;
-}
-
-export interface RunningContainer {
-  /** Docker's container id, or the process id. */
-  readonly id: string;
-  /** Resolves with the exit code when it ends. */
-  readonly exited: Promise<number>;
-  stop(): Promise<void>;
 }
 
 /** Splits a byte stream into lines, keeping a trailing partial line until the next chunk or the end. */

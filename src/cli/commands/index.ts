@@ -4,11 +4,14 @@ import type { CliIO } from '../io.ts';
 import { registerExecutionCommands } from './executions.ts';
 import { registerImageCommands } from './images.ts';
 import { registerModelCommands } from './models.ts';
+import { registerEndpointCommands } from './endpoints.ts';
+import { registerRegistryWorkflow } from './registry-workflow.ts';
 import { registerRunCommand } from './run.ts';
 
 export function registerCommandsBeyondDefinition(program: Command, io: CliIO): void {
   registerRunCommand(program, io);
   registerExecutionCommands(program, io);
-  registerModelCommands(program, io);
+  registerRegistryWorkflow(registerModelCommands(program, io), io);
+  registerEndpointCommands(program, io);
   registerImageCommands(program, io);
 }

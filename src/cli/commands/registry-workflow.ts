@@ -1,0 +1,62 @@
+/** `sagepipe models approve|reject|compare|latest`: the approval workflow on the file-based registry. */
+import type { Command } from 'commander';
+import { latestVersion, setApproval } from '../../../local-runner/registry/approval.ts';
+import type { ModelPackage } from '../../../local-runner/registry/file-registry.ts';
+import { ErrorCode, SagepipeError } from '../../errors.ts';
+import type { CliIO } from '../io.ts';
+import { addWorkspaceOption } from '../options.ts';
+import { openSession } from '../session.ts';
+import { keyMetrics, summaryOf } from './models.ts';
+
+export function registerRegistryWorkflow(models: Command, io: CliIO): void {
+  for (const [verb, status] of [
+    ['approve', 'Approved'],
+    ['reject', 'Rejected'],
+  ] as const) {
+    addWorkspaceOption(models.command(verb).description(`set a version's approval status to ${status}`).argument('<ref>', 'model package ARN or <group>/<version>'))
+      .option('--description <text>', 'why (kept in the version\'s approval history)')
+      .option('--force', 'approve a Rejected version')
+      .option('--json', 'print the updated DescribeModelPackage JSON')
+      .action(async (ref: string, opts: { workspace?: string; description?: string; force?: boolean; json?: boolean }) => {
+        const p = await setApproval(openSession(opts, io).registry, ref, status, { ...(opts.description ? { description: opts.description } : {}), force: opts.force ?? false });
+        if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
+        else io.out(`${p.ModelPackageGroupName}/${p.ModelPackageVersion} is ${p.ModelApprovalStatus}\n`);
+      });
+  }
+
+  addWorkspaceOption(models.command('compare').description('metrics of versions side by side (default: all)').argument('<group>').argument('[versions...]'))
+    .option('--json', 'print the comparison as JSON')
+    .action(async (group: string, versions: string[], opts: { workspace?: string; json?: boolean }) => {
+      const session = openSession(opts, io);
+      const name = await session.registry.resolveGroupName(group);
+      const picked: ModelPackage[] = [];
+      if (versions.length === 0) picked.push(...(await session.registry.list(name)).reverse());
+      for (const v of versions) {
+        if (!/^\d+$/.test(v)) throw new SagepipeError(ErrorCode.UsageError, `'${v}' is not a version number`);
+        picked.push(await session.registry.describe(`${name}/${v}`));
+      }
+      if (picked.length === 0) throw new SagepipeError(ErrorCode.ResourceNotFound, `model package group '${group}' has no versions`);
+      const metrics = picked.map((p) => new Map(keyMetrics(p)));
+      const names = [...new Set(metrics.flatMap((m) => [...m.keys()]))];
+      if (opts.json) {
+        io.out(`${JSON.stringify({ group: name, versions: picked.map((p, i) => ({ ...summaryOf(p), Metrics: Object.fromEntries(metrics[i] ?? []) })) }, null, 2)}\n`);
+        return;
+      }
+      const head = ['metric', ...picked.map((p) => `v${p.ModelPackageVersion}`)];
+      const rows = [
+        ['status', ...picked.map((p) => p.ModelApprovalStatus)],
+        ...names.map((n) => [n, ...metrics.map((m) => (m.has(n) ? (m.get(n) as number).toFixed(4) : '-'))]),
+      ];
+      const widths = head.map((_, i) => Math.max(...[head, ...rows].map((r) => (r[i] ?? '').length)));
+      for (const r of [head, ...rows]) io.out(`${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+    });
+
+  addWorkspaceOption(models.command('latest').description('the newest version of a group').argument('<group>'))
+    .option('--approved', 'the newest Approved version')
+    .option('--json', 'print DescribeModelPackage JSON')
+    .action(async (group: string, opts: { workspace?: string; approved?: boolean; json?: boolean }) => {
+      const p = await latestVersion(openSession(opts, io).registry, group, opts.approved ?? false);
+      if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
+      else io.out(`${p.ModelPackageArn}\t${p.ModelPackageGroupName}/${p.ModelPackageVersion}\t${p.ModelApprovalStatus}\n`);
+    });
+}
