@@ -7,6 +7,7 @@ import { registerModelCommands } from './models.ts';
 import { registerEndpointCommands } from './endpoints.ts';
 import { registerRegistryWorkflow } from './registry-workflow.ts';
 import { registerRunCommand } from './run.ts';
+import { registerServeCommand } from './serve.ts';
 
 export function registerCommandsBeyondDefinition(program: Command, io: CliIO): void {
   registerRunCommand(program, io);
@@ -14,4 +15,5 @@ export function registerCommandsBeyondDefinition(program: Command, io: CliIO): v
   registerRegistryWorkflow(registerModelCommands(program, io), io);
   registerEndpointCommands(program, io);
   registerImageCommands(program, io);
+  registerServeCommand(program, io);
 }

@@ -22,6 +22,7 @@ export interface RunOptions extends CommonOptions {
   readonly name?: string;
   readonly keepJobs?: boolean;
   readonly target?: string;
+  readonly endpointUrl?: string;
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -94,13 +95,18 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
         .option('-p, --param <Name=Value>', 'a parameter value (repeatable)', collect, [])
         .option('--name <name>', 'pipeline name for a .json definition (default: the file name)')
-        .option('--target <target>', 'local or sagemaker', 'local'),
+        .option('--target <target>', 'local or sagemaker', 'local')
+        .option('--endpoint-url <url>', 'with --target sagemaker: a SageMaker/S3-compatible endpoint (e.g. sagepipe serve)'),
     ),
   ).action(async (file: string, opts: RunOptions) => {
-    if (opts.target !== undefined && opts.target !== 'local') {
-      throw new SagepipeError(ErrorCode.UsageError, `--target ${opts.target} is not available in this version: only local runs are (the SageMaker backend is planned)`);
+    if (opts.target !== undefined && opts.target !== 'local' && opts.target !== 'sagemaker') {
+      throw new SagepipeError(ErrorCode.UsageError, `--target must be local or sagemaker (got '${opts.target}')`);
     }
     const parameters = parseParameterArgs(opts.param);
+    if (opts.target === 'sagemaker') {
+      await runRemote(file, opts, parameters, io);
+      return;
+    }
     const session = openSession(opts, io);
     const compiled = await compilePipelineFile(file, { context: contextFrom({ ...opts, target: 'local' }, io), ...(opts.name ? { name: opts.name } : {}) });
     for (const asset of compiled.assets) {
@@ -130,4 +136,50 @@ export function parsePositive(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new SagepipeError(ErrorCode.UsageError, `${flag} must be a whole number of at least 1 (got '${value}')`);
   return n;
+}
+
+/** `run --target sagemaker`: the same definition, staged and run on SageMaker (or a compatible endpoint). */
+async function runRemote(file: string, opts: RunOptions, parameters: Record<string, string>, io: CliIO): Promise<void> {
+  const { resolveAwsSettings } = await import('../../sagemaker/aws-settings.ts');
+  const { createClients, readS3Object, runOnSageMaker } = await import('../../sagemaker/remote-run.ts');
+  const settings = resolveAwsSettings(
+    {
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.roleArn ? { roleArn: opts.roleArn } : {}),
+      ...(opts.bucket ? { bucket: opts.bucket } : {}),
+      ...(opts.account ? { account: opts.account } : {}),
+      ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),
+    },
+    io.env,
+    io.cwd,
+  );
+  const context = contextFrom({ ...opts, account: settings.account, region: settings.region, bucket: settings.bucket, roleArn: settings.roleArn, target: 'sagemaker' }, io);
+  const compiled = await compilePipelineFile(file, { context, ...(opts.name ? { name: opts.name } : {}) });
+  const clients = createClients(settings);
+  const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  let record: ExecutionRecord;
+  try {
+    record = await runOnSageMaker(settings, clients, {
+      name: compiled.name,
+      loaded: compiled.loaded,
+      assets: compiled.assets,
+      parameters,
+      cwd: io.cwd,
+      sink: (e: EngineEvent) => display.handle(e),
+      signal: controller.signal,
+      notice: (t) => io.err(`  ${t}\n`),
+      ...(opts.maxParallel ? { maxParallelExecutionSteps: parsePositive(opts.maxParallel, '--max-parallel') } : {}),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    display.close();
+  }
+  const files = await readPropertyFiles(record, compiled.loaded.definition, (uri) => readS3Object(clients.s3, uri));
+  io.err(`${summaryLines(record, files).join('\n')}\n`);
+  if (opts.json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
+  const code = exitCodeOf(record);
+  if (code !== 0) throw new ExitCode(code);
 }

@@ -1,0 +1,154 @@
+/**
+ * `sagepipe serve` driven by the real AWS SDK v3 clients, and the reference pipeline run with
+ * `--target sagemaker --endpoint-url` against it, compared with `--target local`.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  CreateEndpointCommand,
+  CreatePipelineCommand,
+  DescribePipelineCommand,
+  ListModelPackagesCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+  UpdateModelPackageCommand,
+} from '@aws-sdk/client-sagemaker';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localBackend, openSession } from '../../src/cli/session.ts';
+import { createApiServer } from '../../src/server/server.ts';
+import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
+import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
+import { cli } from '../helpers/cli.ts';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const ws = tempDir('sagepipe-serve-');
+let server: Server;
+let endpoint = '';
+let sm: SageMakerClient;
+let s3: S3Client;
+
+function start(): Promise<void> {
+  const io = { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT };
+  const session = openSession({ workspace: ws.path }, io);
+  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io) });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r()));
+}
+
+beforeAll(async () => {
+  await start();
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sm = new SageMakerClient({ region: 'us-east-1', endpoint, credentials });
+  s3 = new S3Client({ region: 'us-east-1', endpoint, credentials, forcePathStyle: true });
+});
+afterAll(() => {
+  server?.close();
+  ws.remove();
+});
+
+const definition = JSON.stringify({
+  Version: '2020-12-01',
+  Parameters: [{ Name: 'Count', Type: 'Integer', DefaultValue: 1 }],
+  Steps: [{ Name: 'Stop', Type: 'Fail', Arguments: { ErrorMessage: { 'Std:Join': { On: ' ', Values: ['count', { Get: 'Parameters.Count' }] } } } }],
+});
+
+describe('sagepipe serve with the AWS SDK', () => {
+  it('GIVEN an unknown pipeline WHEN described THEN ResourceNotFound', async () => {
+    await expect(sm.send(new DescribePipelineCommand({ PipelineName: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('GIVEN an invalid definition WHEN created THEN ValidationException naming the problem', async () => {
+    const bad = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'a', Type: 'Fail', Arguments: { ErrorMessage: { Get: 'Parameters.X' } } }] });
+    await expect(sm.send(new CreatePipelineCommand({ PipelineName: 'bad', PipelineDefinition: bad, RoleArn: 'arn:aws:iam::000000000000:role/r' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("parameter 'X' is not defined in Parameters"),
+    });
+  });
+
+  it('GIVEN a pipeline WHEN started with a bad parameter THEN ValidationException; with a good one it runs', async () => {
+    await sm.send(new CreatePipelineCommand({ PipelineName: 'failing', PipelineDefinition: definition, RoleArn: 'arn:aws:iam::000000000000:role/r' }));
+    await expect(sm.send(new StartPipelineExecutionCommand({ PipelineName: 'failing', PipelineParameters: [{ Name: 'Count', Value: 'abc' }] }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: "parameter 'Count' is an Integer: 'abc' is not a whole number",
+    });
+    const started = await sm.send(new StartPipelineExecutionCommand({ PipelineName: 'failing', PipelineParameters: [{ Name: 'Count', Value: '3' }] }));
+    expect(started.PipelineExecutionArn).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:pipeline\/failing\/execution\/[a-z0-9]{12}$/);
+  });
+
+  it('GIVEN an operation sagepipe does not implement WHEN called THEN the service error for an unknown operation', async () => {
+    await expect(sm.send(new CreateEndpointCommand({ EndpointName: 'e', EndpointConfigName: 'c' }))).rejects.toMatchObject({ name: 'UnknownOperationException' });
+  });
+
+  it('GIVEN an unsigned request THEN 403', async () => {
+    const res = await fetch(endpoint, { method: 'POST', headers: { 'X-Amz-Target': 'SageMaker.ListPipelines', 'Content-Type': 'application/x-amz-json-1.1' }, body: '{}' });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { __type: string }).__type).toBe('MissingAuthenticationTokenException');
+  });
+
+  it('GIVEN S3 calls WHEN made by the SDK THEN objects round-trip, list, and multipart uploads assemble', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'test-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'test-bucket', Key: 'a/b.txt', Body: 'hello' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: 'a/b.txt' }));
+    expect(await got.Body?.transformToString()).toBe('hello');
+    const list = await s3.send(new ListObjectsV2Command({ Bucket: 'test-bucket', Prefix: 'a/' }));
+    expect(list.Contents?.map((c) => c.Key)).toEqual(['a/b.txt']);
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: 'missing' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'test-bucket', Key: 'big.bin' }));
+    const p1 = await s3.send(new UploadPartCommand({ Bucket: 'test-bucket', Key: 'big.bin', UploadId: up.UploadId, PartNumber: 1, Body: 'part-one|' }));
+    const p2 = await s3.send(new UploadPartCommand({ Bucket: 'test-bucket', Key: 'big.bin', UploadId: up.UploadId, PartNumber: 2, Body: 'part-two' }));
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'test-bucket', Key: 'big.bin', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] } }));
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: 'big.bin' }))).Body?.transformToString()).toBe('part-one|part-two');
+  });
+
+  it('GIVEN the server restarts on the same workspace THEN pipelines are still there', async () => {
+    server.close();
+    await start();
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    sm = new SageMakerClient({ region: 'us-east-1', endpoint, credentials });
+    const p = await sm.send(new DescribePipelineCommand({ PipelineName: 'failing' }));
+    expect(p.PipelineStatus).toBe('Active');
+    expect(p.CreationTime).toBeInstanceOf(Date);
+  });
+});
+
+describe('the reference pipeline with --target sagemaker against sagepipe serve', () => {
+  it('GIVEN the same pipeline WHEN run on the server and locally THEN statuses, the registered version and the metrics agree', async () => {
+    // The AWS SDK's credential chain reads the process environment.
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+    const env = {};
+    const remote = await cli(
+      ['run', 'examples/adult/pipeline.ts', '--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1', '--role-arn', 'arn:aws:iam::000000000000:role/Local', '--json', '--no-logs', '--param', `InputData=${ADULT_CSV}`],
+      { cwd: REPO_ROOT, env },
+    );
+    expect(remote.code, remote.stderr).toBe(0);
+    const local = await cli(['run', 'examples/adult/pipeline.ts', '--runtime', 'process', '--workspace', join(ws.path, 'local'), '--json', '--no-logs', '--param', `InputData=${ADULT_CSV}`], { cwd: REPO_ROOT });
+    expect(local.code, local.stderr).toBe(0);
+    const statuses = (out: string) => (JSON.parse(out).Steps as { StepName: string; StepStatus: string }[]).map((s) => `${s.StepName}:${s.StepStatus}`).sort();
+    expect(statuses(remote.stdout)).toEqual(statuses(local.stdout));
+    const metric = (err: string) => /EvaluationReport: (.*)/.exec(err)?.[1];
+    expect(metric(remote.stderr)).toBeDefined();
+    expect(metric(remote.stderr)).toBe(metric(local.stderr));
+    const packages = await sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'AdultModelPackageGroupName' }));
+    expect(packages.ModelPackageSummaryList?.map((p) => [p.ModelPackageVersion, p.ModelApprovalStatus])).toEqual([[1, 'PendingManualApproval']]);
+    await sm.send(new UpdateModelPackageCommand({ ModelPackageArn: packages.ModelPackageSummaryList?.[0]?.ModelPackageArn, ModelApprovalStatus: 'Approved' }));
+    const after = await sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'AdultModelPackageGroupName' }));
+    expect(after.ModelPackageSummaryList?.[0]?.ModelApprovalStatus).toBe('Approved');
+  }, 120_000);
+
+  it('GIVEN --target sagemaker without a role WHEN run THEN a one-line error says what to set', async () => {
+    const r = await cli(['run', 'examples/adult/pipeline.ts', '--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1'], { cwd: REPO_ROOT, env: { SAGEPIPE_ROLE_ARN: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: no execution role: set --role-arn, SAGEPIPE_ROLE_ARN/);
+  });
+});
