@@ -38,14 +38,14 @@ function configFile(cwd: string): Record<string, string> {
   return {};
 }
 
-export function resolveAwsSettings(flags: AwsFlags, env: NodeJS.ProcessEnv, cwd: string): AwsSettings {
+export function resolveAwsSettings(flags: AwsFlags, env: NodeJS.ProcessEnv, cwd: string, needs: { readonly role: boolean } = { role: true }): AwsSettings {
   const file = configFile(cwd);
   const endpoint = flags.endpointUrl ?? env.AWS_ENDPOINT_URL;
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? file.region;
   if (!region) throw new SagepipeError(ErrorCode.UsageError, 'no AWS region: set --region, AWS_REGION, or "region" in sagepipe.config.json');
-  const roleArn = flags.roleArn ?? env.SAGEPIPE_ROLE_ARN ?? file.roleArn;
-  if (!roleArn) throw new SagepipeError(ErrorCode.UsageError, 'no execution role: set --role-arn, SAGEPIPE_ROLE_ARN, or "roleArn" in sagepipe.config.json (a role SageMaker can assume; see docs/sagemaker.md)');
-  const account = flags.account ?? env.SAGEPIPE_ACCOUNT ?? file.account ?? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1];
+  const roleArn = flags.roleArn ?? env.SAGEPIPE_ROLE_ARN ?? file.roleArn ?? (needs.role ? undefined : '');
+  if (roleArn === undefined || (needs.role && !roleArn)) throw new SagepipeError(ErrorCode.UsageError, 'no execution role: set --role-arn, SAGEPIPE_ROLE_ARN, or "roleArn" in sagepipe.config.json (a role SageMaker can assume; see docs/sagemaker.md)');
+  const account = flags.account ?? env.SAGEPIPE_ACCOUNT ?? file.account ?? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1] ?? (needs.role ? undefined : '000000000000');
   if (!account) throw new SagepipeError(ErrorCode.UsageError, 'no AWS account id for the image URIs: set --account or SAGEPIPE_ACCOUNT');
   const bucket = flags.bucket ?? env.SAGEPIPE_BUCKET ?? file.bucket ?? `sagemaker-${region}-${account}`;
   return {

@@ -204,6 +204,12 @@ export async function followExecution(clients: Clients, arn: string, pipelineNam
   }
 }
 
+/** The record of an execution as it is now (no waiting). */
+export async function describeRemoteExecution(clients: Clients, arn: string, pipelineName: string, loaded: LoadedDefinition): Promise<ExecutionRecord> {
+  const execution = await clients.sageMaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
+  return buildRecord(clients, arn, pipelineName, loaded, execution as unknown as Record<string, unknown>, await listSteps(clients.sageMaker, arn));
+}
+
 async function listSteps(client: SageMakerClient, arn: string): Promise<PipelineExecutionStep[]> {
   const out: PipelineExecutionStep[] = [];
   let token: string | undefined;

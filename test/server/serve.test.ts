@@ -146,6 +146,25 @@ describe('the reference pipeline with --target sagemaker against sagepipe serve'
     expect(after.ModelPackageSummaryList?.[0]?.ModelApprovalStatus).toBe('Approved');
   }, 120_000);
 
+  it('GIVEN executions on the server WHEN listed, described, stopped and retried with --target sagemaker THEN the local shapes come back', async () => {
+    const t = ['--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1'];
+    const list = JSON.parse((await cli(['executions', 'list', ...t, '--json'])).stdout).PipelineExecutionSummaries as { PipelineName: string; PipelineExecutionArn: string; PipelineExecutionStatus: string }[];
+    const adult = list.find((e) => e.PipelineName === 'adultPipeline');
+    const failing = list.find((e) => e.PipelineName === 'failing');
+    expect(adult?.PipelineExecutionStatus).toBe('Succeeded');
+    expect(failing?.PipelineExecutionStatus).toBe('Failed');
+    const described = JSON.parse((await cli(['executions', 'describe', adult?.PipelineExecutionArn as string, ...t, '--json'])).stdout);
+    expect(described.Steps.find((s: { StepName: string }) => s.StepName === 'adultTrain').Properties.ModelArtifacts.S3ModelArtifacts).toMatch(/\/output\/model\.tar\.gz$/);
+    const byId = await cli(['executions', 'describe', (adult?.PipelineExecutionArn as string).split('/').pop() as string, '--pipeline', 'adultPipeline', ...t]);
+    expect(byId.stdout).toContain('Succeeded');
+    const stop = await cli(['executions', 'stop', adult?.PipelineExecutionArn as string, ...t]);
+    expect(stop.code).toBe(1);
+    expect(stop.stderr).toMatch(/ValidationException: .*Only Executing executions can be stopped/);
+    const retry = await cli(['executions', 'retry', failing?.PipelineExecutionArn as string, ...t, '--json']);
+    expect(retry.code).toBe(1);
+    expect(JSON.parse(retry.stdout).FailureReason).toBe('count 3');
+  }, 60_000);
+
   it('GIVEN --target sagemaker without a role WHEN run THEN a one-line error says what to set', async () => {
     const r = await cli(['run', 'examples/adult/pipeline.ts', '--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1'], { cwd: REPO_ROOT, env: { SAGEPIPE_ROLE_ARN: '' } });
     expect(r.code).toBe(2);

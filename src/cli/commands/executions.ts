@@ -6,7 +6,34 @@ import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
 import { openSession } from '../session.ts';
-import { addRunOptions, runWithDisplay } from './run.ts';
+import { addRunOptions, exitCodeOf, runWithDisplay } from './run.ts';
+import type { Command as CommandType } from 'commander';
+import { ExitCode } from '../io.ts';
+import { RunDisplay } from '../render/run-display.ts';
+
+interface TargetOptions {
+  readonly target?: string;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+  readonly pipeline?: string;
+}
+
+function addTargetOptions(command: CommandType): CommandType {
+  return command
+    .option('--target <target>', 'local or sagemaker', 'local')
+    .option('--endpoint-url <url>', 'with --target sagemaker: a SageMaker-compatible endpoint (e.g. sagepipe serve)')
+    .option('--region <region>', 'with --target sagemaker: the AWS region (default: $AWS_REGION)');
+}
+
+/** The SageMaker clients when `--target sagemaker`, else undefined (the local store). */
+async function remote(opts: TargetOptions, io: CliIO) {
+  if (opts.target === undefined || opts.target === 'local') return undefined;
+  if (opts.target !== 'sagemaker') throw new SagepipeError(ErrorCode.UsageError, `--target must be local or sagemaker (got '${opts.target}')`);
+  const { resolveAwsSettings } = await import('../../sagemaker/aws-settings.ts');
+  const { createClients } = await import('../../sagemaker/remote-run.ts');
+  const settings = resolveAwsSettings({ ...(opts.region ? { region: opts.region } : {}), ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) }, io.env, io.cwd, { role: false });
+  return { clients: createClients(settings), pollMs: settings.sageMakerEndpoint ? 200 : 2000 };
+}
 
 function duration(r: ExecutionRecord): string {
   if (!r.StartTime) return '';
@@ -27,10 +54,18 @@ function isAlive(pid: number | undefined): boolean {
 export function registerExecutionCommands(program: Command, io: CliIO): void {
   const executions = program.command('executions').description('list, inspect, retry and stop executions');
 
-  addWorkspaceOption(executions.command('list').description('executions, newest first'))
+  addTargetOptions(addWorkspaceOption(executions.command('list').description('executions, newest first')))
     .option('--pipeline <name>', 'only this pipeline\'s')
     .option('--json', 'print ListPipelineExecutions-shaped JSON')
-    .action(async (opts: { workspace?: string; pipeline?: string; json?: boolean }) => {
+    .action(async (opts: TargetOptions & { workspace?: string; pipeline?: string; json?: boolean }) => {
+      const aws = await remote(opts, io);
+      if (aws) {
+        const { listRemote } = await import('../../sagemaker/remote-executions.ts');
+        const list = await listRemote(aws.clients, opts.pipeline);
+        if (opts.json) io.out(`${JSON.stringify({ PipelineExecutionSummaries: list }, null, 2)}\n`);
+        else for (const r of list) io.out(`${r.PipelineExecutionArn.split('/').pop()}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
+        return;
+      }
       const session = openSession(opts, io);
       const { executions: list, corrupt } = await session.store.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
       if (opts.json) {
@@ -58,10 +93,16 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       for (const c of corrupt) io.err(`warning: execution record ${c} is unreadable\n`);
     });
 
-  addWorkspaceOption(executions.command('describe').description('one execution and its steps').argument('<id>', 'execution id, ARN or unique prefix'))
+  addTargetOptions(addWorkspaceOption(executions.command('describe').description('one execution and its steps').argument('<id>', 'execution id, ARN or unique prefix')))
     .option('--json', 'print the execution record (DescribePipelineExecution fields plus Steps)')
-    .action(async (id: string, opts: { workspace?: string; json?: boolean }) => {
-      const { record } = await openSession(opts, io).store.resolve(id);
+    .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
+    .action(async (id: string, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
+      const aws = await remote(opts, io);
+      let record: ExecutionRecord;
+      if (aws) {
+        const { describeRemote, executionArn } = await import('../../sagemaker/remote-executions.ts');
+        record = await describeRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline));
+      } else record = (await openSession(opts, io).store.resolve(id)).record;
       if (opts.json) {
         io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
         return;
@@ -90,14 +131,34 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       }
     });
 
-  addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))).action(
-    async (id: string, opts: { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean }) => {
+  addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
+    .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
+    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean }) => {
+      const aws = await remote(opts, io);
+      if (aws) {
+        const { executionArn, retryRemote } = await import('../../sagemaker/remote-executions.ts');
+        const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
+        const record = await retryRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline), (e) => display.handle(e), aws.pollMs).finally(() => display.close());
+        if (opts.json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
+        const code = exitCodeOf(record);
+        if (code !== 0) throw new ExitCode(code);
+        return;
+      }
       const session = openSession(opts, io);
       await runWithDisplay(io, session, opts, (engine, signal) => engine.retry(id, { signal }), opts.runtime, opts.keepJobs);
-    },
-  );
+    });
 
-  addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')).action(async (id: string, opts: { workspace?: string }) => {
+  addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')))
+    .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
+    .action(async (id: string, opts: TargetOptions & { workspace?: string }) => {
+    const aws = await remote(opts, io);
+    if (aws) {
+      const { executionArn, stopRemote } = await import('../../sagemaker/remote-executions.ts');
+      const arn = await executionArn(aws.clients, id, opts.pipeline);
+      await stopRemote(aws.clients, arn);
+      io.out(`asked SageMaker to stop ${arn}\n`);
+      return;
+    }
     const session = openSession(opts, io);
     const { record } = await session.store.resolve(id);
     if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {

@@ -34,6 +34,33 @@ export function registerImageCommands(program: Command, io: CliIO): void {
       io.err(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     });
   images
+    .command('push')
+    .description(`push sagepipe's images (tag ${VERSION}) to Amazon ECR, creating the repositories when missing`)
+    .argument('[images...]', `which (${PROJECT_IMAGES.join(', ')}); default all`)
+    .option('--region <region>', 'AWS region (default: $AWS_REGION)')
+    .option('--account <id>', 'AWS account id (default: $SAGEPIPE_ACCOUNT or the role ARN\'s)')
+    .option('--role-arn <arn>', 'used only to infer the account')
+    .option('--endpoint-url <url>', 'an ECR-compatible endpoint')
+    .action(async (names: string[], opts: { region?: string; account?: string; roleArn?: string; endpointUrl?: string }) => {
+      const unknown = names.filter((n) => !(PROJECT_IMAGES as readonly string[]).includes(n));
+      if (unknown.length > 0) throw new SagepipeError(ErrorCode.UsageError, `unknown image ${unknown.join(', ')} (images: ${PROJECT_IMAGES.join(', ')})`);
+      const { resolveAwsSettings } = await import('../../sagemaker/aws-settings.ts');
+      const settings = resolveAwsSettings({ ...(opts.region ? { region: opts.region } : {}), ...(opts.account ? { account: opts.account } : {}), ...(opts.roleArn ? { roleArn: opts.roleArn } : {}), ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) }, io.env, io.cwd, { role: false });
+      if (!opts.account && !io.env.SAGEPIPE_ACCOUNT && !opts.roleArn && !io.env.SAGEPIPE_ROLE_ARN) {
+        throw new SagepipeError(ErrorCode.UsageError, 'no AWS account id for the repository URIs: set --account or SAGEPIPE_ACCOUNT');
+      }
+      const { pushImages } = await import('../../sagemaker/push-images.ts');
+      const { dockerPushPort, ecrPort } = await import('../../sagemaker/ecr-port.ts');
+      const pushed = await pushImages(ecrPort(settings.region, opts.endpointUrl ?? io.env.AWS_ENDPOINT_URL_ECR), dockerPushPort(await docker()), {
+        images: names.length > 0 ? names : [...PROJECT_IMAGES],
+        account: settings.account,
+        region: settings.region,
+        version: VERSION,
+        progress: (l) => io.err(`${l}\n`),
+      });
+      for (const uri of pushed) io.out(`pushed ${uri}\n`);
+    });
+  images
     .command('list')
     .description("which of sagepipe's images are present locally")
     .action(async () => {
