@@ -58,6 +58,8 @@ export interface DeployOptions {
   readonly allowUnapproved?: boolean;
   /** How long to wait for /ping. @default 30 s */
   readonly timeoutMs?: number;
+  /** Extra fields kept in the record's Source (e.g. the endpoint configuration it came from). */
+  readonly source?: JsonObject;
 }
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -182,7 +184,7 @@ export class Endpoints {
       ContainerId: containerId,
       Image: image.local,
       ModelDataUrl: found.modelDataUrl,
-      Source: found.source,
+      Source: { ...found.source, ...(options.source ?? {}) },
     };
     await this.save(record);
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);

@@ -11,6 +11,8 @@ import { ImageBuilder } from '../../local-runner/runtime/image-builder.ts';
 import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import type { ContainerRuntime } from '../../local-runner/runtime/runtime.ts';
 import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
+import { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
+import type { ProjectImage } from '../../local-runner/runtime/images.ts';
 import { packageRoot } from '../compile/bundle.ts';
 import { LOCAL_ACCOUNT } from '../compile/compile.ts';
 import { ExecutionStore } from '../engine/store.ts';
@@ -92,3 +94,29 @@ export function localBackend(session: LocalSession, runtime: ContainerRuntime, i
       : {}),
   });
 }
+
+/** Local endpoints of the workspace; new ones are deployed with `runtime`. */
+export function localEndpoints(session: LocalSession, runtime: ContainerRuntime): Endpoints {
+  let docker: DockerRuntime | undefined;
+  const processRuntime = new ProcessRuntime();
+  return new Endpoints({
+    root: join(session.workspace, 'endpoints'),
+    s3: session.s3,
+    registry: session.registry,
+    models: session.models,
+    runtime,
+    runtimeFor: (kind) => (kind === 'docker' ? (docker ??= new DockerRuntime()) : processRuntime),
+    version: VERSION,
+    region: session.region,
+    account: session.account,
+    ...(runtime instanceof DockerRuntime
+      ? {
+          ensureImage: async (image: string) => {
+            const name = /^sagepipe-(xgboost|node):/.exec(image)?.[1] as ProjectImage | undefined;
+            if (name) await new ImageBuilder(runtime).build(name, { version: VERSION, root: packageRoot(), progress: () => undefined });
+          },
+        }
+      : {}),
+  });
+}
+

@@ -12,6 +12,10 @@ import { setApproval } from '../../local-runner/registry/approval.ts';
 import type { ModelPackage } from '../../local-runner/registry/file-registry.ts';
 import type { LocalBackend } from '../../local-runner/local-backend.ts';
 import type { LocalSession } from '../cli/session.ts';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../engine/store.ts';
+import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError, notFound, validation } from './api-error.ts';
 import { type PipelineRecord, PipelinesStore } from './pipelines-store.ts';
 
@@ -54,10 +58,41 @@ export interface SageMakerApiOptions {
   readonly session: LocalSession;
   readonly backend: LocalBackend;
   readonly pipelines: PipelinesStore;
+  /** Local endpoints, for CreateEndpoint & co. */
+  readonly endpoints: Endpoints;
+  readonly endpointConfigs: string;
 }
 
 export function sageMakerOperations(options: SageMakerApiOptions): Record<string, Operation> {
-  const { session, backend, pipelines } = options;
+  const { session, backend, pipelines, endpoints } = options;
+  const configFile = (name: string) => {
+    if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(name)) throw validation(`EndpointConfigName '${name}' is not valid`);
+    return join(options.endpointConfigs, `${name}.json`);
+  };
+  const readConfig = async (name: string): Promise<JsonObject> => {
+    try {
+      return JSON.parse(await readFile(configFile(name), 'utf8')) as JsonObject;
+    } catch {
+      throw validation(`Could not find endpoint configuration "${name}".`);
+    }
+  };
+  const endpointShape = async (name: string): Promise<JsonObject> => {
+    let e;
+    try {
+      e = await endpoints.describe(name);
+    } catch {
+      throw validation(`Could not find endpoint "${name}".`);
+    }
+    return toWire({
+      EndpointName: e.EndpointName,
+      EndpointArn: e.EndpointArn,
+      EndpointConfigName: (e.Source.EndpointConfigName as string | undefined) ?? null,
+      EndpointStatus: e.EndpointStatus,
+      FailureReason: e.FailureReason,
+      CreationTime: e.CreationTime,
+      LastModifiedTime: e.LastModifiedTime,
+    }) as JsonObject;
+  };
   const running = new Map<string, AbortController>();
   const engine = (newId?: string) =>
     new Engine({ backend, store: session.store, region: session.region, account: session.account, ...(newId ? { newExecutionId: () => newId } : {}) });
@@ -360,6 +395,54 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       }
     },
   };
+  Object.assign(ops, {
+    async CreateEndpointConfig(input: JsonObject) {
+      const name = str(input, 'EndpointConfigName');
+      const variants = input.ProductionVariants;
+      if (!Array.isArray(variants) || variants.length === 0) throw validation('ProductionVariants must name at least one variant');
+      await mkdir(options.endpointConfigs, { recursive: true });
+      const arn = `arn:aws:sagemaker:${session.region}:${session.account}:endpoint-config/${name.toLowerCase()}`;
+      await writeFileAtomic(configFile(name), JSON.stringify({ ...input, EndpointConfigArn: arn, CreationTime: new Date().toISOString() }));
+      return { EndpointConfigArn: arn };
+    },
+    async DescribeEndpointConfig(input: JsonObject) {
+      return toWire(await readConfig(str(input, 'EndpointConfigName'))) as JsonObject;
+    },
+    async DeleteEndpointConfig(input: JsonObject) {
+      const name = str(input, 'EndpointConfigName');
+      await readConfig(name);
+      await rm(configFile(name), { force: true });
+      return {};
+    },
+    async CreateEndpoint(input: JsonObject) {
+      const name = str(input, 'EndpointName');
+      const configName = str(input, 'EndpointConfigName');
+      const config = await readConfig(configName);
+      const model = String(((config.ProductionVariants as JsonObject[])[0] as JsonObject).ModelName ?? '');
+      const found = (await session.models.list()).find((m) => String(m.ModelName).toLowerCase() === model.toLowerCase());
+      if (!found) throw validation(`Could not find model "${model}".`);
+      // The endpoint starts in the background; DescribeEndpoint reports Creating, then InService or Failed.
+      void endpoints.deploy(String(found.ModelName), { name, allowUnapproved: true, source: { EndpointConfigName: configName } }).catch(() => undefined);
+      for (let i = 0; i < 100 && !(await endpoints.describe(name).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 10));
+      return { EndpointArn: `arn:aws:sagemaker:${session.region}:${session.account}:endpoint/${name.toLowerCase()}` };
+    },
+    async DescribeEndpoint(input: JsonObject) {
+      return endpointShape(str(input, 'EndpointName'));
+    },
+    async ListEndpoints() {
+      const list = await endpoints.list();
+      return { Endpoints: list.map((e) => toWire({ EndpointName: e.EndpointName, EndpointArn: e.EndpointArn, EndpointStatus: e.EndpointStatus, CreationTime: e.CreationTime, LastModifiedTime: e.LastModifiedTime })) };
+    },
+    async DeleteEndpoint(input: JsonObject) {
+      const name = str(input, 'EndpointName');
+      try {
+        await endpoints.delete(name);
+      } catch {
+        throw validation(`Could not find endpoint "${name}".`);
+      }
+      return {};
+    },
+  });
   return ops;
 }
 

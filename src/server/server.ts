@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import type { LocalBackend } from '../../local-runner/local-backend.ts';
 import type { LocalSession } from '../cli/session.ts';
+import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError } from './api-error.ts';
 import { PipelinesStore } from './pipelines-store.ts';
 import { S3Api, sendS3Error } from './s3-api.ts';
@@ -16,6 +17,8 @@ import { sageMakerOperations } from './sagemaker-api.ts';
 export interface ApiServerOptions {
   readonly session: LocalSession;
   readonly backend: LocalBackend;
+  /** The local endpoints CreateEndpoint starts and InvokeEndpoint calls. */
+  readonly endpoints: Endpoints;
   /** Called for each request (method, target, status), e.g. to log. */
   readonly onRequest?: (line: string) => void;
 }
@@ -49,10 +52,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export function createApiServer(options: ApiServerOptions): Server {
+  const endpoints = options.endpoints;
   const operations = sageMakerOperations({
     session: options.session,
     backend: options.backend,
     pipelines: new PipelinesStore(join(options.session.workspace, 'pipelines')),
+    endpoints,
+    endpointConfigs: join(options.session.workspace, 'endpoint-configs'),
   });
   const s3 = new S3Api(options.session.s3);
   return createServer((req, res) => {
@@ -74,6 +80,23 @@ export function createApiServer(options: ApiServerOptions): Server {
         }
         sendJson(res, 200, await operation(input as never));
         done(200);
+        return;
+      }
+      const invocation = /^\/endpoints\/([^/]+)\/invocations$/.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+      if (invocation && req.method === 'POST') {
+        // SageMaker Runtime's InvokeEndpoint (restJson1): the body goes to the endpoint as it is.
+        if (!signed(req)) throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+        const name = decodeURIComponent(invocation[1] as string);
+        try {
+          const answer = await endpoints.invoke(name, body, String(req.headers['content-type'] ?? 'text/csv'), req.headers.accept);
+          res.writeHead(200, { 'Content-Type': answer.contentType || 'text/csv', 'x-Amzn-Invoked-Production-Variant': 'AllTraffic' }).end(answer.body);
+          done(200);
+        } catch (error) {
+          const message = errorMessage(error);
+          const type = /answered 4\d\d/.test(message) ? 'ModelError' : /no endpoint/.test(message) ? 'ValidationError' : 'ServiceUnavailable';
+          res.writeHead(type === 'ModelError' ? 424 : 400, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type }).end(JSON.stringify({ message, Message: message }));
+          done(400);
+        }
         return;
       }
       if (!signed(req)) throw new ApiError('AccessDenied', 'requests must be signed with AWS Signature Version 4 (any credentials work locally)', 403);

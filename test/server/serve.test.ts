@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
-  CreateEndpointCommand,
+  ListDomainsCommand,
   CreatePipelineCommand,
   DescribePipelineCommand,
   ListModelPackagesCommand,
@@ -25,7 +25,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localBackend, openSession } from '../../src/cli/session.ts';
+import { localBackend, localEndpoints, openSession } from '../../src/cli/session.ts';
 import { createApiServer } from '../../src/server/server.ts';
 import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
@@ -41,7 +41,7 @@ let s3: S3Client;
 function start(): Promise<void> {
   const io = { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT };
   const session = openSession({ workspace: ws.path }, io);
-  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io) });
+  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io), endpoints: localEndpoints(session, new ProcessRuntime()) });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r()));
 }
 
@@ -86,7 +86,7 @@ describe('sagepipe serve with the AWS SDK', () => {
   });
 
   it('GIVEN an operation sagepipe does not implement WHEN called THEN the service error for an unknown operation', async () => {
-    await expect(sm.send(new CreateEndpointCommand({ EndpointName: 'e', EndpointConfigName: 'c' }))).rejects.toMatchObject({ name: 'UnknownOperationException' });
+    await expect(sm.send(new ListDomainsCommand({}))).rejects.toMatchObject({ name: 'UnknownOperationException', message: expect.stringContaining('SageMaker.ListDomains is not implemented') });
   });
 
   it('GIVEN an unsigned request THEN 403', async () => {
@@ -163,6 +163,34 @@ describe('the reference pipeline with --target sagemaker against sagepipe serve'
     const retry = await cli(['executions', 'retry', failing?.PipelineExecutionArn as string, ...t, '--json']);
     expect(retry.code).toBe(1);
     expect(JSON.parse(retry.stdout).FailureReason).toBe('count 3');
+  }, 60_000);
+
+  it('GIVEN the registered version WHEN approved, deployed and invoked with --target sagemaker THEN the endpoint predicts like evaluate.ts', async () => {
+    const t = ['--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1'];
+    const packages = await sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'AdultModelPackageGroupName' }));
+    const arn = packages.ModelPackageSummaryList?.[0]?.ModelPackageArn as string;
+    const rejected = await cli(['models', 'reject', arn, ...t, '--description', 'try the CLI']);
+    expect(rejected.stdout).toBe('AdultModelPackageGroupName/1 is Rejected\n');
+    expect((await cli(['models', 'approve', arn, ...t])).stdout).toBe('AdultModelPackageGroupName/1 is Approved\n');
+    const deployed = await cli(['endpoints', 'deploy', arn, '--name', 'remote-adult', '--role-arn', 'arn:aws:iam::000000000000:role/Local', ...t, '--json']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(JSON.parse(deployed.stdout)).toMatchObject({ EndpointName: 'remote-adult', EndpointStatus: 'InService', EndpointConfigName: 'remote-adult-config' });
+    // The server's own evaluation predictions for the first test rows.
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const bucket = join(ws.path, 's3', 'sagemaker-us-east-1-000000000000', 'adultPipeline');
+    const exec = readdirSync(bucket)[0] as string;
+    const rows = readFileSync(join(bucket, exec, 'adultProcess/output/test/test.csv'), 'utf8').split('\n').slice(0, 10).map((r) => r.split(',').slice(1).join(','));
+    const expected = readFileSync(join(bucket, exec, 'adultEval/output/evaluation/predictions.csv'), 'utf8').split('\n').slice(0, 10).map(Number);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(ws.path, 'rows.csv'), `${rows.join('\n')}\n`);
+    const invoked = await cli(['endpoints', 'invoke', 'remote-adult', '--body', join(ws.path, 'rows.csv'), ...t]);
+    expect(invoked.code, invoked.stderr).toBe(0);
+    invoked.stdout.trim().split('\n').map(Number).forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThan(1e-6));
+    const bad = await cli(['endpoints', 'invoke', 'remote-adult', '--body', join(ws.path, 'rows.csv'), '--content-type', 'application/json', ...t]);
+    expect(bad.stderr).toMatch(/invoking endpoint remote-adult: ModelError: .*body is not valid JSON/);
+    expect(JSON.parse((await cli(['endpoints', 'list', ...t, '--json'])).stdout).Endpoints.map((e: { EndpointName: string }) => e.EndpointName)).toEqual(['remote-adult']);
+    expect((await cli(['endpoints', 'delete', 'remote-adult', ...t])).code).toBe(0);
+    expect((await cli(['endpoints', 'describe', 'remote-adult', ...t])).stderr).toMatch(/ValidationException: Could not find endpoint "remote-adult"/);
   }, 60_000);
 
   it('GIVEN --target sagemaker without a role WHEN run THEN a one-line error says what to set', async () => {

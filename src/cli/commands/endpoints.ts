@@ -2,44 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
-import { DockerRuntime } from '../../../local-runner/runtime/docker-runtime.ts';
-import { ImageBuilder } from '../../../local-runner/runtime/image-builder.ts';
-import type { ProjectImage } from '../../../local-runner/runtime/images.ts';
 import { ProcessRuntime } from '../../../local-runner/runtime/process-runtime.ts';
-import type { ContainerRuntime } from '../../../local-runner/runtime/runtime.ts';
-import { packageRoot } from '../../compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
-import { VERSION } from '../../version.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { type LocalSession, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 
 const CONTENT_TYPES = ['text/csv', 'application/json'];
-
-function endpoints(session: LocalSession, runtime: ContainerRuntime): Endpoints {
-  let docker: DockerRuntime | undefined;
-  const processRuntime = new ProcessRuntime();
-  return new Endpoints({
-    root: join(session.workspace, 'endpoints'),
-    s3: session.s3,
-    registry: session.registry,
-    models: session.models,
-    runtime,
-    runtimeFor: (kind) => (kind === 'docker' ? (docker ??= new DockerRuntime()) : processRuntime),
-    version: VERSION,
-    region: session.region,
-    account: session.account,
-    ...(runtime instanceof DockerRuntime
-      ? {
-          ensureImage: async (image: string) => {
-            const name = /^sagepipe-(xgboost|node):/.exec(image)?.[1] as ProjectImage | undefined;
-            if (name) await new ImageBuilder(runtime).build(name, { version: VERSION, root: packageRoot(), progress: () => undefined });
-          },
-        }
-      : {}),
-  });
-}
 
 async function readBody(io: CliIO, source: string): Promise<Uint8Array> {
   if (source === '-') {
@@ -57,18 +27,28 @@ async function readBody(io: CliIO, source: string): Promise<Uint8Array> {
 export function registerEndpointCommands(program: Command, io: CliIO): void {
   const cmd = program.command('endpoints').description('local endpoints: deploy a model and call it');
 
-  addWorkspaceOption(cmd.command('deploy').description('start a model\'s inference container and wait until /ping answers').argument('<model>', 'model package ARN, <group>/<version>, or a model name'))
+  addTargetOptions(addWorkspaceOption(cmd.command('deploy').description('start a model\'s inference container and wait until /ping answers').argument('<model>', 'model package ARN, <group>/<version>, or a model name'))
     .option('--name <name>', 'endpoint name (default: from the model)')
     .option('--port <port>', 'loopback port (default: a free one)')
     .option('--allow-unapproved', 'deploy a version that is not Approved')
     .option('--runtime <runtime>', 'docker, process, or auto', 'auto')
-    .option('--json', 'print the DescribeEndpoint-shaped record')
-    .action(async (ref: string, opts: { workspace?: string; name?: string; port?: string; allowUnapproved?: boolean; runtime?: string; json?: boolean }) => {
+    .option('--role-arn <arn>', 'with --target sagemaker: the model\'s execution role')
+    .option('--json', 'print the DescribeEndpoint-shaped record'))
+    .action(async (ref: string, opts: TargetOptions & { workspace?: string; name?: string; port?: string; allowUnapproved?: boolean; runtime?: string; json?: boolean }) => {
+      const aws = await remote(opts, io);
+      if (aws) {
+        if (!opts.name) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, name the endpoint with --name');
+        const { deployRemote } = await import('../../sagemaker/remote-endpoints.ts');
+        const e = await deployRemote(aws.clients, aws.settings, ref, opts.name, aws.pollMs);
+        if (opts.json) io.out(`${JSON.stringify(e, null, 2)}\n`);
+        else io.out(`endpoint ${String(e.EndpointName)} is ${String(e.EndpointStatus)} (sagemaker)\n`);
+        return;
+      }
       const session = openSession(opts, io);
       const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && !Number.isInteger(port)) throw new SagepipeError(ErrorCode.UsageError, `--port must be a number (got '${opts.port}')`);
-      const record = await endpoints(session, runtime).deploy(ref, {
+      const record = await localEndpoints(session, runtime).deploy(ref, {
         ...(opts.name ? { name: opts.name } : {}),
         ...(port === undefined ? {} : { port }),
         allowUnapproved: opts.allowUnapproved ?? false,
@@ -77,10 +57,18 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
       else io.out(`endpoint ${record.EndpointName} is ${record.EndpointStatus} at ${record.Url} (${record.Runtime})\n`);
     });
 
-  addWorkspaceOption(cmd.command('list').description('endpoints and their status'))
+  addTargetOptions(addWorkspaceOption(cmd.command('list').description('endpoints and their status')))
     .option('--json', 'print ListEndpoints-shaped JSON')
-    .action(async (opts: { workspace?: string; json?: boolean }) => {
-      const list = await endpoints(openSession(opts, io), new ProcessRuntime()).list();
+    .action(async (opts: TargetOptions & { workspace?: string; json?: boolean }) => {
+      const aws = await remote(opts, io);
+      if (aws) {
+        const { listEndpointsRemote } = await import('../../sagemaker/remote-endpoints.ts');
+        const list = await listEndpointsRemote(aws.clients);
+        if (opts.json) io.out(`${JSON.stringify({ Endpoints: list }, null, 2)}\n`);
+        else for (const e of list) io.out(`${String(e.EndpointName).padEnd(32)} ${String(e.EndpointStatus)}\n`);
+        return;
+      }
+      const list = await localEndpoints(openSession(opts, io), new ProcessRuntime()).list();
       if (opts.json) {
         io.out(`${JSON.stringify({ Endpoints: list.map((e) => ({ EndpointName: e.EndpointName, EndpointArn: e.EndpointArn, EndpointStatus: e.EndpointStatus, CreationTime: e.CreationTime, LastModifiedTime: e.LastModifiedTime })) }, null, 2)}\n`);
         return;
@@ -89,29 +77,50 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
       for (const e of list) io.out(`${e.EndpointName.padEnd(32)} ${e.EndpointStatus.padEnd(10)} ${e.Url}  ${e.Runtime}${e.FailureReason ? `  ${e.FailureReason}` : ''}\n`);
     });
 
-  addWorkspaceOption(cmd.command('describe').description('one endpoint').argument('<name>'))
+  addTargetOptions(addWorkspaceOption(cmd.command('describe').description('one endpoint').argument('<name>')))
     .option('--json', 'print the DescribeEndpoint-shaped record')
-    .action(async (name: string, opts: { workspace?: string; json?: boolean }) => {
-      const e = await endpoints(openSession(opts, io), new ProcessRuntime()).describe(name);
+    .action(async (name: string, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
+      const aws = await remote(opts, io);
+      if (aws) {
+        const { describeEndpointRemote } = await import('../../sagemaker/remote-endpoints.ts');
+        const e = await describeEndpointRemote(aws.clients, name);
+        io.out(opts.json ? `${JSON.stringify(e, null, 2)}\n` : `${String(e.EndpointArn)}\n  status  ${String(e.EndpointStatus)}\n`);
+        return;
+      }
+      const e = await localEndpoints(openSession(opts, io), new ProcessRuntime()).describe(name);
       if (opts.json) io.out(`${JSON.stringify(e, null, 2)}\n`);
       else io.out(`${e.EndpointArn}\n  status  ${e.EndpointStatus}${e.FailureReason ? ` (${e.FailureReason})` : ''}\n  url     ${e.Url}\n  image   ${e.Image}\n  model   ${e.ModelDataUrl}\n  runtime ${e.Runtime}\n`);
     });
 
-  addWorkspaceOption(cmd.command('delete').description('stop an endpoint and forget it').argument('<name>')).action(async (name: string, opts: { workspace?: string }) => {
-    await endpoints(openSession(opts, io), new ProcessRuntime()).delete(name);
+  addTargetOptions(addWorkspaceOption(cmd.command('delete').description('stop an endpoint and forget it').argument('<name>'))).action(async (name: string, opts: TargetOptions & { workspace?: string }) => {
+    const aws = await remote(opts, io);
+    if (aws) {
+      const { deleteEndpointRemote } = await import('../../sagemaker/remote-endpoints.ts');
+      await deleteEndpointRemote(aws.clients, name);
+      io.out(`endpoint ${name} deleted\n`);
+      return;
+    }
+    await localEndpoints(openSession(opts, io), new ProcessRuntime()).delete(name);
     io.out(`endpoint ${name} deleted\n`);
   });
 
-  addWorkspaceOption(cmd.command('invoke').description('send a request to /invocations and print the predictions').argument('<name>'))
+  addTargetOptions(addWorkspaceOption(cmd.command('invoke').description('send a request to /invocations and print the predictions').argument('<name>')))
     .requiredOption('--body <file|->', 'the request body: a file, or - for standard input')
     .option('--content-type <type>', `${CONTENT_TYPES.join(' or ')}`, 'text/csv')
     .option('--accept <type>', 'response type (default: the request\'s)')
-    .action(async (name: string, opts: { workspace?: string; body: string; contentType: string; accept?: string }) => {
+    .action(async (name: string, opts: TargetOptions & { workspace?: string; body: string; contentType: string; accept?: string }) => {
       if (!CONTENT_TYPES.includes(opts.contentType)) {
         throw new SagepipeError(ErrorCode.UsageError, `--content-type must be ${CONTENT_TYPES.join(' or ')} (got '${opts.contentType}')`);
       }
       const body = await readBody(io, opts.body);
-      const answer = await endpoints(openSession(opts, io), new ProcessRuntime()).invoke(name, body, opts.contentType, opts.accept);
+      const aws = await remote(opts, io);
+      if (aws) {
+        const { invokeRemote } = await import('../../sagemaker/remote-endpoints.ts');
+        const text = await invokeRemote(aws.settings, name, body, opts.contentType, opts.accept);
+        io.out(text.endsWith('\n') ? text : `${text}\n`);
+        return;
+      }
+      const answer = await localEndpoints(openSession(opts, io), new ProcessRuntime()).invoke(name, body, opts.contentType, opts.accept);
       io.out(answer.body.endsWith('\n') ? answer.body : `${answer.body}\n`);
     });
 }

@@ -7,33 +7,9 @@ import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
 import { openSession } from '../session.ts';
 import { addRunOptions, exitCodeOf, runWithDisplay } from './run.ts';
-import type { Command as CommandType } from 'commander';
 import { ExitCode } from '../io.ts';
+import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 import { RunDisplay } from '../render/run-display.ts';
-
-interface TargetOptions {
-  readonly target?: string;
-  readonly endpointUrl?: string;
-  readonly region?: string;
-  readonly pipeline?: string;
-}
-
-function addTargetOptions(command: CommandType): CommandType {
-  return command
-    .option('--target <target>', 'local or sagemaker', 'local')
-    .option('--endpoint-url <url>', 'with --target sagemaker: a SageMaker-compatible endpoint (e.g. sagepipe serve)')
-    .option('--region <region>', 'with --target sagemaker: the AWS region (default: $AWS_REGION)');
-}
-
-/** The SageMaker clients when `--target sagemaker`, else undefined (the local store). */
-async function remote(opts: TargetOptions, io: CliIO) {
-  if (opts.target === undefined || opts.target === 'local') return undefined;
-  if (opts.target !== 'sagemaker') throw new SagepipeError(ErrorCode.UsageError, `--target must be local or sagemaker (got '${opts.target}')`);
-  const { resolveAwsSettings } = await import('../../sagemaker/aws-settings.ts');
-  const { createClients } = await import('../../sagemaker/remote-run.ts');
-  const settings = resolveAwsSettings({ ...(opts.region ? { region: opts.region } : {}), ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) }, io.env, io.cwd, { role: false });
-  return { clients: createClients(settings), pollMs: settings.sageMakerEndpoint ? 200 : 2000 };
-}
 
 function duration(r: ExecutionRecord): string {
   if (!r.StartTime) return '';

@@ -7,17 +7,26 @@ import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { openSession } from '../session.ts';
 import { keyMetrics, summaryOf } from './models.ts';
+import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 
 export function registerRegistryWorkflow(models: Command, io: CliIO): void {
   for (const [verb, status] of [
     ['approve', 'Approved'],
     ['reject', 'Rejected'],
   ] as const) {
-    addWorkspaceOption(models.command(verb).description(`set a version's approval status to ${status}`).argument('<ref>', 'model package ARN or <group>/<version>'))
+    addTargetOptions(addWorkspaceOption(models.command(verb).description(`set a version's approval status to ${status}`).argument('<ref>', 'model package ARN or <group>/<version>')))
       .option('--description <text>', 'why (kept in the version\'s approval history)')
       .option('--force', 'approve a Rejected version')
       .option('--json', 'print the updated DescribeModelPackage JSON')
-      .action(async (ref: string, opts: { workspace?: string; description?: string; force?: boolean; json?: boolean }) => {
+      .action(async (ref: string, opts: TargetOptions & { workspace?: string; description?: string; force?: boolean; json?: boolean }) => {
+        const aws = await remote(opts, io);
+        if (aws) {
+          const { approveRemote } = await import('../../sagemaker/remote-endpoints.ts');
+          const p = await approveRemote(aws.clients, ref, status, opts.description);
+          if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
+          else io.out(`${String(p.ModelPackageGroupName)}/${String(p.ModelPackageVersion)} is ${String(p.ModelApprovalStatus)}\n`);
+          return;
+        }
         const p = await setApproval(openSession(opts, io).registry, ref, status, { ...(opts.description ? { description: opts.description } : {}), force: opts.force ?? false });
         if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
         else io.out(`${p.ModelPackageGroupName}/${p.ModelPackageVersion} is ${p.ModelApprovalStatus}\n`);

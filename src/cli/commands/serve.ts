@@ -4,7 +4,7 @@ import { createApiServer } from '../../server/server.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { localBackend, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
 
 export function registerServeCommand(program: Command, io: CliIO): void {
   addWorkspaceOption(program.command('serve').description('serve the SageMaker API (JSON protocol) and an S3 subset on the local runner'))
@@ -17,7 +17,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SagepipeError(ErrorCode.UsageError, `--port must be 0-65535 (got '${opts.port}')`);
       const session = openSession(opts, io);
       const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
-      const server = createApiServer({ session, backend: localBackend(session, runtime, io), ...(opts.quiet ? {} : { onRequest: (l) => io.err(`${l}\n`) }) });
+      const server = createApiServer({ session, backend: localBackend(session, runtime, io), endpoints: localEndpoints(session, runtime), ...(opts.quiet ? {} : { onRequest: (l) => io.err(`${l}\n`) }) });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) =>
           reject(new SagepipeError(ErrorCode.UsageError, error.code === 'EADDRINUSE' ? `port ${port} is in use on ${opts.host}: choose another --port` : error.message)),
