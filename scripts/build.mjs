@@ -6,7 +6,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', absWorkingDir: root, logLevel: 'warning', sourcemap: true };
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', container: 'containers/runtime/index.ts' }, outdir: 'dist', packages: 'external' }),
+  // Split so that what a command imports lazily (the AWS SDK, Docker) loads only when that command runs.
+  build({ ...common, entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', container: 'containers/runtime/index.ts' }, outdir: 'dist', packages: 'external', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
   // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk).
   build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost'],
     banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" } }),

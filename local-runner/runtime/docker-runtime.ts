@@ -4,7 +4,8 @@
  * the exit code taken from wait(), killed at its time limit, and always removed afterwards. Nothing is pulled.
  */
 import { PassThrough } from 'node:stream';
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
 
@@ -24,7 +25,9 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly user: string | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
-    this.docker = new Docker(options.socketPath ? { socketPath: options.socketPath } : undefined);
+    // dockerode is loaded on first use: commands that never touch Docker start faster without it.
+    const DockerClass = createRequire(import.meta.url)('dockerode') as typeof Docker;
+    this.docker = new DockerClass(options.socketPath ? { socketPath: options.socketPath } : undefined);
     this.user = options.user ?? (typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid?.() ?? 0}` : undefined);
   }
 
