@@ -156,6 +156,18 @@ print((time.time() - t) * 1000)`;
   figures.preprocess_pandas_ms = pandas;
 }
 
+/** A training job's folder (`opt/ml/...`) with the reference split's train channel and 50 rounds; returns the split. */
+async function trainingFolder(dir: string) {
+  process.env.SAGEPIPE_NO_MAIN = '1';
+  const { preprocess } = await import('../examples/adult/preprocess.ts');
+  const split = preprocess(readFileSync(ADULT, 'utf8'), 42);
+  mkdirSync(join(dir, 'opt/ml/input/data/train'), { recursive: true });
+  mkdirSync(join(dir, 'opt/ml/input/config'), { recursive: true });
+  writeFileSync(join(dir, 'opt/ml/input/data/train/train.csv'), `${split.train.map((r) => r.join(',')).join('\n')}\n`);
+  writeFileSync(join(dir, 'opt/ml/input/config/hyperparameters.json'), JSON.stringify({ objective: 'binary:logistic', num_round: '50', max_depth: '5', eta: '0.3' }));
+  return split;
+}
+
 // ------------------------------------------------------------------ pipeline
 function runPipeline(workspace: string, runtime: string, extra: string[] = []): { ms: number; peakKb: number; stdout: string } {
   const t = Date.now();
@@ -167,11 +179,6 @@ function runPipeline(workspace: string, runtime: string, extra: string[] = []): 
   if (r.status !== 0) throw new Error(`pipeline run failed: ${r.stderr}`);
   const peakKb = Number(r.stderr.trim().split('\n').at(-1));
   return { ms: elapsed, peakKb, stdout: r.stdout };
-}
-
-function stepPeakKb(runtime: 'process'): number {
-  // The largest step (training) alone, under /usr/bin/time.
-  return runtime === 'process' ? Number.NaN : Number.NaN;
 }
 
 async function benchPipeline(): Promise<void> {
@@ -196,19 +203,12 @@ async function benchPipeline(): Promise<void> {
   // The largest step alone: sagepipe-xgboost's training as a process, under /usr/bin/time.
   const dir = mkdtempSync(join(tmpdir(), 'sagepipe-bench-step-'));
   try {
-    process.env.SAGEPIPE_NO_MAIN = '1';
-    const { preprocess } = await import('../examples/adult/preprocess.ts');
-    const split = preprocess(readFileSync(ADULT, 'utf8'), 42);
-    mkdirSync(join(dir, 'opt/ml/input/data/train'), { recursive: true });
-    mkdirSync(join(dir, 'opt/ml/input/config'), { recursive: true });
-    writeFileSync(join(dir, 'opt/ml/input/data/train/train.csv'), `${split.train.map((r) => r.join(',')).join('\n')}\n`);
-    writeFileSync(join(dir, 'opt/ml/input/config/hyperparameters.json'), JSON.stringify({ objective: 'binary:logistic', num_round: '50', max_depth: '5', eta: '0.3' }));
+    await trainingFolder(dir);
     const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(ROOT, 'dist/images/xgboost/main.mjs'), 'train'], { env: { ...process.env, SAGEPIPE_CONTAINER_ROOT: dir }, encoding: 'utf8' });
     record('memory', 'peak RSS of the largest step (adultTrain: sagepipe-xgboost train)', `${(Number(r.stderr.trim().split('\n').at(-1)) / 1024).toFixed(0)} MiB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  void stepPeakKb;
 }
 
 // ------------------------------------------------------------------ container overhead
@@ -239,13 +239,7 @@ async function benchInvocations(): Promise<void> {
   const port = await freePort();
   let child: import('node:child_process').ChildProcess | undefined;
   try {
-    process.env.SAGEPIPE_NO_MAIN = '1';
-    const { preprocess } = await import('../examples/adult/preprocess.ts');
-    const split = preprocess(readFileSync(ADULT, 'utf8'), 42);
-    mkdirSync(join(dir, 'opt/ml/input/data/train'), { recursive: true });
-    mkdirSync(join(dir, 'opt/ml/input/config'), { recursive: true });
-    writeFileSync(join(dir, 'opt/ml/input/data/train/train.csv'), `${split.train.map((r) => r.join(',')).join('\n')}\n`);
-    writeFileSync(join(dir, 'opt/ml/input/config/hyperparameters.json'), JSON.stringify({ objective: 'binary:logistic', num_round: '50', max_depth: '5', eta: '0.3' }));
+    const split = await trainingFolder(dir);
     execFileSync(process.execPath, [join(ROOT, 'dist/images/xgboost/main.mjs'), 'train'], { env: { ...process.env, SAGEPIPE_CONTAINER_ROOT: dir }, stdio: 'ignore' });
     const { spawn } = await import('node:child_process');
     child = spawn(process.execPath, [join(ROOT, 'dist/images/xgboost/main.mjs'), 'serve'], { env: { ...process.env, SAGEPIPE_CONTAINER_ROOT: dir, SAGEMAKER_BIND_TO_PORT: String(port) }, stdio: 'ignore' });

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
 import { CsvError, parseNumericCsv } from '../runtime/csv.ts';
+import { readRequestBody } from '../runtime/http-body.ts';
 import { containerPath } from '../runtime/paths.ts';
 import { Booster, type Matrix } from '../runtime/xgboost.ts';
 
@@ -61,22 +62,6 @@ export function parseCsvInstances(text: string): Matrix {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new RequestError(413, `payload larger than ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 export function createInferenceServer(booster: Booster): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
@@ -87,7 +72,7 @@ export function createInferenceServer(booster: Booster): Server {
     if (url !== '/invocations') throw new RequestError(404, `no route ${req.method} ${url} (use GET /ping, POST /invocations)`);
     if (req.method !== 'POST') throw new RequestError(405, '/invocations takes POST');
     const type = (req.headers['content-type'] ?? 'text/csv').split(';')[0]?.trim().toLowerCase();
-    const body = await readBody(req);
+    const body = (await readRequestBody(req, MAX_BODY, () => new RequestError(413, `payload larger than ${MAX_BODY} bytes`))).toString('utf8');
     if (body.trim() === '') throw new RequestError(400, 'empty request body');
     let matrix: Matrix;
     if (type === 'text/csv') matrix = parseCsvInstances(body);

@@ -85,25 +85,17 @@ export class LocalS3 {
     const slash = loc.key.lastIndexOf('/');
     const startDir = resolve(bucketRoot, slash >= 0 ? loc.key.slice(0, slash) : '');
     const out: S3Object[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const full = join(dir, e.name);
-        const key = relative(bucketRoot, full).split(sep).join('/');
-        if (e.isDirectory()) {
-          if (`${key}/`.startsWith(loc.key) || loc.key.startsWith(`${key}/`)) await walk(full);
-        } else if (e.isFile() && key.startsWith(loc.key) && !e.name.includes('.sagepipe-tmp-')) {
-          const s = await stat(full);
-          out.push({ uri: `s3://${loc.bucket}/${key}`, key, size: s.size, lastModified: s.mtime });
-        }
-      }
+    // Only folders on the way to the prefix, or under it, are entered.
+    const enter = (dir: string) => {
+      const key = relative(bucketRoot, dir).split(sep).join('/');
+      return `${key}/`.startsWith(loc.key) || loc.key.startsWith(`${key}/`);
     };
-    await walk(startDir);
+    for await (const full of walkFiles(startDir, enter)) {
+      const key = relative(bucketRoot, full).split(sep).join('/');
+      if (!key.startsWith(loc.key) || full.includes('.sagepipe-tmp-')) continue;
+      const s = await stat(full);
+      out.push({ uri: `s3://${loc.bucket}/${key}`, key, size: s.size, lastModified: s.mtime });
+    }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -135,24 +127,27 @@ export class LocalS3 {
   /** Uploads every file under a folder to `<prefix>/<relative path>`. Returns the number of files. */
   async uploadDirectory(directory: string, prefixUri: string): Promise<number> {
     let count = 0;
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const full = join(dir, e.name);
-        if (e.isDirectory()) await walk(full);
-        else if (e.isFile()) {
-          const rel = relative(directory, full).split(sep).join('/');
-          await this.putFile(`${prefixUri.replace(/\/+$/, '')}/${rel}`, full);
-          count++;
-        }
-      }
-    };
-    await walk(directory);
+    for await (const full of walkFiles(directory, () => true)) {
+      const rel = relative(directory, full).split(sep).join('/');
+      await this.putFile(`${prefixUri.replace(/\/+$/, '')}/${rel}`, full);
+      count++;
+    }
     return count;
+  }
+}
+
+/** Every file below a folder (entering only the sub-folders `enter` accepts); a missing folder has none. */
+async function* walkFiles(dir: string, enter: (dir: string) => boolean): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (enter(full)) yield* walkFiles(full, enter);
+    } else if (e.isFile()) yield full;
   }
 }

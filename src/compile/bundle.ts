@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 
 /** Packages the step images provide at run time (they carry files esbuild cannot inline, such as WebAssembly). */
@@ -35,6 +35,20 @@ export function sagepipeAliases(): Record<string, string> {
   };
 }
 
+/** What every bundle shares: one ESM file for Node 20, in memory, with sagepipe's own modules aliased. */
+function bundleOptions(entry: string): BuildOptions & { write: false } {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    alias: sagepipeAliases(),
+    logLevel: 'silent',
+  };
+}
+
 export interface BundledScript {
   /** The file name it has once staged (`preprocess.mjs` for `preprocess.ts`). */
   readonly fileName: string;
@@ -58,18 +72,11 @@ export async function bundleScript(path: string): Promise<BundledScript> {
   }
   try {
     const result = await build({
-      entryPoints: [absolute],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
+      ...bundleOptions(absolute),
       absWorkingDir: dirname(absolute),
       external: [...IMAGE_PROVIDED_PACKAGES, ...BROWSER_ONLY_MODULES],
-      alias: sagepipeAliases(),
       // Scripts may use what sagepipe depends on (danfojs-node, tar …) without installing it themselves.
       nodePaths: [resolve(packageRoot(), 'node_modules')],
-      logLevel: 'silent',
       legalComments: 'none',
       // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
       banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" },
@@ -88,15 +95,8 @@ export async function importPipelineModule(path: string): Promise<Record<string,
   let code: string;
   try {
     const result = await build({
-      entryPoints: [absolute],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
+      ...bundleOptions(absolute),
       packages: 'external',
-      alias: sagepipeAliases(),
-      logLevel: 'silent',
       // The module can still find files next to itself.
       define: { 'import.meta.url': JSON.stringify(`file://${absolute}`), 'import.meta.dirname': JSON.stringify(dirname(absolute)) },
     });

@@ -6,6 +6,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
 import { errorMessage } from '../errors.ts';
+import { readRequestBody } from '../../containers/runtime/http-body.ts';
 import type { LocalBackend } from '../../local-runner/local-backend.ts';
 import type { LocalSession } from '../cli/session.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
@@ -24,22 +25,6 @@ export interface ApiServerOptions {
 }
 
 const MAX_BODY = 512 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('EntityTooLarge', 'request body too large', 413));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function signed(req: IncomingMessage): boolean {
   const auth = req.headers.authorization ?? '';
@@ -66,7 +51,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     const started = Date.now();
     const done = (status: number) => options.onRequest?.(`${req.method} ${target || req.url} ${status} ${Date.now() - started} ms`);
     void (async () => {
-      const body = await readBody(req);
+      const body = await readRequestBody(req, MAX_BODY, () => new ApiError('EntityTooLarge', 'request body too large', 413));
       if (target) {
         if (!signed(req)) throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token: requests must be signed with AWS Signature Version 4 (any credentials work locally)', 403);
         const [service, op = ''] = target.split('.');
