@@ -55,6 +55,19 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
     expect(check.FailureReason).toMatch(runtime === 'docker' ? /image sagepipe-missing-image:1\.0 .*is not available locally: pull or build it yourself/ : /cannot run under the process runtime .*use --runtime docker/);
   });
 
+  it.runIf(enabled)('GIVEN a succeeded execution WHEN only `after` is selected THEN only it runs, reading check\'s earlier output', async () => {
+    writeFileSync(join(input, 'ok'), '');
+    const first = JSON.parse((await run()).stdout);
+    const selective = await run('--select', 'after', '--from', first.PipelineExecutionId);
+    rmSync(join(input, 'ok'));
+    expect(selective.code, selective.stderr).toBe(0);
+    const record = JSON.parse(selective.stdout);
+    expect(record.Steps.map((s: { StepName: string }) => s.StepName)).toEqual(['after']);
+    expect(record.SelectiveExecutionConfig).toEqual({ SourcePipelineExecutionArn: first.PipelineExecutionArn, SelectedSteps: [{ StepName: 'after' }] });
+    const bad = await run('--select', 'nosuch', '--from', first.PipelineExecutionId);
+    expect(bad.stderr).toContain("selective execution: no step named 'nosuch' in the pipeline");
+  });
+
   it.runIf(enabled)('GIVEN a succeeded step before a failure THEN its outputs stay in the local S3', async () => {
     writeFileSync(join(input, 'ok'), '');
     const result = await run('--param', 'AfterFails=yes');
@@ -65,4 +78,23 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
     const uri: string = record.Steps[0].Properties.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri;
     expect(readFileSync(join(ws.path, 's3', uri.replace('s3://', ''), 'data.txt'), 'utf8')).toBe('hello');
   });
+});
+
+describe.runIf(runDockerTests)('leftover containers', () => {
+  const ws = tempDir('sagepipe-leftover-');
+  const input = join(ws.path, 'in');
+  mkdirSync(input, { recursive: true });
+  afterAll(() => ws.remove());
+
+  it('GIVEN a container left by a run that crashed WHEN the next run starts THEN it is removed', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { VERSION } = await import('../../src/version.ts');
+    const id = execFileSync('docker', ['create', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', `sagepipe-node:${VERSION}`, '-e', '0'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(input, 'ok'), '');
+    const result = await cli(['run', PIPELINE, '--runtime', 'docker', '--workspace', ws.path, '--json', '--param', `InputDir=${input}`], { cwd: ws.path });
+    rmSync(join(input, 'ok'));
+    expect(result.stderr).toMatch(/notice: removed [1-9]\d* container\(s\) left by an earlier run that crashed/);
+    expect(execFileSync('docker', ['ps', '-aq', '--filter', `id=${id}`], { encoding: 'utf8' }).trim()).toBe('');
+  });
+
 });

@@ -23,6 +23,8 @@ export interface RunOptions extends CommonOptions {
   readonly keepJobs?: boolean;
   readonly target?: string;
   readonly endpointUrl?: string;
+  readonly select?: string;
+  readonly from?: string;
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -95,6 +97,8 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
         .option('-p, --param <Name=Value>', 'a parameter value (repeatable)', collect, [])
         .option('--name <name>', 'pipeline name for a .json definition (default: the file name)')
+        .option('--select <steps>', 'selective execution: run only these steps (comma-separated) …')
+        .option('--from <execution>', '… taking the other steps\' results from this earlier execution')
         .option('--target <target>', 'local or sagemaker', 'local')
         .option('--endpoint-url <url>', 'with --target sagemaker: a SageMaker/S3-compatible endpoint (e.g. sagepipe serve)'),
     ),
@@ -113,6 +117,10 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       if (!(await session.s3.headObject(asset.s3Uri))) await session.s3.putObject(asset.s3Uri, asset.content);
     }
     const maxParallel = opts.maxParallel === undefined ? compiled.maxParallelExecutionSteps : parsePositive(opts.maxParallel, '--max-parallel');
+    if ((opts.select === undefined) !== (opts.from === undefined)) {
+      throw new SagepipeError(ErrorCode.UsageError, '--select and --from go together: the steps to run, and the execution to take the others from');
+    }
+    const selective = opts.select && opts.from ? { sourceExecutionId: opts.from, steps: opts.select.split(',').map((x) => x.trim()).filter(Boolean) } : undefined;
     const loaded: LoadedDefinition = compiled.loaded;
     await runWithDisplay(
       io,
@@ -124,6 +132,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           pipelineName: compiled.name,
           parameters,
           signal,
+          ...(selective ? { selective } : {}),
           ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
         }),
       opts.runtime,

@@ -1,0 +1,25 @@
+/**
+ * Compile-time checks (run by `tsc` in `npm test`): property paths that do not exist on a step type, and conditions
+ * comparing incompatible types, are TypeScript errors. An `@ts-expect-error` that stops being an error fails tsc.
+ */
+import { ConditionEquals, ConditionGreaterThan, ParameterString, ProcessingStep, TrainingStep } from '../../src/index.ts';
+
+const train = new TrainingStep({ name: 't', estimator: { imageUri: 'i', instanceType: 'x', outputPath: 's3://b/o', roleArn: 'r' }, inputs: {} });
+const proc = new ProcessingStep({ name: 'p', processor: { imageUri: 'i', instanceType: 'x', roleArn: 'r' } });
+
+export const ok = [
+  train.properties.ModelArtifacts.S3ModelArtifacts,
+  train.properties.FinalMetricDataList['validation:logloss'].Value,
+  train.properties.HyperParameters['eta'],
+  proc.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri,
+  proc.properties.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri,
+];
+
+// @ts-expect-error — a training job has no ProcessingOutputConfig
+export const wrongStepType = train.properties.ProcessingOutputConfig;
+// @ts-expect-error — a typo in a property name
+export const typo = train.properties.ModelArtifacts.S3ModelArtifact;
+// @ts-expect-error — a metric's Value is a Float: it does not compare with a string
+export const badCondition = ConditionGreaterThan(train.properties.FinalMetricDataList['x'].Value, 'high');
+// @ts-expect-error — a String parameter does not compare with a number
+export const badEquals = ConditionEquals(new ParameterString({ name: 'Mode' }), 3);
