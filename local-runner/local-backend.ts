@@ -3,7 +3,7 @@
  * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
  */
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject } from '../src/definition/types.ts';
 import { type JobBackend, type JobContext, JobFailure, type JobResult } from '../src/engine/backend.ts';
@@ -73,9 +73,16 @@ export class LocalBackend implements JobBackend {
     } catch {
       throw new JobFailure('ClientError', `ClientError: ${what}: local path ${path} does not exist`);
     }
+    if (info.isDirectory() && (destination === path || destination.startsWith(`${path}${sep}`))) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: local folder ${path} holds the workspace (${destination}); choose a folder outside it`);
+    }
     // Copied, never modified in place.
-    if (info.isDirectory()) await cp(path, destination, { recursive: true });
-    else await cp(path, join(destination, basename(path)));
+    try {
+      if (info.isDirectory()) await cp(path, destination, { recursive: true });
+      else await cp(path, join(destination, basename(path)));
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: cannot copy ${path}: ${errorMessage(error)}`);
+    }
   }
 
   private async image(uri: string, purpose: 'processing' | 'training', ctx: JobContext): Promise<string> {

@@ -68,6 +68,12 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
     expect(bad.stderr).toContain("selective execution: no step named 'nosuch' in the pipeline");
   });
 
+  it.runIf(enabled)('GIVEN an input folder that holds the workspace WHEN run THEN the step fails saying so', async () => {
+    const result = await cli(['run', PIPELINE, '--runtime', runtime, '--workspace', join(ws.path, 'inner-ws'), '--json', '--param', `InputDir=${ws.path}`], { cwd: ws.path });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).Steps[0].FailureReason).toMatch(/^ClientError: input 'input-1': local folder .* holds the workspace/);
+  });
+
   it.runIf(enabled)('GIVEN a succeeded step before a failure THEN its outputs stay in the local S3', async () => {
     writeFileSync(join(input, 'ok'), '');
     const result = await run('--param', 'AfterFails=yes');
