@@ -120,7 +120,10 @@ export async function runOnSageMaker(settings: AwsSettings, clients: Clients, re
   // The bucket: created when missing (as the Python SDK does for its default bucket).
   try {
     await s3.send(new HeadBucketCommand({ Bucket: settings.bucket }));
-  } catch {
+  } catch (headError) {
+    const status = (headError as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    // Only a missing bucket is created; no credentials, no permission or no connection is said as it is.
+    if (status !== 404 && (headError as { name?: string }).name !== 'NotFound') throw awsError(headError, `checking bucket ${settings.bucket}`);
     try {
       await s3.send(new CreateBucketCommand({ Bucket: settings.bucket }));
       request.notice(`created bucket ${settings.bucket}`);

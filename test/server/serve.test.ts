@@ -193,6 +193,23 @@ describe('the reference pipeline with --target sagemaker against sagepipe serve'
     expect((await cli(['endpoints', 'describe', 'remote-adult', ...t])).stderr).toMatch(/ValidationException: Could not find endpoint "remote-adult"/);
   }, 60_000);
 
+  it('GIVEN no AWS credentials anywhere WHEN run with --target sagemaker THEN a one-line error says what to set', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const home = tempDir('sagepipe-nocreds-');
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'bin/sagepipe.js'), 'run', 'examples/adult/pipeline.ts', '--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1', '--role-arn', 'arn:aws:iam::000000000000:role/Local'],
+        { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: home.path }, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n$/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      home.remove();
+    }
+  }, 60_000);
+
   it('GIVEN --target sagemaker without a role WHEN run THEN a one-line error says what to set', async () => {
     const r = await cli(['run', 'examples/adult/pipeline.ts', '--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1'], { cwd: REPO_ROOT, env: { SAGEPIPE_ROLE_ARN: '' } });
     expect(r.code).toBe(2);
