@@ -20,6 +20,7 @@ import {
 } from './types.ts';
 import { normalizeConditions } from './conditions.ts';
 import { jsonErrorPosition } from './json-position.ts';
+import { isIsoDuration } from './duration.ts';
 
 export interface LoadedDefinition {
   readonly definition: PipelineDefinition;
@@ -144,6 +145,10 @@ export function loadDefinition(value: unknown, options: LoadOptions = {}): Loade
     for (const ref of refs) checkReference(ref, f, byName, parameters, issues, set);
     if (f.step.Type === 'Condition' && isPlainObject(f.step.Arguments)) {
       checkConditionTypes(f, byName, parameters, issues);
+    }
+    const expire = f.step.CacheConfig?.ExpireAfter;
+    if (typeof expire === 'string' && !isIsoDuration(expire)) {
+      issues.push({ path: `${f.path}.CacheConfig.ExpireAfter`, message: `'${expire}' is not an ISO-8601 duration (e.g. P30D, PT12H)` });
     }
     (f.step.PropertyFiles ?? []).forEach((pf, i) => {
       const outputs = outputNames(f.step);

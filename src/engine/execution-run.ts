@@ -12,7 +12,7 @@ import { errorMessage, isSagepipeError } from '../errors.ts';
 import { type JobBackend, type JobContext, type JobResult, isJobFailure } from './backend.ts';
 import { type CacheCandidate, cacheKey, decideCache } from './cache.ts';
 import { evaluateConditions } from './conditions.ts';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../definition/duration.ts';
 import { type EvaluationScope, evaluate } from './evaluate.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { lookupProperty } from './property-lookup.ts';

@@ -120,6 +120,7 @@ describe('definition loader', () => {
     ['unknown field in processing arguments', (d) => { d.Steps[0].Arguments.Banana = 1; }, /unknown field 'Banana'/],
     ['instance count as text', (d) => { d.Steps[0].Arguments.ProcessingResources.ClusterConfig.InstanceCount = 'one'; }, /InstanceCount: must be integer/],
     ['retry policy with unknown exception type', (d) => { d.Steps[0].RetryPolicies = [{ ExceptionType: ['Step.BANANA'] }]; }, /ExceptionType/],
+    ['cache config with a duration that is not ISO-8601', (d) => { d.Steps[0].CacheConfig = { Enabled: true, ExpireAfter: '30 days' }; }, /CacheConfig.ExpireAfter: '30 days' is not an ISO-8601 duration/],
     ['cache config with a string Enabled', (d) => { d.Steps[0].CacheConfig = { Enabled: 'yes' }; }, /CacheConfig.Enabled: must be boolean/],
     ['parameter with a bad type', (d) => { d.Parameters[0].Type = 'Decimal'; }, /Parameters\[0\]/],
     ['duplicate parameters', (d) => { d.Parameters[1].Name = 'Threshold'; d.Parameters[1].Type = 'Float'; delete d.Parameters[1].EnumValues; d.Parameters[1].DefaultValue = 1; }, /duplicate parameter 'Threshold'/],

@@ -11,3 +11,7 @@ export function parseDuration(text: string, path = 'ExpireAfter'): number {
   }
   return UNIT_MS.reduce((sum, unit, i) => sum + Number(m[i + 1] ?? 0) * unit, 0);
 }
+
+export function isIsoDuration(text: string): boolean {
+  return PATTERN.test(text) && text !== 'P' && !text.endsWith('T');
+}
