@@ -13,14 +13,8 @@ export const ExecutionStatus = {
 } as const;
 export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 
-export const StepStatus = {
-  Starting: 'Starting',
-  Executing: 'Executing',
-  Stopping: 'Stopping',
-  Stopped: 'Stopped',
-  Failed: 'Failed',
-  Succeeded: 'Succeeded',
-} as const;
+/** A step has the execution's statuses, and `Starting` before it runs. */
+export const StepStatus = { Starting: 'Starting', ...ExecutionStatus } as const;
 export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
 
 export interface StepRecord {
