@@ -5,9 +5,10 @@
  * certificates, a minimal passwd/group and /tmp.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tar from 'tar';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
@@ -112,9 +113,13 @@ export class ImageBuilder {
   async build(image: ProjectImage, options: BuildOptions): Promise<string> {
     const base = await this.baseImage(options);
     const tag = `sagepipe-${image}:${options.version}`;
-    const files = contextFiles(options.root, image);
-    options.progress(`building ${tag} on ${base}`);
-    await this.buildContext(options.root, files, tag, `containers/${image}/Dockerfile`, { BASE_IMAGE: base }, options.progress);
+    const context = assembleContext(options.root, image);
+    try {
+      options.progress(`building ${tag} on ${base}`);
+      await this.buildContext(context.dir, context.files, tag, `containers/${image}/Dockerfile`, { BASE_IMAGE: base }, options.progress);
+    } finally {
+      rmSync(context.dir, { recursive: true, force: true });
+    }
     return tag;
   }
 
@@ -125,14 +130,32 @@ export class ImageBuilder {
   }
 }
 
-/** The files a project image's Dockerfile copies (the build context holds nothing else). */
-export function contextFiles(root: string, image: ProjectImage): string[] {
-  const need = [`containers/${image}/Dockerfile`, 'node_modules/ml-xgboost/package.json', 'node_modules/ml-xgboost/dist/wasm'];
-  if (image === 'xgboost') need.push('dist/images/xgboost/main.mjs');
-  for (const f of need) {
-    if (!existsSync(join(root, f))) {
-      throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ${f} is missing (run npm ci && npm run build)`);
-    }
+/**
+ * The build context of a project image, assembled in a temporary folder with the layout its Dockerfile copies from:
+ * `containers/<image>/Dockerfile`, `dist/images/…`, `node_modules/ml-xgboost/…` — wherever npm put ml-xgboost (it is
+ * hoisted out of sagepipe's own folder when sagepipe is installed as a dependency).
+ */
+export function assembleContext(root: string, image: ProjectImage): { dir: string; files: string[] } {
+  const require = createRequire(join(root, 'package.json'));
+  let xgboost: string;
+  try {
+    xgboost = dirname(require.resolve('ml-xgboost/package.json'));
+  } catch {
+    throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ml-xgboost is not installed (run npm ci)`);
   }
-  return need.flatMap((f) => (statSync(join(root, f)).isDirectory() ? readdirSync(join(root, f)).map((n) => relative(root, join(root, f, n))) : [f]));
+  const sources: [string, string][] = [
+    [join(root, `containers/${image}/Dockerfile`), `containers/${image}/Dockerfile`],
+    [join(xgboost, 'package.json'), 'node_modules/ml-xgboost/package.json'],
+    [join(xgboost, 'dist/wasm'), 'node_modules/ml-xgboost/dist/wasm'],
+  ];
+  if (image === 'xgboost') sources.push([join(root, 'dist/images/xgboost/main.mjs'), 'dist/images/xgboost/main.mjs']);
+  for (const [from] of sources) {
+    if (!existsSync(from)) throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ${from} is missing (run npm ci && npm run build)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), `sagepipe-context-${image}-`));
+  for (const [from, to] of sources) {
+    mkdirSync(dirname(join(dir, to)), { recursive: true });
+    cpSync(from, join(dir, to), { recursive: true });
+  }
+  return { dir, files: sources.map(([, to]) => to) };
 }
