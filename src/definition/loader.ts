@@ -6,7 +6,7 @@
 import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
 import { findCycle } from './cycles.ts';
 import { type GraphNode, type StepGraph, topologicalOrder } from './graph.ts';
-import { PROPERTY_SHAPES, parsePropertyPath, resolveShape } from './property-shapes.ts';
+import { PROPERTY_SHAPES, parsePropertyPath, resolveShape, selectedOutputName } from './property-shapes.ts';
 import { type DefinitionReference, collectReferences, isPlainObject, parseGet } from './references.ts';
 import { type SchemaValidator, createSchemaValidator } from './schema.ts';
 import {
@@ -223,6 +223,11 @@ function checkReference(
       if (shape) {
         const resolved = resolveShape(shape, segments);
         if ('error' in resolved) issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: ${resolved.error} (a ${target.step.Type} step)` });
+      }
+      const output = target.step.Type === 'Processing' ? selectedOutputName(ref.propertyPath) : undefined;
+      const outputs = outputNames(target.step);
+      if (output !== undefined && !outputs.includes(output)) {
+        issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: step '${ref.step}' has no output '${output}' (outputs: ${outputs.join(', ') || 'none'})` });
       }
       return;
     }

@@ -242,3 +242,8 @@ export function resolveShape(root: Shape, segments: readonly PathSegment[]): { s
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }
+
+/** The output a property path selects by name (`ProcessingOutputConfig.Outputs['train']…` → `train`), if any. */
+export function selectedOutputName(path: string): string | undefined {
+  return /^ProcessingOutputConfig\.Outputs\['([^']*)'\]/.exec(path)?.[1];
+}

@@ -21,6 +21,8 @@ export interface ExpressionReference {
   readonly propertyFile?: string;
   /** For step property references whose path is not valid for that step type. */
   readonly invalidPath?: string;
+  /** For step property references: the property path (`ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`). */
+  readonly path?: string;
 }
 
 export interface Expression<T extends ValueType = ValueType> {

@@ -46,6 +46,7 @@ export class PropertyRef<T extends ScalarType = ScalarType> extends ExpressionBa
         kind: 'step',
         name: this.step.name,
         target: this.step,
+        path: this.path,
         ...(this.invalid === undefined ? {} : { invalidPath: `${this.path}: ${this.invalid}` }),
       },
     ];

@@ -7,6 +7,7 @@
 import { type Issue, ErrorCode, SagepipeError } from '../errors.ts';
 import { DEFINITION_VERSION, type Json, type JsonObject, type PipelineDefinition, type StepDefinition } from '../definition/types.ts';
 import { findCycle } from '../definition/cycles.ts';
+import { selectedOutputName } from '../definition/property-shapes.ts';
 import { comparableTypes, operandType } from './conditions.ts';
 import { type ExpressionReference, isExpression } from './expressions.ts';
 import type { AnyParameter } from './parameters.ts';
@@ -149,6 +150,10 @@ function validate(input: SynthesisInput, located: readonly Located[], issues: Is
             break;
           }
           if (ref.invalidPath) issues.push({ path, message: `Steps.${ref.name}.${ref.invalidPath}` });
+          const output = ref.path === undefined ? undefined : selectedOutputName(ref.path);
+          if (output !== undefined && target.step instanceof ProcessingStep && !target.step.outputNames.includes(output)) {
+            issues.push({ path, message: `Steps.${ref.name}.${ref.path}: step '${ref.name}' has no output '${output}' (outputs: ${target.step.outputNames.join(', ') || 'none'})` });
+          }
           if (ref.name === l.step.name) issues.push({ path, message: `step '${ref.name}' refers to its own properties` });
           else addEdge(l.step.name, ref.name);
           break;

@@ -104,6 +104,7 @@ describe('definition loader', () => {
     ['Get with an unknown root', (d) => { d.Steps[0].Arguments.RoleArn = { Get: 'Pipeline.X' }; }, /is not Parameters.<name>/],
     ['Get on a missing step', (d) => { d.Steps[0].Arguments.RoleArn = { Get: 'Steps.Ghost.ProcessingJobName' }; }, /refers to step 'Ghost'/],
     ['Get on a property the step type lacks', (d) => { d.Steps[1].Arguments.IfSteps[0].Arguments.ErrorMessage = { Get: 'Steps.Prep.ModelArtifacts.S3ModelArtifacts' }; }, /has no property 'ModelArtifacts'/],
+    ['Get on an output the step does not have', (d) => { d.Steps[1].Arguments.IfSteps[0].Arguments.ErrorMessage = { Get: "Steps.Prep.ProcessingOutputConfig.Outputs['nope'].S3Output.S3Uri" }; }, /step 'Prep' has no output 'nope' \(outputs: out\)/],
     ['Get with a malformed path', (d) => { d.Steps[1].Arguments.IfSteps[0].Arguments.ErrorMessage = { Get: 'Steps.Prep.ProcessingOutputConfig.Outputs[' }; }, /malformed property path/],
     ['Get that is not a string', (d) => { d.Steps[0].Arguments.RoleArn = { Get: 3 }; }, /Get must be a string|RoleArn/],
     ['a step reading its own properties', (d) => { d.Steps[0].Arguments.RoleArn = { Get: 'Steps.Prep.ProcessingJobName' }; }, /refers to its own properties/],

@@ -5,7 +5,11 @@
 import { ConditionEquals, ConditionGreaterThan, ParameterString, ProcessingStep, TrainingStep } from '../../src/index.ts';
 
 const train = new TrainingStep({ name: 't', estimator: { imageUri: 'i', instanceType: 'x', outputPath: 's3://b/o', roleArn: 'r' }, inputs: {} });
-const proc = new ProcessingStep({ name: 'p', processor: { imageUri: 'i', instanceType: 'x', roleArn: 'r' } });
+const proc = new ProcessingStep({
+  name: 'p',
+  processor: { imageUri: 'i', instanceType: 'x', roleArn: 'r' },
+  outputs: [{ name: 'train', source: '/opt/ml/processing/train' }],
+});
 
 export const ok = [
   train.properties.ModelArtifacts.S3ModelArtifacts,
@@ -15,6 +19,8 @@ export const ok = [
   proc.properties.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri,
 ];
 
+// @ts-expect-error — the step has no output named 'trian'
+export const outputTypo = proc.properties.ProcessingOutputConfig.Outputs['trian'];
 // @ts-expect-error — a training job has no ProcessingOutputConfig
 export const wrongStepType = train.properties.ProcessingOutputConfig;
 // @ts-expect-error — a typo in a property name

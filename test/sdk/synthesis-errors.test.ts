@@ -85,6 +85,13 @@ describe('synthesis errors', () => {
     expect(issues[0]?.message).toMatch(/Steps\.t\.ModelArtifacts\.Nope: no property 'Nope' on ModelArtifacts/);
   });
 
+  it('GIVEN a reference to an output the step does not have (from JavaScript) WHEN synthesized THEN it is a compile error', () => {
+    const a = proc('a');
+    const b = proc('b', { inputs: [{ source: (a.properties.ProcessingOutputConfig.Outputs as Record<string, any>)['nope'].S3Output.S3Uri, destination: '/in' }] });
+    const issues = issuesOf(() => new Pipeline({ name: 'p', steps: [a, b] }).toDefinition());
+    expect(issues[0]?.message).toBe("Steps.a.ProcessingOutputConfig.Outputs['nope'].S3Output.S3Uri: step 'a' has no output 'nope' (outputs: out)");
+  });
+
   it('GIVEN a step placed in a branch and at the top level WHEN synthesized THEN it is reported once placed twice', () => {
     const fail = new FailStep({ name: 'f', errorMessage: Join(' ', ['bad', new ParameterFloat({ name: 'T' })]) });
     const cond = new ConditionStep({ name: 'c', conditions: [], elseSteps: [fail] });

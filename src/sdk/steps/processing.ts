@@ -1,5 +1,6 @@
 /** `ProcessingStep`: a CreateProcessingJob request, with optional local code staged and run the Python SDK's way. */
 import { processingJobShape } from '../../definition/property-shapes.ts';
+import type { PropertiesOf, PropertyRef } from '../properties.ts';
 import { ExecutionVariables, type Expression, type IntegerValue, Join, type StringValue } from '../expressions.ts';
 import type { PropertyFile } from '../property-file.ts';
 import { type ArgumentTree, CachingStep, type CachingStepOptions, type RenderContext } from './step.ts';
@@ -38,8 +39,8 @@ export interface ProcessingInputOptions {
   readonly distribution?: 'FullyReplicated' | 'ShardedByS3Key';
 }
 
-export interface ProcessingOutputOptions {
-  readonly name: string;
+export interface ProcessingOutputOptions<O extends string = string> {
+  readonly name: O;
   /** The path inside the container whose content is uploaded. */
   readonly source: string;
   /** @default `s3://<defaultBucket>/<pipeline>/<execution id>/<step>/output/<name>` (the Python SDK's default) */
@@ -48,20 +49,34 @@ export interface ProcessingOutputOptions {
   readonly uploadMode?: 'EndOfJob' | 'Continuous';
 }
 
-export interface ProcessingStepOptions extends CachingStepOptions {
+export interface ProcessingStepOptions<O extends string = string> extends CachingStepOptions {
   readonly processor: ProcessorOptions;
   readonly inputs?: readonly ProcessingInputOptions[];
-  readonly outputs?: readonly ProcessingOutputOptions[];
+  readonly outputs?: readonly ProcessingOutputOptions<O>[];
   /** A local script (path relative to the pipeline file): bundled when TypeScript, staged by content. */
   readonly code?: string;
   readonly jobArguments?: readonly StringValue[];
   readonly propertyFiles?: readonly PropertyFile[];
 }
 
-export class ProcessingStep extends CachingStep<typeof processingJobShape> {
+type OutputShape = (typeof processingJobShape)['fields']['ProcessingOutputConfig']['fields']['Outputs']['item'];
+
+/**
+ * DescribeProcessingJob's properties, with `ProcessingOutputConfig.Outputs` keyed by the step's own output names:
+ * `Outputs['train']` type-checks only when the step has an output named `train`.
+ */
+export type ProcessingProperties<O extends string> = Omit<PropertiesOf<typeof processingJobShape>, 'ProcessingOutputConfig'> & {
+  readonly ProcessingOutputConfig: {
+    readonly KmsKeyId: PropertyRef<'String'>;
+    readonly Outputs: { readonly [K in O]: PropertiesOf<OutputShape> } & { readonly [index: number]: PropertiesOf<OutputShape> };
+  };
+};
+
+export class ProcessingStep<O extends string = string> extends CachingStep<typeof processingJobShape> {
   readonly type = 'Processing' as const;
-  readonly options: ProcessingStepOptions;
-  constructor(options: ProcessingStepOptions) {
+  readonly options: ProcessingStepOptions<O>;
+  declare readonly properties: ProcessingProperties<O>;
+  constructor(options: ProcessingStepOptions<O>) {
     super(options, processingJobShape);
     this.options = options;
   }
