@@ -41,6 +41,16 @@ const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !==
 const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : []);
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 
+/** A request's `Environment`, values as strings. */
+const environmentOf = (request: JsonObject): Record<string, string> =>
+  Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
+
+/** `StoppingCondition.MaxRuntimeInSeconds` as a container time limit, when given. */
+function timeoutOf(request: JsonObject): { timeoutSeconds?: number } {
+  const seconds = obj(request.StoppingCondition).MaxRuntimeInSeconds;
+  return typeof seconds === 'number' ? { timeoutSeconds: seconds } : {};
+}
+
 export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
   constructor(private readonly options: LocalBackendOptions) {
@@ -162,19 +172,16 @@ export class LocalBackend implements JobBackend {
 
     const app = obj(request.AppSpecification);
     const image = await this.image(str(app.ImageUri) ?? '', 'processing', ctx);
-    const env = Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
     const spec: ContainerSpec = {
       image,
       ...(Array.isArray(app.ContainerEntrypoint) ? { entrypoint: app.ContainerEntrypoint.map((v) => str(v) ?? '') } : {}),
       args: Array.isArray(app.ContainerArguments) ? app.ContainerArguments.map((v) => str(v) ?? '') : [],
-      env,
+      env: environmentOf(request),
       root,
       readOnlyPaths: readOnly,
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
       networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true,
-      ...(typeof obj(request.StoppingCondition).MaxRuntimeInSeconds === 'number'
-        ? { timeoutSeconds: obj(request.StoppingCondition).MaxRuntimeInSeconds as number }
-        : {}),
+      ...timeoutOf(request),
     };
     const { exitCode, lines } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
     if (exitCode !== 0) {
@@ -227,18 +234,15 @@ export class LocalBackend implements JobBackend {
 
     const algorithm = obj(request.AlgorithmSpecification);
     const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
-    const env = Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
     const spec: ContainerSpec = {
       image,
       args: ['train'],
-      env,
+      env: environmentOf(request),
       root,
       readOnlyPaths: ['/opt/ml/input/data'],
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
       networkIsolation: request.EnableNetworkIsolation === true,
-      ...(typeof obj(request.StoppingCondition).MaxRuntimeInSeconds === 'number'
-        ? { timeoutSeconds: obj(request.StoppingCondition).MaxRuntimeInSeconds as number }
-        : {}),
+      ...timeoutOf(request),
     };
     const logLines: string[] = [];
     const { exitCode } = await this.runContainer(spec, { ...ctx, log: (line, stream) => (logLines.push(line), ctx.log(line, stream)) }, `training job ${ctx.jobName}`);

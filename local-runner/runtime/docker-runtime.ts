@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
-import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
+import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, isProcessAlive, lineSplitter } from './runtime.ts';
 
 export const MANAGED_LABEL = 'sagepipe.managed';
 export const OWNER_LABEL = 'sagepipe.owner-pid';
@@ -56,7 +56,7 @@ export class DockerRuntime implements ContainerRuntime {
     let removed = 0;
     for (const c of containers) {
       const owner = Number(c.Labels?.[OWNER_LABEL]);
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) continue;
+      if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) continue;
       try {
         await this.docker.getContainer(c.Id).remove({ force: true });
         removed++;
@@ -197,13 +197,4 @@ function demuxToLines(buffer: Buffer): string[] {
   }
   if (at === 0) text = buffer.toString('utf8');
   return text.split('\n').filter((l) => l.length > 0);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -10,11 +10,22 @@ import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../src/compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import { CONTAINER_ROOT_ENV } from '../../containers/runtime/paths.ts';
-import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
+import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, isProcessAlive, lineSplitter } from './runtime.ts';
 
 interface Program {
   readonly command: string;
   readonly args: string[];
+}
+
+/** A job's environment: its own variables, its folder as the container root, and a published port on loopback. */
+function environment(spec: ContainerSpec): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: spec.root,
+    ...(spec.port ? { SAGEMAKER_BIND_TO_PORT: String(spec.port.host), SAGEPIPE_BIND_HOST: '127.0.0.1' } : {}),
+    ...spec.env,
+    [CONTAINER_ROOT_ENV]: spec.root,
+  };
 }
 
 export class ProcessRuntime implements ContainerRuntime {
@@ -70,13 +81,7 @@ export class ProcessRuntime implements ContainerRuntime {
     this.linkModules(spec.root);
     const child = spawn(program.command, program.args, {
       cwd: spec.root,
-      env: {
-        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-        HOME: spec.root,
-        ...(spec.port ? { SAGEMAKER_BIND_TO_PORT: String(spec.port.host) } : {}),
-        ...spec.env,
-        [CONTAINER_ROOT_ENV]: spec.root,
-      },
+      env: environment(spec),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = lineSplitter((l) => log(l, 'stdout'));
@@ -135,13 +140,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const child = spawn(program.command, program.args, {
       cwd: spec.root,
       detached: true,
-      env: {
-        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-        HOME: spec.root,
-        ...(spec.port ? { SAGEMAKER_BIND_TO_PORT: String(spec.port.host), SAGEPIPE_BIND_HOST: '127.0.0.1' } : {}),
-        ...spec.env,
-        [CONTAINER_ROOT_ENV]: spec.root,
-      },
+      env: environment(spec),
       stdio: ['ignore', out, out],
     });
     child.unref();
@@ -151,12 +150,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async inspect(id: string): Promise<{ running: boolean; exitCode: number | undefined }> {
-    try {
-      process.kill(Number(id), 0);
-      return { running: true, exitCode: undefined };
-    } catch {
-      return { running: false, exitCode: undefined };
-    }
+    return { running: isProcessAlive(Number(id)), exitCode: undefined };
   }
 
   async logs(_id: string, logFile: string, lines: number): Promise<string[]> {

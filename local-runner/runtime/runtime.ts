@@ -73,3 +73,14 @@ export function lineSplitter(emit: (line: string) => void): { write(chunk: Buffe
     },
   };
 }
+
+/** Whether a process exists (EPERM: it exists but belongs to someone else). */
+export function isProcessAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,7 +1,6 @@
 /** Options shared by commands, resolved once: the workspace and the pipeline context. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
 import { type ContextOptions, resolveContext } from '../compile/compile.ts';
 import type { PipelineContext } from '../sdk/context.ts';
 import { VERSION } from '../version.ts';
@@ -41,14 +40,4 @@ export function contextFrom(opts: CommonOptions & { target?: 'local' | 'sagemake
 
 export function workspaceDir(opts: { workspace?: string }, io: CliIO): string {
   return resolve(io.cwd, opts.workspace ?? io.env.SAGEPIPE_WORKSPACE ?? '.sagepipe');
-}
-
-export interface Workspace {
-  readonly root: string;
-  readonly s3: LocalS3;
-}
-
-export async function openWorkspace(opts: { workspace?: string }, io: CliIO): Promise<Workspace> {
-  const root = workspaceDir(opts, io);
-  return { root, s3: new LocalS3(resolve(root, 's3')) };
 }

@@ -14,7 +14,7 @@ import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
 import { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import type { ProjectImage } from '../../local-runner/runtime/images.ts';
 import { packageRoot } from '../compile/bundle.ts';
-import { LOCAL_ACCOUNT } from '../compile/compile.ts';
+import { type CodeAsset, LOCAL_ACCOUNT } from '../compile/compile.ts';
 import { ExecutionStore } from '../engine/store.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import { VERSION } from '../version.ts';
@@ -67,6 +67,24 @@ export async function selectRuntime(choice: RuntimeChoice, notice: (text: string
   return new ProcessRuntime();
 }
 
+/** Puts compiled step code into the workspace's S3; its keys are content hashes, so what is there is left as it is. */
+export async function stageAssets(session: LocalSession, assets: readonly CodeAsset[]): Promise<void> {
+  for (const asset of assets) {
+    if (!(await session.s3.headObject(asset.s3Uri))) await session.s3.putObject(asset.s3Uri, asset.content);
+  }
+}
+
+/** Builds one of sagepipe's own images when a job or endpoint needs it; only this version's tag can be built. */
+async function buildProjectImage(builder: ImageBuilder, local: string, log: (line: string) => void): Promise<void> {
+  const m = /^sagepipe-(xgboost|node):(.+)$/.exec(local);
+  if (!m) return;
+  if (m[2] !== VERSION) {
+    throw new SagepipeError(ErrorCode.ImageUnavailable, `${local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
+  }
+  log(`image ${local} is missing: building it (once)`);
+  await builder.build(m[1] as ProjectImage, { version: VERSION, root: packageRoot(), progress: log });
+}
+
 export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: CliIO, options: { keepJobFolders?: boolean } = {}): LocalBackend {
   const builder = runtime instanceof DockerRuntime ? new ImageBuilder(runtime) : undefined;
   return new LocalBackend({
@@ -80,18 +98,7 @@ export function localBackend(session: LocalSession, runtime: ContainerRuntime, i
     account: session.account,
     cwd: io.cwd,
     keepJobFolders: options.keepJobFolders ?? false,
-    ...(builder
-      ? {
-          ensureImage: async (image, log) => {
-            if (!image.project) return;
-            if (image.local !== `sagepipe-${image.project}:${VERSION}`) {
-              throw new SagepipeError(ErrorCode.ImageUnavailable, `${image.local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
-            }
-            log(`image ${image.local} is missing: building it (once)`);
-            await builder.build(image.project, { version: VERSION, root: packageRoot(), progress: log });
-          },
-        }
-      : {}),
+    ...(builder ? { ensureImage: (image, log) => buildProjectImage(builder, image.local, log) } : {}),
   });
 }
 
@@ -109,14 +116,7 @@ export function localEndpoints(session: LocalSession, runtime: ContainerRuntime)
     version: VERSION,
     region: session.region,
     account: session.account,
-    ...(runtime instanceof DockerRuntime
-      ? {
-          ensureImage: async (image: string) => {
-            const name = /^sagepipe-(xgboost|node):/.exec(image)?.[1] as ProjectImage | undefined;
-            if (name) await new ImageBuilder(runtime).build(name, { version: VERSION, root: packageRoot(), progress: () => undefined });
-          },
-        }
-      : {}),
+    ...(runtime instanceof DockerRuntime ? { ensureImage: (image: string) => buildProjectImage(new ImageBuilder(runtime), image, () => undefined) } : {}),
   });
 }
 

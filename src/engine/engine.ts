@@ -43,6 +43,12 @@ export interface StartExecutionRequest {
   readonly signal?: AbortSignal;
 }
 
+/** 12 random lower-case letters and digits, like SageMaker's execution ids. */
+export function newExecutionId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
 /** A default parallelism that suits the machine. */
 export function defaultParallelism(): number {
   return Math.max(2, availableParallelism());
@@ -57,9 +63,7 @@ export class Engine {
   }
 
   private newId(): string {
-    if (this.options.newExecutionId) return this.options.newExecutionId();
-    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-    return [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+    return (this.options.newExecutionId ?? newExecutionId)();
   }
 
   /** Validates everything, records the execution, then runs it to the end. */

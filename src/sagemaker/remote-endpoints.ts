@@ -16,15 +16,15 @@ import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-s
 import type { JsonObject } from '../definition/types.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { AwsSettings } from './aws-settings.ts';
-import { type Clients, awsError } from './remote-run.ts';
+import { type Clients, awsError, plain } from './remote-run.ts';
 
-const plain = (v: unknown): JsonObject => JSON.parse(JSON.stringify(v, (k, x) => (k === '$metadata' ? undefined : x))) as JsonObject;
+const plainObject = (v: unknown): JsonObject => plain(v) as JsonObject;
 
 export async function approveRemote(clients: Clients, arn: string, status: 'Approved' | 'Rejected', description?: string): Promise<JsonObject> {
   if (!arn.startsWith('arn:')) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, give the model package ARN');
   try {
     await clients.sageMaker.send(new UpdateModelPackageCommand({ ModelPackageArn: arn, ModelApprovalStatus: status, ...(description ? { ApprovalDescription: description } : {}) }));
-    return plain(await clients.sageMaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
+    return plainObject(await clients.sageMaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
   } catch (error) {
     throw awsError(error, `updating ${arn}`);
   }
@@ -32,7 +32,7 @@ export async function approveRemote(clients: Clients, arn: string, status: 'Appr
 
 export async function describeEndpointRemote(clients: Clients, name: string): Promise<JsonObject> {
   try {
-    return plain(await clients.sageMaker.send(new DescribeEndpointCommand({ EndpointName: name })));
+    return plainObject(await clients.sageMaker.send(new DescribeEndpointCommand({ EndpointName: name })));
   } catch (error) {
     throw awsError(error, `describing endpoint ${name}`);
   }
@@ -68,7 +68,7 @@ export async function deployRemote(clients: Clients, settings: AwsSettings, pack
 
 export async function listEndpointsRemote(clients: Clients): Promise<JsonObject[]> {
   try {
-    return ((await clients.sageMaker.send(new ListEndpointsCommand({}))).Endpoints ?? []).map(plain);
+    return ((await clients.sageMaker.send(new ListEndpointsCommand({}))).Endpoints ?? []).map(plainObject);
   } catch (error) {
     throw awsError(error, 'listing endpoints');
   }

@@ -9,6 +9,7 @@ import {
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { loadDefinitionText } from '../definition/loader.ts';
+import type { PipelineDefinition } from '../definition/types.ts';
 import type { EventSink } from '../engine/events.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
@@ -80,7 +81,13 @@ export async function stopRemote(clients: Clients, arn: string): Promise<void> {
   }
 }
 
-export async function retryRemote(clients: Clients, arn: string, sink: EventSink, pollMs: number, signal?: AbortSignal): Promise<ExecutionRecord> {
+export async function retryRemote(
+  clients: Clients,
+  arn: string,
+  sink: EventSink,
+  pollMs: number,
+  signal?: AbortSignal,
+): Promise<{ record: ExecutionRecord; definition: PipelineDefinition }> {
   let loaded;
   try {
     const status = (await clients.sageMaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus;
@@ -92,5 +99,5 @@ export async function retryRemote(clients: Clients, arn: string, sink: EventSink
     throw awsError(error, `retrying ${arn}`);
   }
   sink({ type: 'executionStarted', executionId: arn.split('/').pop() as string, executionArn: arn, pipelineName: pipelineOf(arn), steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })), retry: true });
-  return followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal);
+  return { record: await followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal), definition: loaded.definition };
 }

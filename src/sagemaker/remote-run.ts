@@ -60,8 +60,8 @@ export function awsError(error: unknown, doing: string): SagepipeError {
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : undefined);
 
-/** Dates in AWS SDK output become ISO strings, as in local records. */
-function plain(value: unknown): unknown {
+/** Dates in AWS SDK output become ISO strings, as in local records; response metadata is dropped. */
+export function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(plain);
   if (value && typeof value === 'object') {

@@ -4,7 +4,7 @@
  */
 import { loadDefinitionText } from '../definition/loader.ts';
 import type { Json, JsonObject } from '../definition/types.ts';
-import { Engine } from '../engine/engine.ts';
+import { Engine, newExecutionId } from '../engine/engine.ts';
 import { resolveParameters } from '../engine/parameters.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import { isSagepipeError } from '../errors.ts';
@@ -128,10 +128,6 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       .catch(() => undefined)
       .finally(() => running.delete(id));
   };
-  const newId = () => {
-    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-    return Array.from({ length: 12 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
-  };
   const findJob = async (field: 'ProcessingJobName' | 'TrainingJobName', name: string): Promise<JsonObject> => {
     const { executions } = await session.store.list();
     // Job names are unique without regard to case; ARNs carry them in lower case.
@@ -204,7 +200,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;
       }
-      const id = newId();
+      const id = newExecutionId();
       const max = (input.ParallelismConfiguration as { MaxParallelExecutionSteps?: number } | undefined)?.MaxParallelExecutionSteps ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;
       const selective = input.SelectiveExecutionConfig as { SourcePipelineExecutionArn?: string; SelectedSteps?: { StepName: string }[] } | undefined;
       let created!: () => void;

@@ -6,7 +6,8 @@ import { compilePipelineFile } from '../../compile/compile.ts';
 import { toMermaid } from '../../definition/graph.ts';
 import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
-import { type CommonOptions, addContextOptions, contextFrom, openWorkspace } from '../options.ts';
+import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
+import { openSession, stageAssets } from '../session.ts';
 
 export function registerDefinitionCommands(program: Command, io: CliIO): void {
   addContextOptions(
@@ -20,8 +21,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
     const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
     const text = `${JSON.stringify(compiled.loaded.definition, null, 2)}\n`;
     if (opts.stage && compiled.assets.length > 0) {
-      const workspace = await openWorkspace(opts, io);
-      for (const asset of compiled.assets) await workspace.s3.putObject(asset.s3Uri, asset.content);
+      await stageAssets(openSession(opts, io), compiled.assets);
     }
     if (opts.output) {
       await writeFile(opts.output, text);

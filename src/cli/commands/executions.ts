@@ -6,8 +6,8 @@ import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
 import { openSession } from '../session.ts';
-import { addRunOptions, exitCodeOf, runWithDisplay } from './run.ts';
-import { ExitCode } from '../io.ts';
+import { isProcessAlive } from '../../../local-runner/runtime/runtime.ts';
+import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 import { RunDisplay } from '../render/run-display.ts';
 
@@ -15,16 +15,6 @@ function duration(r: ExecutionRecord): string {
   if (!r.StartTime) return '';
   const ms = Date.parse(r.EndTime ?? new Date().toISOString()) - Date.parse(r.StartTime);
   return `${(ms / 1000).toFixed(1)} s`;
-}
-
-function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function registerExecutionCommands(program: Command, io: CliIO): void {
@@ -113,11 +103,12 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       const aws = await remote(opts, io);
       if (aws) {
         const { executionArn, retryRemote } = await import('../../sagemaker/remote-executions.ts');
+        const { readS3Object } = await import('../../sagemaker/remote-run.ts');
         const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
-        const record = await retryRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline), (e) => display.handle(e), aws.pollMs).finally(() => display.close());
-        if (opts.json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
-        const code = exitCodeOf(record);
-        if (code !== 0) throw new ExitCode(code);
+        const { record, definition } = await retryRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline), (e) => display.handle(e), aws.pollMs).finally(() =>
+          display.close(),
+        );
+        await reportOutcome(io, record, definition, (uri) => readS3Object(aws.clients.s3, uri), opts.json);
         return;
       }
       const session = openSession(opts, io);
@@ -140,7 +131,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
     if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
     }
-    if (isAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
+    if (isProcessAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
       await session.store.requestStop(record.PipelineExecutionId);
       io.out(`asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it\n`);
       return;

@@ -10,8 +10,9 @@ import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
 import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
-import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
 import type { LoadedDefinition } from '../../definition/loader.ts';
+import type { PipelineDefinition } from '../../definition/types.ts';
 
 export interface RunOptions extends CommonOptions {
   readonly param: string[];
@@ -81,9 +82,23 @@ export async function runWithDisplay(
     display.close();
   }
   const stored = await session.store.load(record.PipelineExecutionId);
-  const files = await readPropertyFiles(record, stored.definition, (uri) => session.s3.getObject(uri));
+  await reportOutcome(io, record, stored.definition, (uri) => session.s3.getObject(uri), opts.json);
+}
+
+/**
+ * How every run ends, local or on SageMaker: the summary (with the metrics its property files hold), the record with
+ * `--json`, and the exit code.
+ */
+export async function reportOutcome(
+  io: CliIO,
+  record: ExecutionRecord,
+  definition: PipelineDefinition,
+  readObject: (uri: string) => Promise<Uint8Array>,
+  json: boolean | undefined,
+): Promise<void> {
+  const files = await readPropertyFiles(record, definition, readObject);
   io.err(`${summaryLines(record, files).join('\n')}\n`);
-  if (opts.json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
+  if (json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
   const code = exitCodeOf(record);
   if (code !== 0) throw new ExitCode(code);
 }
@@ -113,9 +128,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
     }
     const session = openSession(opts, io);
     const compiled = await compilePipelineFile(file, { context: contextFrom({ ...opts, target: 'local' }, io), ...(opts.name ? { name: opts.name } : {}) });
-    for (const asset of compiled.assets) {
-      if (!(await session.s3.headObject(asset.s3Uri))) await session.s3.putObject(asset.s3Uri, asset.content);
-    }
+    await stageAssets(session, compiled.assets);
     const maxParallel = opts.maxParallel === undefined ? compiled.maxParallelExecutionSteps : parsePositive(opts.maxParallel, '--max-parallel');
     if ((opts.select === undefined) !== (opts.from === undefined)) {
       throw new SagepipeError(ErrorCode.UsageError, '--select and --from go together: the steps to run, and the execution to take the others from');
@@ -186,9 +199,5 @@ async function runRemote(file: string, opts: RunOptions, parameters: Record<stri
     process.off('SIGINT', onSigint);
     display.close();
   }
-  const files = await readPropertyFiles(record, compiled.loaded.definition, (uri) => readS3Object(clients.s3, uri));
-  io.err(`${summaryLines(record, files).join('\n')}\n`);
-  if (opts.json) io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
-  const code = exitCodeOf(record);
-  if (code !== 0) throw new ExitCode(code);
+  await reportOutcome(io, record, compiled.loaded.definition, (uri) => readS3Object(clients.s3, uri), opts.json);
 }
