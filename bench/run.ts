@@ -66,6 +66,8 @@ async function benchEngine(): Promise<void> {
     runTrainingJob: async () => ({ properties: {} }),
     createModel: async () => ({ properties: {} }),
     createModelPackage: async () => ({ properties: {} }),
+    runTransformJob: async () => ({ properties: {} }),
+    invokeLambda: async () => ({}),
     readObject: async () => new Uint8Array(),
   };
   const dir = mkdtempSync(join(tmpdir(), 'sagepipe-bench-'));

@@ -16,6 +16,13 @@ import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
 import { type ResolvedImage, resolveImage } from './runtime/images.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
+import type { GraphNode } from '../src/definition/graph.ts';
+import type { LambdaInvocation } from '../src/engine/backend.ts';
+import { describeTransformJob } from '../src/engine/describe.ts';
+import type { Issue } from '../src/errors.ts';
+import { type LambdaFunctions, PROJECT_CONFIG_FILE } from './config/lambda-functions.ts';
+import { invokeLocalLambda } from './lambda/lambda-runner.ts';
+import { runTransform } from './transform/transform-job.ts';
 
 export interface LocalBackendOptions {
   readonly s3: LocalS3;
@@ -32,6 +39,8 @@ export interface LocalBackendOptions {
   readonly cwd?: string;
   /** Makes an image available (builds sagepipe's own on demand). @default none: a missing image fails the job */
   readonly ensureImage?: (image: ResolvedImage, log: (line: string) => void) => Promise<void>;
+  /** Local handlers of Lambda functions, by FunctionArn (the project config's `lambdaFunctions`). @default none */
+  readonly lambdaFunctions?: LambdaFunctions;
   /** Keep job folders after success (they are always kept after a failure). @default false */
   readonly keepJobFolders?: boolean;
   readonly now?: () => Date;
@@ -95,7 +104,7 @@ export class LocalBackend implements JobBackend {
     }
   }
 
-  private async image(uri: string, purpose: 'processing' | 'training', ctx: JobContext): Promise<string> {
+  private async image(uri: string, purpose: 'processing' | 'training' | 'inference', ctx: JobContext): Promise<string> {
     let resolved: ResolvedImage;
     try {
       resolved = resolveImage(uri, purpose, this.options.version);
@@ -310,6 +319,42 @@ export class LocalBackend implements JobBackend {
       } as unknown as ModelPackage;
     });
     return { properties: Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith('sagepipe:'))) as JsonObject };
+  }
+
+  async runTransformJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    const start = this.now();
+    const root = this.jobRoot(ctx);
+    try {
+      await runTransform(request, ctx, {
+        s3: this.options.s3,
+        models: this.options.models,
+        runtime: this.options.runtime,
+        root,
+        image: (uri) => this.image(uri, 'inference', ctx),
+      });
+    } catch (error) {
+      const reason = errorMessage(error);
+      const kind = error instanceof JobFailure ? error.kind : 'Step.SERVICE_FAULT';
+      throw new JobFailure(kind, reason, describeTransformJob(request, this.identity(ctx.jobName, start), kind === 'Stopped' ? 'Stopped' : 'Failed', { FailureReason: reason }));
+    }
+    if (!this.options.keepJobFolders) await rm(root, { recursive: true, force: true });
+    return { properties: describeTransformJob(request, this.identity(ctx.jobName, start), 'Completed') };
+  }
+
+  async invokeLambda(invocation: LambdaInvocation, ctx: JobContext): Promise<JsonObject> {
+    const handler = this.options.lambdaFunctions?.get(invocation.functionArn);
+    if (!handler) throw new JobFailure('ClientError', `ClientError: no local handler for Lambda function ${invocation.functionArn} (map it under lambdaFunctions in ${PROJECT_CONFIG_FILE})`);
+    return invokeLocalLambda(handler, invocation.functionArn, invocation.event, this.jobRoot(ctx), ctx);
+  }
+
+  /** Every Lambda step's function must have a local handler before anything runs. */
+  preflight(steps: readonly GraphNode[]): Issue[] {
+    return steps
+      .filter((s) => s.type === 'Lambda' && !this.options.lambdaFunctions?.has(String(s.definition.FunctionArn)))
+      .map((s) => ({
+        path: `${s.path}.FunctionArn`,
+        message: `step '${s.name}': Lambda function ${String(s.definition.FunctionArn)} has no local handler: add it under "lambdaFunctions" in ${PROJECT_CONFIG_FILE} (FunctionArn → a .mjs/.js or .py file)`,
+      }));
   }
 
   async readObject(uri: string): Promise<Uint8Array> {

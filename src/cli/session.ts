@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { LocalBackend } from '../../local-runner/local-backend.ts';
+import { readLambdaFunctions } from '../../local-runner/config/lambda-functions.ts';
 import { ModelStore } from '../../local-runner/model-store.ts';
 import { FileRegistry } from '../../local-runner/registry/file-registry.ts';
 import { DockerRuntime } from '../../local-runner/runtime/docker-runtime.ts';
@@ -31,6 +32,8 @@ export interface LocalSession {
   readonly models: ModelStore;
   readonly region: string;
   readonly account: string;
+  /** Folders searched for the project config (sagepipe.config.json), first match wins: the pipeline's, then cwd. */
+  readonly projectDirs: string[];
 }
 
 export function openSession(opts: { workspace?: string; region?: string }, io: CliIO): LocalSession {
@@ -44,6 +47,7 @@ export function openSession(opts: { workspace?: string; region?: string }, io: C
     models: new ModelStore(join(workspace, 'models')),
     region,
     account: LOCAL_ACCOUNT,
+    projectDirs: [io.cwd],
   };
 }
 
@@ -97,6 +101,7 @@ export function localBackend(session: LocalSession, runtime: ContainerRuntime, i
     region: session.region,
     account: session.account,
     cwd: io.cwd,
+    lambdaFunctions: readLambdaFunctions(session.projectDirs),
     keepJobFolders: options.keepJobFolders ?? false,
     ...(builder ? { ensureImage: (image, log) => buildProjectImage(builder, image.local, log) } : {}),
   });

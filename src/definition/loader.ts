@@ -183,6 +183,23 @@ function outputNames(step: StepDefinition): string[] {
   return outputs.flatMap((o) => (isPlainObject(o) && typeof o.OutputName === 'string' ? [o.OutputName] : []));
 }
 
+/** `OutputParameters['x']` of a Lambda or Callback step must name one of its declared outputs. */
+function outputParameterCheck(step: StepDefinition, propertyPath: string): string | undefined {
+  if (step.Type !== 'Lambda' && step.Type !== 'Callback') return undefined;
+  const name = /^OutputParameters\['([^']*)'\]$/.exec(propertyPath)?.[1];
+  if (name === undefined) return undefined;
+  const declared = (step.OutputParameters ?? []).map((o) => o.OutputName);
+  return declared.includes(name) ? undefined : `step '${step.Name}' declares no output parameter '${name}' (declared: ${declared.join(', ') || 'none'})`;
+}
+
+/** The declared type of a Lambda or Callback step's output parameter. */
+function declaredOutputType(step: StepDefinition, propertyPath: string): OperandType | undefined {
+  if (step.Type !== 'Lambda' && step.Type !== 'Callback') return undefined;
+  const name = /^OutputParameters\['([^']*)'\]$/.exec(propertyPath)?.[1];
+  const found = (step.OutputParameters ?? []).find((o) => o.OutputName === name);
+  return found ? (found.OutputType ?? 'String') : undefined;
+}
+
 function checkReference(
   ref: DefinitionReference,
   from: FlatStep,
@@ -224,6 +241,8 @@ function checkReference(
         const resolved = resolveShape(shape, segments);
         if ('error' in resolved) issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: ${resolved.error} (a ${target.step.Type} step)` });
       }
+      const declaredOutput = outputParameterCheck(target.step, ref.propertyPath);
+      if (declaredOutput) issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: ${declaredOutput}` });
       const output = target.step.Type === 'Processing' ? selectedOutputName(ref.propertyPath) : undefined;
       const outputs = outputNames(target.step);
       if (output !== undefined && !outputs.includes(output)) {
@@ -271,6 +290,8 @@ function operandType(
       const target = byName.get(parsed.step);
       const shape = target && (STEP_TYPES as readonly string[]).includes(target.step.Type) ? PROPERTY_SHAPES[target.step.Type as StepType] : undefined;
       const segments = parsePropertyPath(parsed.propertyPath);
+      const declared = target ? declaredOutputType(target.step, parsed.propertyPath) : undefined;
+      if (declared) return declared;
       if (shape && segments) {
         const r = resolveShape(shape, segments);
         if ('shape' in r && r.shape.kind === 'scalar') return r.shape.type;

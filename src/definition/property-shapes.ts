@@ -149,6 +149,70 @@ export const modelPackageShape = obj({
   }),
 });
 
+export const transformJobShape = obj({
+  TransformJobName: str,
+  TransformJobArn: str,
+  TransformJobStatus: str,
+  FailureReason: str,
+  ModelName: str,
+  MaxConcurrentTransforms: int,
+  MaxPayloadInMB: int,
+  BatchStrategy: str,
+  Environment: map(str),
+  TransformInput: obj({
+    DataSource: obj({ S3DataSource: obj({ S3DataType: str, S3Uri: str }) }),
+    ContentType: str,
+    CompressionType: str,
+    SplitType: str,
+  }),
+  TransformOutput: obj({ S3OutputPath: str, Accept: str, AssembleWith: str, KmsKeyId: str }),
+  TransformResources: obj({ InstanceType: str, InstanceCount: int, VolumeKmsKeyId: str }),
+  DataProcessing: obj({ InputFilter: str, OutputFilter: str, JoinSource: str }),
+  CreationTime: str,
+  TransformStartTime: str,
+  TransformEndTime: str,
+});
+
+const objectiveMetric = obj({ Type: str, MetricName: str, Value: float });
+const trainingJobSummary = obj({
+  TrainingJobDefinitionName: str,
+  TrainingJobName: str,
+  TrainingJobArn: str,
+  TuningJobName: str,
+  CreationTime: str,
+  TrainingStartTime: str,
+  TrainingEndTime: str,
+  TrainingJobStatus: str,
+  TunedHyperParameters: map(str),
+  FailureReason: str,
+  FinalHyperParameterTuningJobObjectiveMetric: objectiveMetric,
+  ObjectiveStatus: str,
+});
+
+export const tuningJobShape = obj({
+  HyperParameterTuningJobName: str,
+  HyperParameterTuningJobArn: str,
+  HyperParameterTuningJobStatus: str,
+  FailureReason: str,
+  CreationTime: str,
+  HyperParameterTuningEndTime: str,
+  LastModifiedTime: str,
+  HyperParameterTuningJobConfig: obj({
+    Strategy: str,
+    HyperParameterTuningJobObjective: obj({ Type: str, MetricName: str }),
+    ResourceLimits: obj({ MaxNumberOfTrainingJobs: int, MaxParallelTrainingJobs: int }),
+    TrainingJobEarlyStoppingType: str,
+  }),
+  TrainingJobStatusCounters: obj({ Completed: int, InProgress: int, RetryableError: int, NonRetryableError: int, Stopped: int }),
+  ObjectiveStatusCounters: obj({ Succeeded: int, Pending: int, Failed: int }),
+  BestTrainingJob: trainingJobSummary,
+  /** sagepipe, like the service's pipeline property: the trials, best first (what `get_top_model_s3_uri` indexes). */
+  TrainingJobSummaries: list(trainingJobSummary),
+});
+
+/** Lambda and Callback steps: `OutputParameters['name']`, typed by the step's declared `OutputParameters`. */
+export const outputParametersShape = obj({ OutputParameters: map(str) });
+
 export const conditionShape = obj({ Outcome: str });
 export const failShape = obj({ ErrorMessage: str });
 
@@ -159,6 +223,10 @@ export const PROPERTY_SHAPES: Readonly<Record<StepType, ObjectShape>> = {
   RegisterModel: modelPackageShape,
   Condition: conditionShape,
   Fail: failShape,
+  Transform: transformJobShape,
+  Tuning: tuningJobShape,
+  Lambda: outputParametersShape,
+  Callback: outputParametersShape,
 };
 
 /** One segment of a property path: a field, a key (`['train']`) or an index (`[0]`). */

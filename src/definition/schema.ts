@@ -28,6 +28,7 @@ export const SCHEMA_CORRECTIONS = [
   'EnumValues on String parameters',
   'Fail step Arguments limited to ErrorMessage (stricter: the schema leaves them open)',
   'an expression wherever a step argument is a plain string, number or boolean (e.g. ContainerDefinition.ModelDataUrl)',
+  'Tuning: Grid and Hyperband strategies, StrategyConfig, RandomSeed, ResourceLimits.MaxRuntimeInSeconds, MaxNumberOfTrainingJobs optional (Grid)',
 ] as const;
 
 const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
@@ -129,6 +130,14 @@ export function correctedSchema(): SchemaNode {
   containers.Framework = ref('StringArgumentValue');
   containers.FrameworkVersion = ref('StringArgumentValue');
   containers.NearestModelName = ref('StringArgumentValue');
+
+  // Tuning: what CreateHyperParameterTuningJob accepts today, beyond the published schema.
+  const tc = d.TuningStep.properties.Arguments.properties.HyperParameterTuningJobConfig.properties;
+  tc.Strategy = { type: 'string', enum: ['Bayesian', 'Random', 'Grid', 'Hyperband'] };
+  tc.StrategyConfig = { type: 'object' };
+  tc.RandomSeed = ref('IntegerArgumentValue');
+  tc.ResourceLimits.properties.MaxRuntimeInSeconds = ref('IntegerArgumentValue');
+  tc.ResourceLimits.required = ['MaxParallelTrainingJobs'];
 
   // Fail: the schema leaves its Arguments open; ErrorMessage is the only field the service knows.
   d.FailStep.properties.Arguments.additionalProperties = false;

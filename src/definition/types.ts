@@ -19,6 +19,10 @@ export const StepType = {
   Model: 'Model',
   RegisterModel: 'RegisterModel',
   Fail: 'Fail',
+  Transform: 'Transform',
+  Tuning: 'Tuning',
+  Lambda: 'Lambda',
+  Callback: 'Callback',
 } as const;
 export type StepType = (typeof StepType)[keyof typeof StepType];
 export const STEP_TYPES: readonly StepType[] = Object.values(StepType);
@@ -112,6 +116,13 @@ export interface PropertyFileDefinition {
   readonly FilePath: string;
 }
 
+/** A declared output of a Lambda or Callback step (`OutputParameters`, beside `Arguments`). */
+export interface OutputParameterDefinition {
+  readonly OutputName: string;
+  /** @default 'String' */
+  readonly OutputType?: ParameterType;
+}
+
 export interface StepDefinition {
   readonly Name: string;
   readonly Type: string;
@@ -122,6 +133,12 @@ export interface StepDefinition {
   readonly CacheConfig?: CacheConfigDefinition;
   readonly RetryPolicies?: readonly RetryPolicyDefinition[];
   readonly PropertyFiles?: readonly PropertyFileDefinition[];
+  /** Lambda steps: the function to invoke. */
+  readonly FunctionArn?: string;
+  /** Callback steps: the queue the service sends the token to. */
+  readonly SqsQueueUrl?: string;
+  /** Lambda and Callback steps: the outputs the function or the callback returns. */
+  readonly OutputParameters?: readonly OutputParameterDefinition[];
 }
 
 export interface PipelineDefinition {

@@ -4,7 +4,9 @@
  * results are shaped like the matching Describe* response, which become the step's properties.
  */
 import { ErrorCode, SagepipeError } from '../errors.ts';
+import type { GraphNode } from '../definition/graph.ts';
 import type { JsonObject } from '../definition/types.ts';
+import type { Issue } from '../errors.ts';
 
 export interface JobContext {
   readonly executionId: string;
@@ -31,8 +33,20 @@ export interface JobBackend {
   runTrainingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModel(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModelPackage(request: JsonObject, context: JobContext): Promise<JobResult>;
+  /** CreateTransformJob: batch inference with a model; properties shaped like DescribeTransformJob. */
+  runTransformJob(request: JsonObject, context: JobContext): Promise<JobResult>;
+  /** Invokes a Lambda step's function with its evaluated arguments as the event; resolves to what it returned. */
+  invokeLambda(invocation: LambdaInvocation, context: JobContext): Promise<JsonObject>;
+  /** Problems only the backend can see, found before an execution starts (e.g. a Lambda function it cannot run). */
+  preflight?(steps: readonly GraphNode[]): Issue[];
   /** Reads an object of the artifact store (for `Std:JsonGet` on property files). */
   readObject(s3Uri: string): Promise<Uint8Array>;
+}
+
+export interface LambdaInvocation {
+  readonly functionArn: string;
+  /** The step's evaluated `Arguments`. */
+  readonly event: JsonObject;
 }
 
 /**

@@ -68,3 +68,16 @@ export function describeModelPackage(request: JsonObject, id: JobIdentity, versi
     LastModifiedTime: id.endTime,
   };
 }
+
+export function describeTransformJob(request: JsonObject, id: JobIdentity, status: 'Completed' | 'Failed' | 'Stopped', extra: JsonObject = {}): JsonObject {
+  return {
+    ...request,
+    TransformJobName: id.name,
+    TransformJobArn: arn(id, 'transform-job', id.name),
+    TransformJobStatus: status,
+    CreationTime: id.startTime,
+    TransformStartTime: id.startTime,
+    TransformEndTime: id.endTime,
+    ...extra,
+  };
+}

@@ -27,6 +27,8 @@ export interface EngineOptions {
   readonly account?: string;
   /** @default 12 random lower-case letters and digits, like SageMaker's execution ids */
   readonly newExecutionId?: () => string;
+  /** How long a Callback step waits for its answer. @default 7 days */
+  readonly callbackTimeoutMs?: number;
 }
 
 export interface StartExecutionRequest {
@@ -69,6 +71,7 @@ export class Engine {
   /** Validates everything, records the execution, then runs it to the end. */
   async start(request: StartExecutionRequest): Promise<ExecutionRecord> {
     const values = resolveParameters(request.loaded.parameters, request.parameters ?? {});
+    this.preflight(request.loaded, request.pipelineName);
     const preset = new Map<string, JsonObject>();
     let selectiveConfig: ExecutionRecord['SelectiveExecutionConfig'];
     if (request.selective) {
@@ -144,6 +147,7 @@ export class Engine {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}: only Failed or Stopped executions can be retried`);
     }
     const loaded = loadDefinition(stored.definition, { source: `execution ${record.PipelineExecutionId}` });
+    this.preflight(loaded, record.PipelineName);
     const values = new Map<string, string | number | boolean>();
     const given = Object.fromEntries(record.PipelineParameters.map((p) => [p.Name, p.Value]));
     for (const [k, v] of resolveParameters(loaded.parameters, given)) values.set(k, v);
@@ -172,6 +176,14 @@ export class Engine {
     return this.runRecord(record, loaded, values, preset, options.signal);
   }
 
+  /** What the backend cannot run, reported before anything starts (e.g. a Lambda function with no local handler). */
+  private preflight(loaded: LoadedDefinition, pipelineName: string): void {
+    const issues = this.options.backend.preflight?.([...loaded.graph.nodes.values()]) ?? [];
+    if (issues.length > 0) {
+      throw new SagepipeError(ErrorCode.DefinitionInvalid, `pipeline '${pipelineName}' cannot run here: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues, path: pipelineName });
+    }
+  }
+
   private runRecord(
     record: ExecutionRecord,
     loaded: LoadedDefinition,
@@ -189,6 +201,7 @@ export class Engine {
       sink: this.sink,
       clock: this.clock,
       signal: signal ?? new AbortController().signal,
+      ...(this.options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: this.options.callbackTimeoutMs }),
     });
     return run.run();
   }

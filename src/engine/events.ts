@@ -12,6 +12,7 @@ export type EngineEvent =
   | { readonly type: 'stepRetrying'; readonly step: string; readonly attempt: number; readonly reason: string; readonly delayMs: number }
   | { readonly type: 'stepFailed'; readonly step: string; readonly reason: string; readonly durationMs: number }
   | { readonly type: 'stepStopped'; readonly step: string }
+  | { readonly type: 'stepWaitingForCallback'; readonly step: string; readonly token: string; readonly arguments: JsonObject; readonly sqsQueueUrl: string }
   | { readonly type: 'stepNotExecuted'; readonly step: string; readonly reason: string }
   | { readonly type: 'executionFinished'; readonly status: ExecutionStatus; readonly failureReason: string | undefined; readonly record: ExecutionRecord };
 

@@ -19,6 +19,7 @@ import { lookupProperty } from './property-lookup.ts';
 import type { ExecutionRecord, StepRecord } from './records.ts';
 import { retryDelay } from './retry.ts';
 import type { ExecutionStore } from './store.ts';
+import { CALLBACK_TIMEOUT_MS, invokeLambdaStep, newCallbackToken, runTuningStep, typedOutputs } from './step-kinds.ts';
 
 export interface Clock {
   now(): Date;
@@ -56,6 +57,10 @@ export interface RunInput {
   readonly sink: EventSink;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /** How long a Callback step waits for its token before it fails. @default 7 days */
+  readonly callbackTimeoutMs?: number;
+  /** How often a waiting Callback step looks for its answer. @default 500 ms */
+  readonly callbackPollMs?: number;
 }
 
 const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> = {
@@ -63,6 +68,8 @@ const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> 
   Training: { key: 'TrainingJob', arn: 'TrainingJobArn' },
   Model: { key: 'Model', arn: 'ModelArn' },
   RegisterModel: { key: 'RegisterModel', arn: 'ModelPackageArn' },
+  Transform: { key: 'TransformJob', arn: 'TransformJobArn' },
+  Tuning: { key: 'TuningJob', arn: 'HyperParameterTuningJobArn' },
 };
 
 export class ExecutionRun {
@@ -345,10 +352,15 @@ export class ExecutionRun {
       case 'Training':
       case 'Model':
       case 'RegisterModel':
+      case 'Transform':
+      case 'Tuning':
+      case 'Lambda':
         return this.executeJob(node, def, step);
+      case 'Callback':
+        return this.executeCallback(node, def, step);
       default:
         this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
-        throw new Error(`step type '${node.type}' is not supported by sagepipe's engine (supported: Processing, Training, Condition, Model, RegisterModel, Fail)`);
+        throw new Error(`step type '${node.type}' is not supported by sagepipe's engine (supported: Processing, Training, Condition, Model, RegisterModel, Fail, Transform, Tuning, Lambda, Callback)`);
     }
   }
 
@@ -383,7 +395,7 @@ export class ExecutionRun {
       this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt, at: this.input.clock.now().toISOString() });
       const context = this.jobContext(node, attempt);
       try {
-        const result = await this.dispatch(node.type, args, context);
+        const result = await this.dispatch(node, args, context, step);
         const meta = STEP_METADATA_KEY[node.type];
         const arn = meta ? result.properties[meta.arn] : undefined;
         if (meta && typeof arn === 'string') step.Metadata = { [meta.key]: { Arn: arn } };
@@ -398,9 +410,27 @@ export class ExecutionRun {
     }
   }
 
-  private dispatch(type: string, args: JsonObject, context: JobContext): Promise<JobResult> {
+  private dispatch(node: GraphNode, args: JsonObject, context: JobContext, step: StepRecord): Promise<JobResult> {
     const b = this.input.backend;
-    switch (type) {
+    switch (node.type) {
+      case 'Transform':
+        return b.runTransformJob(args, context);
+      case 'Tuning':
+        return runTuningStep({
+          args,
+          context,
+          backend: b,
+          maxParallel: this.record.ParallelismConfiguration.MaxParallelExecutionSteps,
+          arnPrefix: this.record.PipelineArn.split(':pipeline/')[0] ?? 'arn:aws:sagemaker:us-east-1:000000000000',
+          now: () => this.input.clock.now(),
+          onProgress: (properties) => {
+            step.Properties = properties;
+            step.Metadata = { TuningJob: { Arn: String(properties.HyperParameterTuningJobArn) } };
+            void this.persist();
+          },
+        });
+      case 'Lambda':
+        return invokeLambdaStep(node.definition, args, context, b, step);
       case 'Processing':
         return b.runProcessingJob(args, context);
       case 'Training':
@@ -410,7 +440,36 @@ export class ExecutionRun {
       case 'RegisterModel':
         return b.createModelPackage(args, context);
       default:
-        return Promise.reject(new Error(`no job for step type '${type}'`));
+        return Promise.reject(new Error(`no job for step type '${node.type}'`));
+    }
+  }
+
+  /** Waits for SendPipelineExecutionStepSuccess/Failure, which arrives as a file in the store (from any process). */
+  private async executeCallback(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
+    step.AttemptCount = 1;
+    this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
+    const args = (await evaluate(def.Arguments as Json, this.scope(false))) as JsonObject;
+    const token = newCallbackToken();
+    const id = this.record.PipelineExecutionId;
+    const sqsQueueUrl = def.SqsQueueUrl ?? '';
+    step.Metadata = { Callback: { CallbackToken: token, SqsQueueUrl: sqsQueueUrl } };
+    step.CallbackArguments = args;
+    await this.persist();
+    this.emit({ type: 'stepWaitingForCallback', step: node.name, token, arguments: args, sqsQueueUrl });
+    const timeout = this.input.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS;
+    const started = this.input.clock.now().getTime();
+    for (;;) {
+      const response = await this.input.store.readCallbackResponse(id, token);
+      if (response) {
+        if (response.Status === 'Failure') throw new Error(response.FailureReason || 'the callback reported a failure');
+        const outputs = typedOutputs(def.OutputParameters ?? [], response.OutputParameters, 'the callback');
+        step.Metadata = { Callback: { CallbackToken: token, SqsQueueUrl: sqsQueueUrl, OutputParameters: response.OutputParameters.map((o) => ({ Name: o.Name, Value: o.Value })) } };
+        return { properties: { OutputParameters: outputs } };
+      }
+      if (this.input.clock.now().getTime() - started >= timeout) {
+        throw new Error(`the callback token ${token} was not answered within ${Math.round(timeout / 1000)} s (SendPipelineExecutionStepSuccess / SendPipelineExecutionStepFailure)`);
+      }
+      await this.input.clock.sleep(this.input.callbackPollMs ?? 500, this.abort.signal);
     }
   }
 

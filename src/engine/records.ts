@@ -37,6 +37,8 @@ export interface StepRecord {
   CacheArguments?: JsonObject;
   /** sagepipe: why the cache was not used, when caching is enabled. */
   CacheMissReason?: string;
+  /** sagepipe: a Callback step's evaluated arguments (what the service sends with the token). */
+  CallbackArguments?: JsonObject;
   /** sagepipe: the step's log file, relative to the execution's folder. */
   LogFile?: string;
 }
@@ -81,3 +83,8 @@ export interface StoredExecution {
 }
 
 export const isTerminal = (s: ExecutionStatus): boolean => s === 'Succeeded' || s === 'Failed' || s === 'Stopped';
+
+/** How a Callback step was completed (SendPipelineExecutionStepSuccess / SendPipelineExecutionStepFailure). */
+export type CallbackResponse =
+  | { readonly Status: 'Success'; readonly OutputParameters: readonly { readonly Name: string; readonly Value: string }[] }
+  | { readonly Status: 'Failure'; readonly FailureReason: string };

@@ -7,7 +7,7 @@ import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
-import type { ExecutionRecord, StepRecord, StoredExecution } from './records.ts';
+import type { CallbackResponse, ExecutionRecord, StepRecord, StoredExecution } from './records.ts';
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${randomUUID()}`;
@@ -62,6 +62,38 @@ export class ExecutionStore {
   async clearStopRequest(id: string): Promise<void> {
     const { rm } = await import('node:fs/promises');
     await rm(join(this.dirOf(id), 'stop-requested'), { force: true });
+  }
+
+  private callbackFile(id: string, token: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new SagepipeError(ErrorCode.UsageError, `'${token}' is not a callback token`, { path: token });
+    return join(this.dirOf(id), 'callbacks', `${token}.json`);
+  }
+
+  /** Completes a waiting Callback step (SendPipelineExecutionStepSuccess/Failure); the runner polls for this file. */
+  async writeCallbackResponse(id: string, token: string, response: CallbackResponse): Promise<void> {
+    const file = this.callbackFile(id, token);
+    await mkdir(join(this.dirOf(id), 'callbacks'), { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(response, null, 2)}\n`);
+  }
+
+  async readCallbackResponse(id: string, token: string): Promise<CallbackResponse | undefined> {
+    try {
+      return JSON.parse(await readFile(this.callbackFile(id, token), 'utf8')) as CallbackResponse;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The execution and step waiting on a callback token. */
+  async findCallback(token: string): Promise<{ execution: ExecutionRecord; step: StepRecord } | undefined> {
+    const { executions } = await this.list();
+    for (const execution of executions) {
+      for (const step of execution.Steps) {
+        const callback = step.Metadata.Callback;
+        if (typeof callback === 'object' && callback !== null && !Array.isArray(callback) && callback.CallbackToken === token) return { execution, step };
+      }
+    }
+    return undefined;
   }
 
   async readLog(id: string, step: string): Promise<string> {

@@ -1,11 +1,14 @@
 /** An in-memory JobBackend: answers with Describe-shaped properties, optionally holding or failing chosen steps. */
 import type { JsonObject } from '../../src/definition/types.ts';
 import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult } from '../../src/engine/backend.ts';
-import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../../src/engine/describe.ts';
+import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob, describeTransformJob } from '../../src/engine/describe.ts';
+import type { LambdaInvocation } from '../../src/engine/backend.ts';
+import type { GraphNode } from '../../src/definition/graph.ts';
+import type { Issue } from '../../src/errors.ts';
 import { type Deferred, deferred } from './deferred.ts';
 
 export interface Call {
-  readonly kind: 'processing' | 'training' | 'model' | 'modelPackage';
+  readonly kind: 'processing' | 'training' | 'model' | 'modelPackage' | 'transform' | 'lambda';
   readonly step: string;
   readonly attempt: number;
   readonly request: JsonObject;
@@ -20,6 +23,10 @@ export class FakeBackend implements JobBackend {
   readonly failures = new Map<string, { kind: FailureKind; times: number; reason: string }>();
   /** Files a processing step "writes" into its outputs: output name → file → content. */
   readonly writes = new Map<string, Record<string, Record<string, string>>>();
+  /** What each Lambda function returns (or throws), by FunctionArn. */
+  readonly lambdas = new Map<string, JsonObject | Error>();
+  /** Training jobs' metric, from their hyperparameters: a number per round logged as `[i]#011validation-logloss:v`, or an Error to fail. */
+  trainingCurve: ((hyperparameters: Record<string, string>) => number[] | Error) | undefined;
   running = 0;
   maxRunning = 0;
   private packageVersions = new Map<string, number>();
@@ -66,7 +73,21 @@ export class FakeBackend implements JobBackend {
     });
   }
 
-  runTrainingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+  async runTrainingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    const curve = this.trainingCurve?.((request.HyperParameters ?? {}) as Record<string, string>);
+    if (curve !== undefined) {
+      return this.job('training', request, ctx, () => {
+        if (curve instanceof Error) throw new JobFailure('AlgorithmError', `AlgorithmError: ${curve.message}`);
+        for (const [i, v] of curve.entries()) {
+          if (ctx.signal.aborted) throw new JobFailure('Stopped', 'stopped');
+          ctx.log(`[${i}]\ttrain-logloss:0.1\tvalidation-logloss:${v}`, 'stdout');
+        }
+        if (ctx.signal.aborted) throw new JobFailure('Stopped', 'stopped');
+        return describeTrainingJob(request, this.identity(ctx), 'Completed', {
+          FinalMetricDataList: [{ MetricName: 'validation:logloss', Value: curve[curve.length - 1] ?? 0, Timestamp: '2026-01-01T00:00:00.000Z' }],
+        });
+      });
+    }
     return this.job('training', request, ctx, () =>
       describeTrainingJob(request, this.identity(ctx), 'Completed', {
         FinalMetricDataList: [{ MetricName: 'validation:logloss', Value: 0.29, Timestamp: '2026-01-01T00:00:00.000Z' }],
@@ -85,6 +106,25 @@ export class FakeBackend implements JobBackend {
       this.packageVersions.set(group, v);
       return describeModelPackage(request, this.identity(ctx), v);
     });
+  }
+
+  runTransformJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
+    return this.job('transform', request, ctx, () => describeTransformJob(request, this.identity(ctx), 'Completed'));
+  }
+
+  async invokeLambda(invocation: LambdaInvocation, ctx: JobContext): Promise<JsonObject> {
+    const result = await this.job('lambda', invocation.event, ctx, () => {
+      const r = this.lambdas.get(invocation.functionArn);
+      if (r instanceof Error) throw new JobFailure('AlgorithmError', `the function failed: ${r.message}`);
+      return r ?? {};
+    });
+    return result.properties;
+  }
+
+  preflight(steps: readonly GraphNode[]): Issue[] {
+    return steps
+      .filter((s) => s.type === 'Lambda' && !this.lambdas.has(String(s.definition.FunctionArn)))
+      .map((s) => ({ path: `${s.path}.FunctionArn`, message: `no handler for ${String(s.definition.FunctionArn)}` }));
   }
 
   async readObject(uri: string): Promise<Uint8Array> {

@@ -1,4 +1,5 @@
 /** `sagepipe run`: one execution of a pipeline, locally, with a live display; exit 0 only when it Succeeded. */
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compilePipelineFile } from '../../compile/compile.ts';
 import { Engine } from '../../engine/engine.ts';
@@ -127,6 +128,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       return;
     }
     const session = openSession(opts, io);
+    session.projectDirs.unshift(dirname(resolve(io.cwd, file)));
     const compiled = await compilePipelineFile(file, { context: contextFrom({ ...opts, target: 'local' }, io), ...(opts.name ? { name: opts.name } : {}) });
     await stageAssets(session, compiled.assets);
     const maxParallel = opts.maxParallel === undefined ? compiled.maxParallelExecutionSteps : parsePositive(opts.maxParallel, '--max-parallel');

@@ -161,6 +161,13 @@ export class RunDisplay {
         this.print(`■ ${event.step} stopped`);
         return;
       }
+      case 'stepWaitingForCallback': {
+        const r = this.row(event.step);
+        r.note = `waiting for callback ${event.token}`;
+        this.print(`⏸ ${event.step} waits for a callback: token ${event.token}, arguments ${JSON.stringify(event.arguments)}`);
+        this.print(`  complete it with: sagepipe executions callback ${event.token} --success [--output name=value] | --failure --reason "…"`);
+        return;
+      }
       case 'stepNotExecuted': {
         const r = this.row(event.step);
         r.state = 'skipped';
