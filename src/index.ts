@@ -65,6 +65,20 @@ export {
   type ModelApprovalStatus,
 } from './sdk/steps/model.ts';
 export { ConditionStep, FailStep, type ConditionStepOptions, type FailStepOptions } from './sdk/steps/control.ts';
+export { TransformStep, type TransformStepOptions, type TransformerOptions, type TransformInputOptions } from './sdk/steps/transform.ts';
+export {
+  TuningStep,
+  ContinuousParameter,
+  IntegerParameter,
+  CategoricalParameter,
+  type TuningStepOptions,
+  type TunerOptions,
+  type HyperparameterRange,
+  type ScalingType,
+} from './sdk/steps/tuning.ts';
+export { LambdaStep, type LambdaStepOptions } from './sdk/steps/lambda.ts';
+export { CallbackStep, type CallbackStepOptions } from './sdk/steps/callback.ts';
+export type { OutputDeclarations, OutputRefs } from './sdk/steps/outputs.ts';
 export { type PipelineContext, type ImageName, imageUri } from './sdk/context.ts';
 
 export { loadDefinition, loadDefinitionText, type LoadedDefinition, type LoadOptions } from './definition/loader.ts';
