@@ -101,3 +101,18 @@ export async function retryRemote(
   sink({ type: 'executionStarted', executionId: arn.split('/').pop() as string, executionArn: arn, pipelineName: pipelineOf(arn), steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })), retry: true });
   return { record: await followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal), definition: loaded.definition };
 }
+
+/** SendPipelineExecutionStepSuccess / SendPipelineExecutionStepFailure on SageMaker (or a compatible endpoint). */
+export async function answerCallbackRemote(
+  clients: Clients,
+  token: string,
+  answer: { success: true; outputs: readonly { Name: string; Value: string }[] } | { success: false; reason: string },
+): Promise<void> {
+  const { SendPipelineExecutionStepFailureCommand, SendPipelineExecutionStepSuccessCommand } = await import('@aws-sdk/client-sagemaker');
+  try {
+    if (answer.success) await clients.sageMaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: token, OutputParameters: [...answer.outputs] }));
+    else await clients.sageMaker.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: token, FailureReason: answer.reason }));
+  } catch (error) {
+    throw awsError(error, `answering callback ${token}`);
+  }
+}

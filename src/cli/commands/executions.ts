@@ -1,4 +1,4 @@
-/** `sagepipe executions list|describe|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
+/** `sagepipe executions list|describe|callback|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
 import type { Command } from 'commander';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
@@ -10,6 +10,25 @@ import { isProcessAlive } from '../../../local-runner/runtime/runtime.ts';
 import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 import { RunDisplay } from '../render/run-display.ts';
+
+/** What a step of the new kinds adds to `describe`: a waiting callback's token, a tuning job's trials. */
+function stepDetails(s: ExecutionRecord['Steps'][number]): string[] {
+  const out: string[] = [];
+  const callback = s.Metadata.Callback as { CallbackToken?: string } | undefined;
+  if (callback?.CallbackToken) {
+    out.push(`callback token ${callback.CallbackToken}${s.StepStatus === 'Executing' ? ' (waiting: sagepipe executions callback <token> --success | --failure)' : ''}`);
+    if (s.CallbackArguments) out.push(`arguments ${JSON.stringify(s.CallbackArguments)}`);
+  }
+  const trials = (s.Properties?.TrainingJobSummaries ?? []) as { TrainingJobName: string; TrainingJobStatus: string; TunedHyperParameters?: Record<string, string>; FinalHyperParameterTuningJobObjectiveMetric?: { MetricName: string; Value: number } }[];
+  if (s.StepType === 'Tuning' && Array.isArray(trials)) {
+    for (const t of trials) {
+      const metric = t.FinalHyperParameterTuningJobObjectiveMetric;
+      const hp = Object.entries(t.TunedHyperParameters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+      out.push(`trial ${t.TrainingJobName} ${t.TrainingJobStatus.padEnd(10)} ${metric ? `${metric.MetricName}=${metric.Value}` : ''} ${hp}`.trimEnd());
+    }
+  }
+  return out;
+}
 
 function duration(r: ExecutionRecord): string {
   if (!r.StartTime) return '';
@@ -78,8 +97,43 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       for (const s of record.Steps) {
         const extra = s.CacheHitResult ? ` cache hit from ${s.CacheHitResult.SourcePipelineExecutionArn.split('/').pop()}` : s.FailureReason ? ` ${s.FailureReason}` : '';
         io.out(`    ${s.StepName.padEnd(22)} ${s.StepType.padEnd(14)} ${s.StepStatus.padEnd(10)}${extra}\n`);
+        for (const line of stepDetails(s)) io.out(`      ${line}\n`);
       }
       for (const n of record.NotExecutedSteps) io.out(`    ${n.StepName.padEnd(22)} ${''.padEnd(14)} not executed: ${n.Reason}\n`);
+    });
+
+  addTargetOptions(
+    addWorkspaceOption(
+      executions
+        .command('callback')
+        .description("answer a waiting Callback step's token (SendPipelineExecutionStepSuccess / SendPipelineExecutionStepFailure)")
+        .argument('<token>', "the step's CallbackToken (shown by run and executions describe)"),
+    ),
+  )
+    .option('--success', 'complete the step')
+    .option('--failure', 'fail the step (and the execution)')
+    .option('--output <name=value>', 'an output parameter of the step (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--reason <text>', 'with --failure: the FailureReason')
+    .action(async (token: string, opts: TargetOptions & { workspace?: string; success?: boolean; failure?: boolean; output?: string[]; reason?: string }) => {
+      if (opts.success === opts.failure) throw new SagepipeError(ErrorCode.UsageError, 'give exactly one of --success and --failure');
+      if (opts.failure && opts.output?.length) throw new SagepipeError(ErrorCode.UsageError, '--output goes with --success');
+      const outputs = (opts.output ?? []).map((pair) => {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new SagepipeError(ErrorCode.UsageError, `--output must be name=value (got '${pair}')`);
+        return { Name: pair.slice(0, at), Value: pair.slice(at + 1) };
+      });
+      const reason = opts.reason ?? 'failed by sagepipe executions callback';
+      const aws = await remote(opts, io);
+      if (aws) {
+        const { answerCallbackRemote } = await import('../../sagemaker/remote-executions.ts');
+        await answerCallbackRemote(aws.clients, token, opts.success ? { success: true, outputs } : { success: false, reason });
+        io.out(`sent ${opts.success ? 'SendPipelineExecutionStepSuccess' : 'SendPipelineExecutionStepFailure'} for ${token}\n`);
+        return;
+      }
+      const session = openSession(opts, io);
+      const { answerCallback } = await import('../../engine/callbacks.ts');
+      const found = await answerCallback(session.store, token, opts.success ? { Status: 'Success', OutputParameters: outputs } : { Status: 'Failure', FailureReason: reason });
+      io.out(`${opts.success ? 'completed' : 'failed'} step '${found.step.StepName}' of execution ${found.execution.PipelineExecutionId}\n`);
     });
 
   addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]'))
