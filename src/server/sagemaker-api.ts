@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../engine/store.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError, notFound, validation } from './api-error.ts';
 import { type PipelineRecord, PipelinesStore } from './pipelines-store.ts';
+import { stepJobOperations } from './step-job-operations.ts';
 
 
 export type Operation = (input: JsonObject) => Promise<JsonObject>;
@@ -439,7 +440,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       return {};
     },
   });
-  return ops;
+  return { ...ops, ...stepJobOperations({ session, toWire, base: { ...ops } }) };
 }
 
 export { PipelinesStore };

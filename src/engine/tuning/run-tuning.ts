@@ -99,6 +99,8 @@ export async function runTuningJob(input: TuningInput): Promise<JsonObject> {
       ...(best ? { BestTrainingJob: summary(best) } : {}),
       TrainingJobSummaries: summaries,
       ...(failureReason ? { FailureReason: failureReason } : {}),
+      // Each trial's DescribeTrainingJob, for `serve` and `executions describe` (not a service field).
+      'sagepipe:TrainingJobs': trials.flatMap((t) => (t.properties ? [t.properties] : [])),
     };
   };
   const signed = (t: Trial) => (maximize ? -(t.value as number) : (t.value as number));
