@@ -342,15 +342,21 @@ export class LocalBackend implements JobBackend {
   }
 
   async invokeLambda(invocation: LambdaInvocation, ctx: JobContext): Promise<JsonObject> {
-    const handler = this.options.lambdaFunctions?.get(invocation.functionArn);
+    const handler = this.lambdaHandler(invocation.functionArn);
     if (!handler) throw new JobFailure('ClientError', `ClientError: no local handler for Lambda function ${invocation.functionArn} (map it under lambdaFunctions in ${PROJECT_CONFIG_FILE})`);
     return invokeLocalLambda(handler, invocation.functionArn, invocation.event, this.jobRoot(ctx), ctx);
+  }
+
+  /** A function's handler, mapped by its full ARN or by its name (`function:<name>`, any region and account). */
+  private lambdaHandler(arn: string) {
+    const functions = this.options.lambdaFunctions;
+    return functions?.get(arn) ?? functions?.get(/:function:([^:]+)/.exec(arn)?.[1] ?? arn);
   }
 
   /** Every Lambda step's function must have a local handler before anything runs. */
   preflight(steps: readonly GraphNode[]): Issue[] {
     return steps
-      .filter((s) => s.type === 'Lambda' && !this.options.lambdaFunctions?.has(String(s.definition.FunctionArn)))
+      .filter((s) => s.type === 'Lambda' && !this.lambdaHandler(String(s.definition.FunctionArn)))
       .map((s) => ({
         path: `${s.path}.FunctionArn`,
         message: `step '${s.name}': Lambda function ${String(s.definition.FunctionArn)} has no local handler: add it under "lambdaFunctions" in ${PROJECT_CONFIG_FILE} (FunctionArn → a .mjs/.js or .py file)`,

@@ -4,7 +4,7 @@
  * ```json
  * { "lambdaFunctions": { "arn:aws:lambda:us-east-1:111122223333:function:summary": "lambda/summary.mjs" } }
  * ```
- * A value is a path relative to the config file, optionally `#exportName` (default: `handler` for Node files,
+ * A key is a FunctionArn or a bare function name (matching any region and account). A value is a path relative to the config file, optionally `#exportName` (default: `handler` for Node files,
  * `lambda_handler` for Python). Other keys of the file belong to other readers and are left alone.
  */
 import { readFileSync } from 'node:fs';

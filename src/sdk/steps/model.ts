@@ -53,7 +53,7 @@ export interface RegisterModelOptions extends CachingStepOptions {
   readonly transformInstances?: readonly StringValue[];
   /** @default 'PendingManualApproval' (the service's default) */
   readonly approvalStatus?: StringValue;
-  readonly modelPackageDescription?: string;
+  readonly modelPackageDescription?: StringValue;
   readonly modelMetrics?: {
     readonly modelStatistics?: MetricsSourceOptions;
     readonly modelConstraints?: MetricsSourceOptions;
