@@ -56,7 +56,7 @@ export default function adultExtendedPipeline(ctx: PipelineContext): Pipeline {
     code: '../adult/preprocess.ts',
   });
 
-  // The reference trains once with eta 0.3, max_depth 5; here those (and more) are searched.
+  // The reference trains once with eta 0.3, max_depth 5, 50 rounds; here 100 rounds, and those (and more) are searched.
   const tune = new TuningStep({
     name: 'adultTune',
     tuner: {
@@ -65,15 +65,15 @@ export default function adultExtendedPipeline(ctx: PipelineContext): Pipeline {
         instanceType,
         outputPath: `s3://${bucket}/adultTune`,
         roleArn: ctx.roleArn,
-        hyperparameters: { objective: 'binary:logistic', num_round: 50, subsample: 1, eval_metric: 'logloss' },
+        hyperparameters: { objective: 'binary:logistic', num_round: 100, subsample: 1, eval_metric: 'logloss' },
       },
       // A built-in XGBoost metric: the service (and sagepipe) know its regex.
       objectiveMetricName: 'validation:logloss',
       objectiveType: 'Minimize',
       hyperparameterRanges: {
-        eta: ContinuousParameter(0.05, 0.5, 'Logarithmic'),
-        max_depth: IntegerParameter(3, 8),
-        min_child_weight: ContinuousParameter(1, 10, 'Logarithmic'),
+        eta: ContinuousParameter(0.1, 0.4, 'Logarithmic'),
+        max_depth: IntegerParameter(4, 8),
+        min_child_weight: ContinuousParameter(1, 4, 'Logarithmic'),
       },
       strategy: 'Bayesian',
       maxJobs: maxTrials,
