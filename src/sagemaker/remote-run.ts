@@ -233,6 +233,16 @@ async function stepProperties(clients: Clients, step: PipelineExecutionStep): Pr
     if (m?.Model?.Arn) return plain(await clients.sageMaker.send(new DescribeModelCommand({ ModelName: job(m.Model.Arn) }))) as JsonObject;
     if (m?.RegisterModel?.Arn) return plain(await clients.sageMaker.send(new DescribeModelPackageCommand({ ModelPackageName: m.RegisterModel.Arn }))) as JsonObject;
     if (m?.Condition?.Outcome) return { Outcome: m.Condition.Outcome };
+    if (m?.TransformJob?.Arn) {
+      const { DescribeTransformJobCommand } = await import('@aws-sdk/client-sagemaker');
+      return plain(await clients.sageMaker.send(new DescribeTransformJobCommand({ TransformJobName: job(m.TransformJob.Arn) }))) as JsonObject;
+    }
+    if (m?.TuningJob?.Arn) {
+      const { DescribeHyperParameterTuningJobCommand } = await import('@aws-sdk/client-sagemaker');
+      return plain(await clients.sageMaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: job(m.TuningJob.Arn) }))) as JsonObject;
+    }
+    const outputs = m?.Lambda?.OutputParameters ?? m?.Callback?.OutputParameters;
+    if (outputs) return { OutputParameters: Object.fromEntries(outputs.map((o) => [o.Name ?? '', o.Value ?? ''])) };
   } catch {
     return undefined;
   }
