@@ -11,6 +11,7 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { preflightIssues } from './step-support.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
 
@@ -178,7 +179,7 @@ export class Engine {
 
   /** What the backend cannot run, reported before anything starts (e.g. a Lambda function with no local handler). */
   private preflight(loaded: LoadedDefinition, pipelineName: string): void {
-    const issues = this.options.backend.preflight?.([...loaded.graph.nodes.values()]) ?? [];
+    const issues = preflightIssues(loaded, this.options.backend);
     if (issues.length > 0) {
       throw new SagepipeError(ErrorCode.DefinitionInvalid, `pipeline '${pipelineName}' cannot run here: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues, path: pipelineName });
     }

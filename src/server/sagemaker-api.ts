@@ -19,6 +19,7 @@ import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError, notFound, validation } from './api-error.ts';
 import { type PipelineRecord, PipelinesStore } from './pipelines-store.ts';
 import { stepJobOperations } from './step-job-operations.ts';
+import { preflightIssues } from '../engine/step-support.ts';
 
 
 export type Operation = (input: JsonObject) => Promise<JsonObject>;
@@ -197,6 +198,8 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       const given = Object.fromEntries(((input.PipelineParameters ?? []) as JsonObject[]).map((x) => [String(x.Name), String(x.Value)]));
       try {
         resolveParameters(loaded.parameters, given);
+        const cannot = preflightIssues(loaded, backend);
+        if (cannot.length > 0) throw validation(cannot.map((i) => i.message).join('; '));
       } catch (error) {
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;

@@ -268,3 +268,13 @@ describe('Tuning steps', () => {
     expect(props.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value).toBe(0.05);
   });
 });
+
+describe('step types the engine does not run', () => {
+  it('GIVEN an EMR step WHEN checked before a run THEN it is refused with the reason, naming the step', async () => {
+    const { preflightIssues } = await import('../../src/engine/step-support.ts');
+    const node = { name: 'Spark', type: 'EMR', path: 'Steps[0]', definition: { Name: 'Spark', Type: 'EMR', Arguments: {} }, dependsOn: [], branch: undefined };
+    h = harness();
+    const issues = preflightIssues({ definition: { Version: '2020-12-01', Steps: [] }, parameters: new Map(), graph: { nodes: new Map([['Spark', node]]), order: ['Spark'] } }, h.backend);
+    expect(issues).toEqual([{ path: 'Steps[0].Type', message: "step 'Spark': EMR steps run only on SageMaker (--target sagemaker): it submits steps to an Amazon EMR cluster" }]);
+  });
+});
