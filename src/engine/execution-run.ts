@@ -459,6 +459,7 @@ export class ExecutionRun {
     const timeout = this.input.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS;
     const started = this.input.clock.now().getTime();
     for (;;) {
+      if (this.abort.signal.aborted) throw new Error('the execution was stopped');
       const response = await this.input.store.readCallbackResponse(id, token);
       if (response) {
         if (response.Status === 'Failure') throw new Error(response.FailureReason || 'the callback reported a failure');

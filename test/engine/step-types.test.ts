@@ -278,3 +278,27 @@ describe('step types the engine does not run', () => {
     expect(issues).toEqual([{ path: 'Steps[0].Type', message: "step 'Spark': EMR steps run only on SageMaker (--target sagemaker): it submits steps to an Amazon EMR cluster" }]);
   });
 });
+
+describe('caching and stopping the new step types', () => {
+  it('GIVEN a cached Tuning step WHEN the pipeline runs again THEN no trial runs and the best trial is reused', async () => {
+    h = harness();
+    h.backend.trainingCurve = bowl;
+    const step = { ...tuningStep('Random', 2, 1), CacheConfig: { Enabled: true, ExpireAfter: 'P1D' } };
+    const first = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    const second = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    expect(h.backend.calls.filter((c) => c.kind === 'training')).toHaveLength(2);
+    expect(second.Steps[0]?.CacheHitResult).toEqual({ SourcePipelineExecutionArn: first.PipelineExecutionArn });
+    expect((second.Steps[0]?.Properties as any).BestTrainingJob).toEqual((first.Steps[0]?.Properties as any).BestTrainingJob);
+  });
+
+  it('GIVEN a waiting Callback WHEN the execution is stopped THEN the step ends Stopped', async () => {
+    h = harness();
+    const controller = new AbortController();
+    const run = h.engine.start({ loaded: definition([callbackStep('Gate', [])]), pipelineName: 'p', signal: controller.signal });
+    await h.waitForEvent((e) => e.type === 'stepWaitingForCallback');
+    controller.abort();
+    const record = await run;
+    expect(record.PipelineExecutionStatus).toBe('Stopped');
+    expect(record.Steps[0]?.StepStatus).toBe('Stopped');
+  });
+});
