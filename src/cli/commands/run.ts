@@ -1,5 +1,6 @@
 /** `sagepipe run`: one execution of a pipeline, locally, with a live display; exit 0 only when it Succeeded. */
 import { dirname, resolve } from 'node:path';
+import { isIsoDuration, parseDuration } from '../../definition/duration.ts';
 import type { Command } from 'commander';
 import { compilePipelineFile } from '../../compile/compile.ts';
 import { Engine } from '../../engine/engine.ts';
@@ -37,7 +38,8 @@ export function addRunOptions(command: Command): Command {
     .option('--json', 'print the final execution record as JSON on stdout')
     .option('--no-logs', 'do not print the jobs\' output')
     .option('--max-parallel <n>', 'MaxParallelExecutionSteps (default: the pipeline\'s, else the number of CPUs)')
-    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success');
+    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success')
+    .option('--callback-timeout <duration>', 'how long a Callback step waits for its answer: seconds or ISO-8601 (PT1H) (default: 7 days, as the service)');
 }
 
 /** Exit codes: 0 Succeeded, 1 Failed, 130 Stopped. */
@@ -49,7 +51,7 @@ export function exitCodeOf(record: ExecutionRecord): number {
 export async function runWithDisplay(
   io: CliIO,
   session: LocalSession,
-  opts: { json?: boolean; logs: boolean },
+  opts: { json?: boolean; logs: boolean; callbackTimeout?: string },
   operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>,
   runtimeChoice: string | undefined,
   keepJobs = false,
@@ -64,6 +66,7 @@ export async function runWithDisplay(
     sink: (e: EngineEvent) => display.handle(e),
     region: session.region,
     account: session.account,
+    ...(opts.callbackTimeout === undefined ? {} : { callbackTimeoutMs: parseCallbackTimeout(opts.callbackTimeout) }),
   });
   const controller = new AbortController();
   let interrupts = 0;
@@ -154,6 +157,12 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       opts.keepJobs,
     );
   });
+}
+
+function parseCallbackTimeout(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  if (isIsoDuration(value)) return parseDuration(value, '--callback-timeout');
+  throw new SagepipeError(ErrorCode.UsageError, `--callback-timeout must be seconds or an ISO-8601 duration like PT1H (got '${value}')`);
 }
 
 export function parsePositive(value: string, flag: string): number {
