@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreatePipelineCommand,
+  DescribePipelineCommand,
+  ListPipelineExecutionsCommand,
   DescribeHyperParameterTuningJobCommand,
   DescribePipelineExecutionCommand,
   DescribeTrainingJobCommand,
@@ -22,6 +24,9 @@ import { localBackend, localEndpoints, openSession } from '../../src/cli/session
 import { createApiServer } from '../../src/server/server.ts';
 import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
+import { cli } from '../helpers/cli.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ws = tempDir('sagepipe-serve-steps-');
@@ -95,6 +100,29 @@ describe('Callback steps through serve', () => {
     expect(e.PipelineExecutionStatus).toBe('Failed');
     expect(e.FailureReason).toContain('rejected');
   });
+
+  it('GIVEN run --target sagemaker against serve WHEN answered with executions callback --target sagemaker THEN the definition went unchanged and the output arrives', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+    const file = join(ws.path, 'gate-remote.json');
+    writeFileSync(file, definition);
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const t = ['--target', 'sagemaker', '--endpoint-url', endpoint, '--region', 'us-east-1'];
+    const run = cli(['run', file, ...t, '--role-arn', role, '--json', '--no-logs'], { cwd: ws.path });
+    const arn = await until(async () => {
+      const list = await sm.send(new ListPipelineExecutionsCommand({ PipelineName: 'gate-remote' })).catch(() => undefined);
+      return list?.PipelineExecutionSummaries?.[0]?.PipelineExecutionArn;
+    });
+    const token = await tokenOf(arn);
+    const answered = await cli(['executions', 'callback', token, '--success', '--output', 'who=bo', ...t]);
+    expect(answered.stdout).toContain(`sent SendPipelineExecutionStepSuccess for ${token}`);
+    const result = await run;
+    const record = JSON.parse(result.stdout);
+    expect(record.FailureReason).toBe('approved by bo');
+    expect(record.Steps.find((s: { StepName: string }) => s.StepName === 'Gate').Properties).toEqual({ OutputParameters: { who: 'bo' } });
+    const stored = JSON.parse((await sm.send(new DescribePipelineCommand({ PipelineName: 'gate-remote' }))).PipelineDefinition as string);
+    expect(stored.Steps[0]).toEqual(JSON.parse(definition).Steps[0]);
+  }, 120_000);
 
   it('GIVEN an unknown token THEN ResourceNotFound', async () => {
     await expect(sm.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: 'nope123' }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
