@@ -368,7 +368,10 @@ export class ExecutionRun {
     const args = (await evaluate(def.Arguments as Json, this.scope(false))) as JsonObject;
     const cache = def.CacheConfig;
     if (cache?.Enabled) {
-      const cacheArgs = (await evaluate(def.Arguments as Json, this.scope(true))) as JsonObject;
+      const evaluated = (await evaluate(def.Arguments as Json, this.scope(true))) as JsonObject;
+      // A Lambda step's function and declared outputs sit beside its Arguments: a change to them is a miss too.
+      const cacheArgs: JsonObject =
+        node.type === 'Lambda' ? { ...evaluated, 'sagepipe:FunctionArn': def.FunctionArn ?? '', 'sagepipe:OutputParameters': (def.OutputParameters ?? []) as unknown as Json } : evaluated;
       const key = cacheKey(node.type, cacheArgs);
       step.CacheKey = key;
       step.CacheArguments = cacheArgs;

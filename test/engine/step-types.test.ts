@@ -302,3 +302,21 @@ describe('caching and stopping the new step types', () => {
     expect(record.Steps[0]?.StepStatus).toBe('Stopped');
   });
 });
+
+describe('caching Lambda steps', () => {
+  it('GIVEN a cached Lambda step WHEN its FunctionArn changes THEN the cache misses naming it, and hits when nothing changed', async () => {
+    h = harness();
+    const a = 'arn:aws:lambda:us-east-1:111122223333:function:L';
+    const b = 'arn:aws:lambda:us-east-1:111122223333:function:M';
+    h.backend.lambdas.set(a, { n: '1' });
+    h.backend.lambdas.set(b, { n: '2' });
+    const step = (arn: string) => ({ ...lambdaStep('L', [{ OutputName: 'n', OutputType: 'Integer' }]), FunctionArn: arn, CacheConfig: { Enabled: true } });
+    await h.engine.start({ loaded: definition([step(a)]), pipelineName: 'p' });
+    const same = await h.engine.start({ loaded: definition([step(a)]), pipelineName: 'p' });
+    expect(same.Steps[0]?.CacheHitResult).toBeDefined();
+    const changed = await h.engine.start({ loaded: definition([step(b)]), pipelineName: 'p' });
+    expect(changed.Steps[0]?.CacheHitResult).toBeUndefined();
+    expect(changed.Steps[0]?.CacheMissReason).toContain('sagepipe:FunctionArn');
+    expect(changed.Steps[0]?.Properties).toEqual({ OutputParameters: { n: 2 } });
+  });
+});
