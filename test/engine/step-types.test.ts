@@ -320,3 +320,15 @@ describe('caching Lambda steps', () => {
     expect(changed.Steps[0]?.Properties).toEqual({ OutputParameters: { n: 2 } });
   });
 });
+
+describe('tuning completion criteria', () => {
+  it('GIVEN a target objective value WHEN a trial reaches it THEN no further trials start', async () => {
+    h = harness();
+    h.backend.trainingCurve = () => [0.1];
+    const step = tuningStep('Random', 5, 1) as any;
+    step.Arguments.HyperParameterTuningJobConfig.TuningJobCompletionCriteria = { TargetObjectiveMetricValue: 0.2 };
+    const record = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    expect(record.PipelineExecutionStatus).toBe('Succeeded');
+    expect(h.backend.calls.filter((c) => c.kind === 'training')).toHaveLength(1);
+  });
+});

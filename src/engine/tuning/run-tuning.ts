@@ -125,6 +125,7 @@ export async function runTuningJob(input: TuningInput): Promise<JsonObject> {
   let rule: EarlyStoppingRule;
   try {
     if (Object.keys(definition).length === 0) throw new Error('TrainingJobDefinition is required (TrainingJobDefinitions with several definitions is not supported locally)');
+    if (input.request.WarmStartConfig !== undefined) throw new Error('WarmStartConfig is not supported locally (parent tuning jobs live in SageMaker)');
     const algorithm = obj(definition.AlgorithmSpecification);
     const metricDefinitions = Array.isArray(algorithm.MetricDefinitions) ? algorithm.MetricDefinitions.map(obj) : [];
     reader = objectiveReader(String(objective.MetricName ?? ''), metricDefinitions);
@@ -201,10 +202,14 @@ export async function runTuningJob(input: TuningInput): Promise<JsonObject> {
     input.onProgress(describe('InProgress'));
   };
 
+  // TuningJobCompletionCriteria.TargetObjectiveMetricValue: no new trials once a trial reaches it.
+  const target = obj(config.TuningJobCompletionCriteria).TargetObjectiveMetricValue;
+  const reached = () =>
+    typeof target === 'number' && trials.some((t) => t.value !== undefined && t.status !== 'Failed' && (maximize ? t.value >= target : t.value <= target));
   const running = new Set<Promise<void>>();
   let exhausted = false;
   while (!input.signal.aborted) {
-    while (!exhausted && running.size < parallel && trials.length < maxJobs) {
+    while (!exhausted && !reached() && running.size < parallel && trials.length < maxJobs) {
       const observations: Observation[] = trials.map((t) => ({ point: t.point, value: t.value === undefined ? undefined : maximize ? -t.value : t.value }));
       const point = strategy.next(observations);
       if (!point) {
