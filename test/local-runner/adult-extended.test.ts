@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => refWs.remove());
 
 /** Waits until the execution in the workspace has a Callback step waiting, and returns its id and token. */
-async function waitingCallback(workspace: string, exited: { done: boolean }): Promise<{ id: string; token: string; args: Record<string, unknown> }> {
+async function waitingCallback(workspace: string, exited: { done: boolean; stderr: () => string }): Promise<{ id: string; token: string; args: Record<string, unknown> }> {
   for (let i = 0; i < 6000 && !exited.done; i++) {
     try {
       const [dir] = readdirSync(join(workspace, 'executions'));
@@ -36,7 +36,7 @@ async function waitingCallback(workspace: string, exited: { done: boolean }): Pr
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('no Callback step started waiting');
+  throw new Error(`no Callback step started waiting; the run said:\n${exited.stderr().slice(-3000)}`);
 }
 
 describe.each(runtimes)('the extended adult pipeline with the %s runtime', (runtime, enabled) => {
@@ -55,7 +55,7 @@ describe.each(runtimes)('the extended adult pipeline with the %s runtime', (runt
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const state = { done: false };
+    const state = { done: false, stderr: () => stderr };
     const exited = new Promise<number>((r) => child.on('close', (code) => ((state.done = true), r(code ?? -1))));
     const waiting = await waitingCallback(ws.path, state);
     token = waiting.token;
