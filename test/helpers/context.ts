@@ -1,5 +1,5 @@
 /** A pipeline context and temporary folders for tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveContext } from '../../src/compile/compile.ts';
@@ -13,4 +13,6 @@ export function tempDir(prefix = 'sagepipe-test-'): { path: string; remove(): vo
 }
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const ADULT_CSV = join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');
+/** The shared folder beside the checkout (a worktree one level deeper finds it one folder further up). */
+export const SHARED_DIR = [join(REPO_ROOT, '..', 'shared'), join(REPO_ROOT, '..', '..', 'shared')].find((d) => existsSync(d)) ?? join(REPO_ROOT, '..', 'shared');
+export const ADULT_CSV = join(SHARED_DIR, 'data', 'adult.csv');
