@@ -174,7 +174,8 @@ export function executionOperations(ctx: SageMakerContext): Operations {
       const r = await execution(input);
       requiredString(input, 'ClientRequestToken', undefined, 128);
       const controller = ctx.running.get(r.PipelineExecutionId);
-      if (r.PipelineExecutionStatus !== 'Executing') {
+      // A run this server has just started (or retried) may not have recorded Executing yet.
+      if (r.PipelineExecutionStatus !== 'Executing' && !controller) {
         throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Executing executions can be stopped.`);
       }
       ctx.stopping.add(r.PipelineExecutionId);
