@@ -220,6 +220,16 @@ describe('serve bounds what it reads', () => {
   }, 60_000);
 });
 
+/** A Fail step whose message is a Join nested `depth` deep. */
+const deepJoin = (depth: number) => {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = { 'Std:Join': { On: '', Values: [value] } };
+  return JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'F', Type: 'Fail', Arguments: { ErrorMessage: value } }] });
+};
+/** `n` Fail steps, each depending on the one before. */
+const chain = (n: number) =>
+  JSON.stringify({ Version: '2020-12-01', Steps: Array.from({ length: n }, (_, i) => ({ Name: `S${i}`, Type: 'Fail', Arguments: { ErrorMessage: 'x' }, ...(i ? { DependsOn: [`S${i - 1}`] } : {}) })) });
+
 describe('serve errors are the service\'s', () => {
   it('GIVEN Object.prototype names as operations WHEN called THEN UnknownOperationException, never 200 or 500', async () => {
     for (const op of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
@@ -234,6 +244,8 @@ describe('serve errors are the service\'s', () => {
       ['ListPipelines', { MaxResults: 1000 }, 'maxResults'],
       ['ListModelPackages', { SortOrder: 'Sideways' }, 'sortOrder'],
       ['CreatePipeline', { PipelineName: 'x', RoleArn: 'arn:aws:iam::000000000000:role/r', ClientRequestToken: 't', PipelineDefinition: 'not json' }, 'PipelineDefinition'],
+      ['CreatePipeline', { PipelineName: 'x', RoleArn: 'arn:aws:iam::000000000000:role/r', ClientRequestToken: 't', PipelineDefinition: deepJoin(1000) }, 'nested more than 64 levels'],
+      ['CreatePipeline', { PipelineName: 'x', RoleArn: 'arn:aws:iam::000000000000:role/r', ClientRequestToken: 't', PipelineDefinition: chain(600) }, 'at most 500'],
       ['DescribeModelPackage', { ModelPackageName: 42 }, 'modelPackageName'],
       ['ListPipelines', { NextToken: 'forged' }, 'pagination token'],
     ];

@@ -27,7 +27,37 @@ export const MAX_INLINE_DEFINITION = 1024 * 1024;
 const MAX_S3_DEFINITION = 10 * 1024 * 1024;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
+/** serve's bounds on a definition, checked before the loader sees it, so no request holds the server for long. */
+export const MAX_STEPS = 500;
+export const MAX_NESTING = 64;
+
+/** Steps (condition branches included) and the deepest nesting of a parsed definition, counted without recursion. */
+function measure(value: unknown): { steps: number; depth: number } {
+  let steps = 0;
+  let depth = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    depth = Math.max(depth, d);
+    if (depth > MAX_NESTING) break;
+    const o = v as Record<string, unknown>;
+    for (const key of ['Steps', 'IfSteps', 'ElseSteps']) if (Array.isArray(o[key])) steps += (o[key] as unknown[]).length;
+    for (const child of Array.isArray(v) ? v : Object.values(o)) stack.push([child, d + 1]);
+  }
+  return { steps, depth };
+}
+
 export function checkDefinition(text: string): LoadedDefinition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw validation(`Invalid PipelineDefinition: not JSON (${(error as Error).message})`);
+  }
+  const { steps, depth } = measure(parsed);
+  if (depth > MAX_NESTING) throw validation(`Invalid PipelineDefinition: nested more than ${MAX_NESTING} levels deep`);
+  if (steps > MAX_STEPS) throw validation(`Invalid PipelineDefinition: ${steps} steps; sagepipe serve takes at most ${MAX_STEPS}`);
   try {
     return loadDefinitionText(text, { source: 'PipelineDefinition' });
   } catch (error) {
