@@ -101,6 +101,8 @@ export class Engine {
       };
     }
 
+    // Before anything is recorded or run: what the backend cannot run fails the start, not a step.
+    const preparation = await this.options.backend.prepare?.(request.loaded.definition, values);
     const id = this.newId();
     const now = this.clock.now().toISOString();
     const region = this.options.region ?? 'us-east-1';
@@ -123,6 +125,7 @@ export class Engine {
       NotExecutedSteps: [],
       RetryCount: 0,
       RunnerPid: process.pid,
+      ...(preparation && preparation.images.length > 0 ? { Images: [...preparation.images] } : {}),
     };
     await this.options.store.create(record, request.loaded.definition);
     this.sink({
@@ -133,6 +136,7 @@ export class Engine {
       steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: false,
     });
+    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
     return this.runRecord(record, request.loaded, values, preset, request.signal);
   }
 
@@ -147,6 +151,8 @@ export class Engine {
     const values = new Map<string, string | number | boolean>();
     const given = Object.fromEntries(record.PipelineParameters.map((p) => [p.Name, p.Value]));
     for (const [k, v] of resolveParameters(loaded.parameters, given)) values.set(k, v);
+    const preparation = await this.options.backend.prepare?.(stored.definition, values);
+    if (preparation && preparation.images.length > 0) record.Images = [...preparation.images];
     const preset = succeededProperties(record);
     if (record.SelectiveExecutionConfig) {
       const selected = new Set(record.SelectiveExecutionConfig.SelectedSteps.map((s) => s.StepName));
@@ -169,6 +175,7 @@ export class Engine {
       steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: true,
     });
+    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
     return this.runRecord(record, loaded, values, preset, options.signal);
   }
 
