@@ -29,7 +29,12 @@ export const PYTHON_IMAGE_MODULES = {
 export type PythonImage = keyof typeof PYTHON_IMAGE_MODULES;
 
 /** The interpreters tried, in order: Debian's (where apt's python3-sklearn etc. live), then whatever is on PATH. */
-const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
+export const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'] as const;
+
+export interface ProcessRuntimeOptions {
+  /** Python interpreters to try for the Python images' scripts, in order. @default PYTHON_CANDIDATES */
+  readonly pythons?: readonly string[];
+}
 
 /** Which of `modules` an interpreter cannot import; undefined when the interpreter does not run. */
 export function missingModules(python: string, modules: readonly string[]): string[] | undefined {
@@ -60,6 +65,10 @@ export class ProcessRuntime implements ContainerRuntime {
   readonly kind = 'process' as const;
   private readonly root = packageRoot();
   private readonly pythons = new Map<PythonImage, string>();
+  private readonly candidates: readonly string[];
+  constructor(options: ProcessRuntimeOptions = {}) {
+    this.candidates = options.pythons ?? PYTHON_CANDIDATES;
+  }
 
   async hasImage(image: string): Promise<boolean> {
     return /^sagepipe-(xgboost|node|sklearn):/.test(image);
@@ -71,7 +80,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (known) return known;
     const modules = PYTHON_IMAGE_MODULES[image];
     const found: string[] = [];
-    for (const candidate of PYTHON_CANDIDATES) {
+    for (const candidate of this.candidates) {
       const missing = missingModules(candidate, modules);
       if (missing === undefined) continue;
       if (missing.length === 0) {
