@@ -14,7 +14,7 @@ import { extractMetrics } from './metrics.ts';
 import type { ModelStore } from './model-store.ts';
 import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
 import type { ImagePurpose } from './images/catalogue.ts';
-import { ImageResolver, type ResolvedImage } from './images/resolve.ts';
+import { ImageResolver, type ResolvedImage, imageReady } from './images/resolve.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
 
@@ -182,7 +182,7 @@ export class LocalBackend implements JobBackend {
     } catch (error) {
       throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
     }
-    if (!(await this.options.runtime.hasImage(resolved.local))) {
+    if (!(await imageReady(this.options.runtime, resolved))) {
       if (resolved.project && this.options.ensureImage) {
         try {
           await this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));

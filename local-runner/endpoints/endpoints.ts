@@ -12,7 +12,7 @@ import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import { extractModel } from '../../containers/runtime/model-archive.ts';
 import type { ModelStore } from '../model-store.ts';
 import type { FileRegistry, ModelPackage } from '../registry/file-registry.ts';
-import { ImageResolver } from '../images/resolve.ts';
+import { ImageResolver, imageReady } from '../images/resolve.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { LocalS3 } from '../s3/local-s3.ts';
 
@@ -168,7 +168,7 @@ export class Endpoints {
     });
     const image = await resolver.resolve(found.image, 'inference');
     await runtime.preflight?.(image.local, Boolean(found.environment.SAGEMAKER_PROGRAM));
-    if (!(await this.options.runtime.hasImage(image.local))) {
+    if (!(await imageReady(this.options.runtime, image))) {
       if (image.project && this.options.ensureImage) await this.options.ensureImage(image.local);
       else throw new SagepipeError(ErrorCode.ImageUnavailable, `image ${image.local} is not available here (${this.options.runtime.kind} runtime)`);
     }

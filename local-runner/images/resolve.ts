@@ -92,6 +92,25 @@ export class ImageResolver {
   }
 }
 
+/** The label the Python images carry (containers/{sklearn,xgboost}/Dockerfile). */
+export const PYTHON_IMAGE_LABEL = 'sagepipe.python';
+
+/**
+ * Whether a resolved image is present and current: sagepipe's Python images of the same tag built by an earlier
+ * sagepipe (before they held Python) count as missing, so they are rebuilt instead of failing with "python3: not found".
+ */
+export async function imageReady(
+  runtime: { hasImage(image: string): Promise<boolean>; imageLabels?(image: string): Promise<Readonly<Record<string, string>> | undefined> },
+  image: ResolvedImage,
+): Promise<boolean> {
+  if (!(await runtime.hasImage(image.local))) return false;
+  if ((image.project === 'sklearn' || image.project === 'xgboost') && runtime.imageLabels) {
+    const labels = await runtime.imageLabels(image.local);
+    return labels?.[PYTHON_IMAGE_LABEL] !== undefined;
+  }
+  return true;
+}
+
 function shortName(uri: string): string {
   const ecr = parseEcrUri(uri);
   return ecr ? `${ecr.repository.split('/').pop()}:${ecr.tag}` : uri;

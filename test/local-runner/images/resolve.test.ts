@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../../local-runner/images/catalogue.ts';
-import { ImageResolver } from '../../../local-runner/images/resolve.ts';
+import { ImageResolver, imageReady } from '../../../local-runner/images/resolve.ts';
 
 const resolver = (imageMap: Record<string, string> = {}, present: string[] = []) =>
   new ImageResolver({ version: '9.9.9', imageMap, hasLocalImage: async (n) => present.includes(n) });
@@ -86,5 +86,28 @@ describe('image overrides', () => {
   it('GIVEN no way to list local images (the process runtime) THEN the catalogue applies', async () => {
     const r = await new ImageResolver({ version: '1' }).resolve(sklearn, 'processing');
     expect(r.local).toBe('sagepipe-sklearn:1');
+  });
+});
+
+describe('whether a resolved image is ready', () => {
+  const fake = (labels: Record<string, Record<string, string>>) => ({
+    hasImage: async (image: string) => image in labels,
+    imageLabels: async (image: string) => labels[image],
+  });
+  const sklearn = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1';
+
+  it('GIVEN a Python image built with its label THEN it is ready', async () => {
+    const image = await resolver().resolve(sklearn, 'processing');
+    expect(await imageReady(fake({ 'sagepipe-sklearn:9.9.9': { 'sagepipe.python': '3.11' } }), image)).toBe(true);
+  });
+
+  it('GIVEN sagepipe-xgboost of the same tag built before it held Python THEN it counts as missing (and is rebuilt)', async () => {
+    const image = await resolver().resolve('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1', 'processing');
+    expect(await imageReady(fake({ 'sagepipe-xgboost:9.9.9': {} }), image)).toBe(false);
+  });
+
+  it('GIVEN an absent image or a non-Python one THEN presence decides', async () => {
+    expect(await imageReady(fake({}), await resolver().resolve(sklearn, 'processing'))).toBe(false);
+    expect(await imageReady(fake({ 'sagepipe-node:1': {} }), await resolver().resolve('sagepipe-node:1', 'processing'))).toBe(true);
   });
 });
