@@ -77,7 +77,7 @@ describe('the definitions written by the SageMaker Python SDK (test/fixtures/pyt
   const tarball = pythonSdkTarball();
   const canRegenerate = tarball !== undefined && debianPythonReady();
   it.runIf(canRegenerate || regenerationRequired)(
-    'GIVEN the vendored SDK and Debian python3 WHEN the generator runs again THEN it writes the committed JSON byte for byte',
+    'GIVEN the vendored SDK and Debian python3 WHEN the generator runs again THEN it writes the committed definitions, URI list and image table byte for byte',
     () => {
       expect(tarball, 'no SDK tarball (shared/vendor/sagemaker-python-sdk) beside the checkout: set SAGEPIPE_PYTHON_SDK_TARBALL').toBeDefined();
       const out = mkdtempSync(join(tmpdir(), 'sagepipe-python-sdk-'));
@@ -86,6 +86,8 @@ describe('the definitions written by the SageMaker Python SDK (test/fixtures/pyt
         for (const name of PYTHON_SDK_VARIANTS) {
           expect(readFileSync(join(out, `${name}.json`), 'utf8'), name).toBe(readFileSync(join(PYTHON_SDK_DIR, `${name}.json`), 'utf8'));
         }
+        expect(readFileSync(join(out, 'image-uris.json'), 'utf8')).toBe(readFileSync(join(PYTHON_SDK_DIR, 'image-uris.json'), 'utf8'));
+        expect(readFileSync(join(out, 'aws-image-table.ts'), 'utf8')).toBe(readFileSync(join(PYTHON_SDK_DIR, '../../../src/sdk/aws-image-table.ts'), 'utf8'));
       } finally {
         rmSync(out, { recursive: true, force: true });
       }

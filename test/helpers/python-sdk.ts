@@ -18,7 +18,7 @@ export function pythonSdkDefinition(name: PythonSdkVariant): any {
 }
 
 export function pythonSdkFixtureFiles(): string[] {
-  return readdirSync(PYTHON_SDK_DIR).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(PYTHON_SDK_DIR).filter((f) => f.startsWith('adult') && f.endsWith('.json')).sort();
 }
 
 /** The SDK tarball, where the checkout has a shared/ folder beside or above it (or $SAGEPIPE_PYTHON_SDK_TARBALL). */
