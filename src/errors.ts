@@ -34,6 +34,7 @@ export const ErrorCode = {
   /** A local S3 URI or key is malformed or unsafe. */
   S3UriInvalid: 'S3_URI_INVALID',
   S3ObjectNotFound: 'S3_OBJECT_NOT_FOUND',
+  S3BucketNotFound: 'S3_BUCKET_NOT_FOUND',
   /** A model package / group / model cannot be found. */
   ResourceNotFound: 'RESOURCE_NOT_FOUND',
   /** Command line misuse. */
