@@ -342,18 +342,13 @@ async function benchImages(): Promise<void> {
 }
 
 // ------------------------------------------------------------------ the Python SDK's definition
-/** The Python SDK's reference definition, its data and scripts placed in a fresh workspace's S3, run once. */
+/** The Python SDK's reference definition (test/fixtures/python-sdk), its data and scripts placed by `sagepipe s3 cp`. */
 function runPythonDefinition(workspace: string, runtime: string): { ms: number; stdout: string } {
-  const bucket = join(workspace, 's3', 'sagemaker-eu-west-1-123456789012');
-  const put = (key: string, file: string) => {
-    mkdirSync(join(bucket, key, '..'), { recursive: true });
-    writeFileSync(join(bucket, key), readFileSync(file));
-  };
-  put('adult/adult.csv', ADULT);
-  put('sklearn-adult-process-2021-10-01-10-00-00-000/input/code/preprocessing.py', join(ROOT, 'test/fixtures/python/preprocessing.py'));
-  put('script-adult-eval-2021-10-01-10-00-00-000/input/code/evaluation.py', join(ROOT, 'test/fixtures/python/evaluation.py'));
+  const prefix = 's3://sagemaker-eu-west-1-123456789012/adult';
+  execFileSync(process.execPath, [CLI, 's3', 'cp', ADULT, `${prefix}/adult.csv`, '--workspace', workspace], { stdio: 'ignore' });
+  execFileSync(process.execPath, [CLI, 's3', 'cp', join(ROOT, 'test/fixtures/python-sdk/code/'), `${prefix}/code/`, '--recursive', '--workspace', workspace], { stdio: 'ignore' });
   const t = Date.now();
-  const r = spawnSync(process.execPath, [CLI, 'run', 'test/fixtures/definitions/python-sdk-adult.json', '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'run', 'test/fixtures/python-sdk/adult.json', '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json'], { cwd: ROOT, encoding: 'utf8' });
   const elapsed = Date.now() - t;
   if (r.status !== 0) throw new Error(`Python definition run failed: ${r.stderr}`);
   return { ms: elapsed, stdout: r.stdout };

@@ -1,12 +1,13 @@
 /**
- * Definitions written for AWS's own scikit-learn and XGBoost images (as the SageMaker Python SDK writes them) run
- * locally, unchanged, with both runtimes: the reference pipeline (scikit-learn processing, built-in XGBoost, an
- * evaluation script on the XGBoost image, a registered model with its metrics), and framework-mode scikit-learn
- * training whose model serves through an inference script on a local endpoint.
+ * Definitions written by the SageMaker Python SDK for AWS's own scikit-learn and XGBoost images run locally,
+ * unchanged, with both runtimes, their data and scripts placed with `sagepipe s3 cp`: the reference pipeline
+ * (scikit-learn processing, built-in XGBoost, an evaluation script on the XGBoost image, a registered model with its
+ * metrics), the same in script mode on the scikit-learn image, and framework-mode scikit-learn training whose model
+ * serves through an inference script on a local endpoint.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingModules } from '../../local-runner/runtime/process-runtime.ts';
@@ -20,14 +21,23 @@ const runPythonTests = process.env.CI === 'true' || missingModules(PYTHON, ['skl
 const runtimes = [['process', runPythonTests] as const, ['docker', runDockerTests] as const];
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures');
-const ADULT_BUCKET = 'sagemaker-eu-west-1-123456789012';
+const SDK = join(FIXTURES, 'python-sdk');
+const ADULT_PREFIX = 's3://sagemaker-eu-west-1-123456789012/adult';
 const IRIS_BUCKET = 'sagemaker-us-east-1-123456789012';
 
-/** Puts a local file at an s3:// URI of the workspace's local S3. */
-function place(ws: string, uri: string, file: string): void {
-  const target = join(ws, 's3', uri.replace('s3://', ''));
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(file, target);
+/** Puts local files at s3:// URIs of the workspace's local S3, as a user would: `sagepipe s3 cp`. */
+async function place(ws: string, uri: string, file: string, ...flags: string[]): Promise<void> {
+  const r = await cli(['s3', 'cp', file, uri, '--workspace', ws, ...flags]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** The reference data, the scripts and the script-mode source archive, where the Python SDK's definitions point. */
+async function placeAdult(ws: string): Promise<void> {
+  await place(ws, `${ADULT_PREFIX}/adult.csv`, ADULT_CSV);
+  await place(ws, `${ADULT_PREFIX}/code/`, join(SDK, 'code/'), '--recursive');
+  const archive = join(ws, 'sourcedir.tar.gz');
+  await tar.c({ gzip: true, file: archive, cwd: join(SDK, 'code') }, ['train.py']);
+  await place(ws, `${ADULT_PREFIX}/code/sourcedir.tar.gz`, archive);
 }
 
 const s3Path = (ws: string, uri: string) => join(ws, 's3', uri.replace('s3://', ''));
@@ -39,10 +49,8 @@ describe.each(runtimes)("the Python SDK's reference definition with the %s runti
   let run: Awaited<ReturnType<typeof cli>>;
   beforeAll(async () => {
     if (!enabled) return;
-    place(ws.path, `s3://${ADULT_BUCKET}/adult/adult.csv`, ADULT_CSV);
-    place(ws.path, `s3://${ADULT_BUCKET}/sklearn-adult-process-2021-10-01-10-00-00-000/input/code/preprocessing.py`, join(FIXTURES, 'python/preprocessing.py'));
-    place(ws.path, `s3://${ADULT_BUCKET}/script-adult-eval-2021-10-01-10-00-00-000/input/code/evaluation.py`, join(FIXTURES, 'python/evaluation.py'));
-    run = await cli(['run', join(FIXTURES, 'definitions/python-sdk-adult.json'), '--runtime', runtime, '--workspace', ws.path, '--json', '--no-logs'], { cwd: REPO_ROOT });
+    await placeAdult(ws.path);
+    run = await cli(['run', join(SDK, 'adult.json'), '--runtime', runtime, '--workspace', ws.path, '--json', '--no-logs'], { cwd: REPO_ROOT });
   }, 600_000);
   afterAll(() => ws.remove());
 
@@ -54,7 +62,7 @@ describe.each(runtimes)("the Python SDK's reference definition with the %s runti
       'adultCreateModel:Succeeded',
       'adultEval:Succeeded',
       'adultProcess:Succeeded',
-      'adultRegisterModel:Succeeded',
+      'adultRegisterModel-RegisterModel:Succeeded',
       'adultTrain:Succeeded',
     ]);
     const evaluation = step(record, 'adultEval').Properties.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri as string;
@@ -126,6 +134,50 @@ describe.each(runtimes)("the Python SDK's reference definition with the %s runti
   });
 });
 
+describe.each(runtimes)("the Python SDK's script-mode variant (SKLearn estimator, entry_point train.py) with the %s runtime", (runtime, enabled) => {
+  const ws = tempDir(`sagepipe-pysdk-fw-${runtime}-`);
+  const endpoint = `adult-sklearn-${runtime}`;
+  let run: Awaited<ReturnType<typeof cli>>;
+  beforeAll(async () => {
+    if (!enabled) return;
+    await placeAdult(ws.path);
+    run = await cli(['run', join(SDK, 'adult-sklearn-framework.json'), '--runtime', runtime, '--workspace', ws.path, '--json', '--no-logs'], { cwd: REPO_ROOT });
+  }, 600_000);
+  afterAll(async () => {
+    await cli(['endpoints', 'delete', endpoint, '--workspace', ws.path]);
+    ws.remove();
+  });
+
+  it.runIf(enabled)('GIVEN the source archive in S3 WHEN run THEN the forest trains in script mode and evaluates above 0.8', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const record = JSON.parse(run.stdout);
+    expect(record.PipelineExecutionStatus).toBe('Succeeded');
+    expect(record.Images.map((i: { StepName: string; Local: string }) => `${i.StepName}:${i.Local}`)).toEqual([
+      'adultProcess:sagepipe-sklearn:0.1.0',
+      'adultTrain:sagepipe-sklearn:0.1.0',
+      'adultEval:sagepipe-sklearn:0.1.0',
+    ]);
+    const evaluation = step(record, 'adultEval').Properties.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri as string;
+    expect(JSON.parse(readFileSync(join(s3Path(ws.path, evaluation), 'evaluation.json'), 'utf8')).metrics.accuracy.value).toBeGreaterThan(0.8);
+  });
+
+  it.runIf(enabled)("GIVEN the created model WHEN deployed THEN train.py's model_fn serves CSV through the container's default input, predict and output functions", async () => {
+    const record = JSON.parse(run.stdout);
+    const model = step(record, 'adultCreateModel').Properties.ModelName as string;
+    const deployed = await cli(['endpoints', 'deploy', model, '--name', endpoint, '--runtime', runtime, '--workspace', ws.path, '--json']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const testUri = step(record, 'adultProcess').Properties.ProcessingOutputConfig.Outputs.find((o: { OutputName: string }) => o.OutputName === 'test').S3Output.S3Uri;
+    const rows = readFileSync(join(s3Path(ws.path, testUri), 'test.csv'), 'utf8').trim().split('\n').slice(0, 50);
+    const body = `${rows.map((r) => r.split(',').slice(1).join(',')).join('\n')}\n`;
+    const answer = await fetch(`${JSON.parse(deployed.stdout).Url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'text/csv', Accept: 'text/csv' }, body });
+    expect(answer.status).toBe(200);
+    const predictions = (await answer.text()).trim().split('\n').map(Number);
+    expect(predictions).toHaveLength(50);
+    const right = predictions.filter((p, i) => p === Number(rows[i]?.split(',')[0])).length;
+    expect(right).toBeGreaterThanOrEqual(35);
+  });
+});
+
 describe.each(runtimes)('framework-mode scikit-learn training and an inference script with the %s runtime', (runtime, enabled) => {
   const ws = tempDir(`sagepipe-sklearn-fw-${runtime}-`);
   const endpoint = `iris-${runtime}`;
@@ -134,12 +186,12 @@ describe.each(runtimes)('framework-mode scikit-learn training and an inference s
     if (!enabled) return;
     const source = join(ws.path, 'sourcedir.tar.gz');
     await tar.c({ gzip: true, file: source, cwd: join(FIXTURES, 'python/sklearn-source') }, ['train.py', 'inference.py']);
-    place(ws.path, `s3://${IRIS_BUCKET}/sklearn-iris/source/sourcedir.tar.gz`, source);
+    await place(ws.path, `s3://${IRIS_BUCKET}/sklearn-iris/source/sourcedir.tar.gz`, source);
     // Two well-separated classes, label in column 0: a forest classifies them perfectly.
     const rows = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? `0,${1 + (i % 5) / 10},${2 + (i % 3) / 10}` : `1,${8 + (i % 5) / 10},${9 + (i % 3) / 10}`));
     mkdirSync(join(ws.path, 'data'), { recursive: true });
     writeFileSync(join(ws.path, 'data/train.csv'), `${rows.join('\n')}\n`);
-    place(ws.path, `s3://${IRIS_BUCKET}/iris/train/train.csv`, join(ws.path, 'data/train.csv'));
+    await place(ws.path, `s3://${IRIS_BUCKET}/iris/train/train.csv`, join(ws.path, 'data/train.csv'));
     run = await cli(['run', join(FIXTURES, 'definitions/python-sdk-sklearn-framework.json'), '--runtime', runtime, '--workspace', ws.path, '--json'], { cwd: REPO_ROOT });
   }, 600_000);
   afterAll(async () => {
@@ -195,7 +247,7 @@ describe('an AWS image with no local stand-in', () => {
   afterAll(() => ws.remove());
 
   it('GIVEN a definition whose evaluation step names an unknown AWS image WHEN run THEN one error names it and how to map it, and nothing ran', async () => {
-    const definition = readFileSync(join(FIXTURES, 'definitions/python-sdk-adult.json'), 'utf8').replace(
+    const definition = readFileSync(join(SDK, 'adult.json'), 'utf8').replace(
       /"ImageUri": "141502667606\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/sagemaker-xgboost:1\.0-1-cpu-py3"/,
       '"ImageUri": "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.0-cpu-py310"',
     );
@@ -211,7 +263,7 @@ describe('an AWS image with no local stand-in', () => {
   });
 
   it('GIVEN the same image mapped in sagepipe.config.json THEN the error is gone (the run gets past image resolution)', async () => {
-    const definition = readFileSync(join(FIXTURES, 'definitions/python-sdk-adult.json'), 'utf8').replace(
+    const definition = readFileSync(join(SDK, 'adult.json'), 'utf8').replace(
       /"ImageUri": "141502667606\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/sagemaker-xgboost:1\.0-1-cpu-py3"/,
       '"ImageUri": "763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.0-cpu-py310"',
     );
