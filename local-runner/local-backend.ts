@@ -105,6 +105,7 @@ function stepImages(steps: readonly JsonObject[], parameters: ReadonlyMap<string
 export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
   private readonly images: ImageResolver;
+  private readonly building = new Map<string, Promise<void>>();
   constructor(private readonly options: LocalBackendOptions) {
     this.now = options.now ?? (() => new Date());
     const runtime = options.runtime;
@@ -184,8 +185,15 @@ export class LocalBackend implements JobBackend {
     }
     if (!(await imageReady(this.options.runtime, resolved))) {
       if (resolved.project && this.options.ensureImage) {
+        // Steps running at once share one build of an image.
+        let building = this.building.get(resolved.local);
+        if (!building) {
+          building = this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          this.building.set(resolved.local, building);
+          building.catch(() => this.building.delete(resolved.local));
+        }
         try {
-          await this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          await building;
         } catch (error) {
           throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
         }
