@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject } from '../src/definition/types.ts';
 import { type JobBackend, type JobContext, JobFailure, type JobResult } from '../src/engine/backend.ts';
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
-import { errorMessage, isSagepipeError } from '../src/errors.ts';
+import { type Issue, errorMessage, isSagepipeError } from '../src/errors.ts';
+import type { LoadedDefinition } from '../src/definition/loader.ts';
+import { imageIssues } from './preflight.ts';
 import { packModel } from '../containers/runtime/model-archive.ts';
 import { extractMetrics } from './metrics.ts';
 import type { ModelStore } from './model-store.ts';
@@ -55,6 +57,11 @@ export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
   constructor(private readonly options: LocalBackendOptions) {
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** Before an execution starts: every literal job image must resolve to a local one (see preflight.ts). */
+  async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
+    return imageIssues(loaded, (uri, purpose) => resolveImage(uri, purpose, this.options.version), steps);
   }
 
   private identity(name: string, start: Date): JobIdentity {
