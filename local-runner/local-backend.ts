@@ -10,7 +10,7 @@ import { type JobBackend, type JobContext, JobFailure, type JobResult } from '..
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
 import { type Issue, errorMessage, isSagepipeError } from '../src/errors.ts';
 import type { LoadedDefinition } from '../src/definition/loader.ts';
-import { imageIssues } from './preflight.ts';
+import { imageIssues, missingInputIssues } from './preflight.ts';
 import { packModel } from '../containers/runtime/model-archive.ts';
 import { extractMetrics } from './metrics.ts';
 import type { ModelStore } from './model-store.ts';
@@ -59,9 +59,11 @@ export class LocalBackend implements JobBackend {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Before an execution starts: every literal job image must resolve to a local one (see preflight.ts). */
+  /** Before an execution starts: literal job images resolve, literal S3 reads exist (see preflight.ts). */
   async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
-    return imageIssues(loaded, (uri, purpose) => resolveImage(uri, purpose, this.options.version), steps);
+    const images = imageIssues(loaded, (uri, purpose) => resolveImage(uri, purpose, this.options.version), steps);
+    const inputs = await missingInputIssues(loaded, async (uri) => (await this.options.s3.list(uri)).length > 0, steps);
+    return [...images, ...inputs];
   }
 
   private identity(name: string, start: Date): JobIdentity {

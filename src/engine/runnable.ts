@@ -38,7 +38,7 @@ export function assertRunnable(issues: readonly Issue[], source: string, consequ
   if (issues.length === 0) return;
   throw new SagepipeError(
     ErrorCode.StepUnsupported,
-    `${source}: ${issues.length === 1 ? 'a step' : `${issues.length} steps`} cannot run locally${consequence ? `, ${consequence}` : ''}`,
+    `${source}: ${issues.length === 1 ? '1 problem keeps' : `${issues.length} problems keep`} steps from running locally${consequence ? `, ${consequence}` : ''}`,
     { issues, path: source },
   );
 }

@@ -47,7 +47,7 @@ describe('steps the local engine cannot run', () => {
   it('GIVEN the same definition WHEN run THEN it fails before the first step, and no execution is recorded', async () => {
     const r = await cli(['run', withUnsupportedSteps(), '--runtime', 'process', '--no-logs', ...ws]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: unsupported: \d+ steps cannot run locally, so the execution was not started/);
+    expect(r.stderr).toMatch(/error: unsupported: \d+ problems keep steps from running locally, so the execution was not started/);
     expect(r.stderr).toContain("step 'adultNotify' has type 'Lambda'");
     expect(r.stderr).toContain("step 'adultBatchScore' has type 'Transform'");
     expect(r.stderr).not.toMatch(/adultProcess (failed|succeeded)/);

@@ -36,7 +36,7 @@ describe('runnable step types', () => {
     const loaded = definition([processingStep('Prep'), lambda, gate([transform, processingStep('After', { input: outputOf('Prep') })])]);
     const error = await refusal(h.engine.start({ loaded, pipelineName: 'p' }));
     expect(error.code).toBe('STEP_UNSUPPORTED');
-    expect(error.message).toBe('p: 2 steps cannot run locally, so the execution was not started');
+    expect(error.message).toBe('p: 2 problems keep steps from running locally, so the execution was not started');
     expect(error.issues.map((i) => [i.path, i.message.split(',')[0]])).toEqual([
       ['Steps[1]', "step 'Notify' has type 'Lambda'"],
       ['Steps[2].Arguments.IfSteps[0]', "step 'BatchScore' has type 'Transform'"],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 
-const adultCsv = [ADULT_CSV, join(REPO_ROOT, '../../shared/data/adult.csv'), join(REPO_ROOT, 'data/adult.csv')].find((p) => existsSync(p));
+const adultCsv = [ADULT_CSV, join(REPO_ROOT, 'data/adult.csv')].find((p) => existsSync(p));
 const pythonReady = (() => {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import pandas, numpy, xgboost'], { stdio: 'ignore' });

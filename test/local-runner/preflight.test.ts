@@ -1,6 +1,6 @@
 /** The local runner's image check before an execution starts: literal job images must resolve; others wait for the job. */
 import { describe, expect, it } from 'vitest';
-import { imageIssues } from '../../local-runner/preflight.ts';
+import { imageIssues, missingInputIssues } from '../../local-runner/preflight.ts';
 import { resolveImage } from '../../local-runner/runtime/images.ts';
 import { definition, processingStep } from '../engine/helpers.ts';
 
@@ -38,5 +38,38 @@ describe('imageIssues', () => {
     ]);
     expect(imageIssues(loaded, resolve, new Set(['FromParam']))).toEqual([]);
     expect(imageIssues(loaded, resolve)).toHaveLength(1);
+  });
+});
+
+describe('missingInputIssues', () => {
+  const present = (uris: string[]) => async (uri: string) => uris.includes(uri);
+
+  it('GIVEN a literal code input not in S3 and one present THEN only the missing one is reported, with the cp command', async () => {
+    const loaded = definition([processingStep('Prep', { code: 's3://b-1/code/prep.py' }), processingStep('Other', { code: 's3://b-1/code/other.py' })]);
+    const issues = await missingInputIssues(loaded, present(['s3://b-1/code/other.py']));
+    expect(issues).toEqual([
+      {
+        path: 'Steps[0].Arguments.ProcessingInputs[0].S3Input.S3Uri',
+        message: "step 'Prep' reads s3://b-1/code/prep.py, which is not in the local S3: put it there with `sagepipe s3 cp prep.py s3://b-1/code/prep.py`",
+      },
+    ]);
+  });
+
+  it('GIVEN a literal read below a literal output of another step THEN it is not reported (the pipeline writes it)', async () => {
+    const writer = processingStep('Writer', { code: 's3://b-1/code/w.py' });
+    writer.Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri = 's3://b-1/run/out';
+    const loaded = definition([writer, processingStep('Reader', { input: 's3://b-1/run/out/data.csv', code: 's3://b-1/code/r.py' })]);
+    expect(await missingInputIssues(loaded, present(['s3://b-1/code/r.py', 's3://b-1/code/w.py']))).toEqual([]);
+  });
+
+  it("GIVEN script-mode training whose source archive is missing THEN the archive is reported at sagemaker_submit_directory", async () => {
+    const train = training('Train', 'img');
+    Object.assign(train.Arguments, {
+      HyperParameters: { sagemaker_program: '"train.py"', sagemaker_submit_directory: '"s3://b-1/code/sourcedir.tar.gz"' },
+      InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b-1/data/train' } } }],
+    });
+    const issues = await missingInputIssues(definition([train]), present(['s3://b-1/data/train']));
+    expect(issues.map((i) => i.path)).toEqual(['Steps[0].Arguments.HyperParameters.sagemaker_submit_directory']);
+    expect(issues[0]?.message).toContain('sagepipe s3 cp sourcedir.tar.gz s3://b-1/code/sourcedir.tar.gz');
   });
 });

@@ -43,6 +43,8 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
       if (opts.local) {
         const session = openSession(opts, io);
+        // As `run` does before it starts: the pipeline's own step code is then in the local S3, like any input.
+        await stageAssets(session, compiled.assets);
         const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
         assertRunnable(await preflightIssues(compiled.loaded, localBackend(session, runtime, io)), file);
       }
