@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
 import { type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobResult, type RunPreparation } from '../src/engine/backend.ts';
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
-import { ErrorCode, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
+import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
+import type { LoadedDefinition } from '../src/definition/loader.ts';
+import { imageIssues, missingInputIssues } from './preflight.ts';
 import { extractModel, packModel } from '../containers/runtime/model-archive.ts';
 import { extractMetrics } from './metrics.ts';
 import type { ModelStore } from './model-store.ts';
@@ -136,6 +138,23 @@ export class LocalBackend implements JobBackend {
     if (problems.length === 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `step ${problems[0]?.path.slice(6)}: ${problems[0]?.message}`, { path: problems[0]?.path });
     if (problems.length > 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `${problems.length} steps name images that cannot run here`, { issues: problems });
     return { images: plans };
+  }
+
+  /**
+   * Before an execution starts: literal job images resolve (and can run on this runtime: the process runtime's python3
+   * has the image's modules), literal S3 reads exist (see preflight.ts).
+   */
+  async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
+    const images = await imageIssues(
+      loaded,
+      async (uri, purpose, args) => {
+        const resolved = await this.images.resolve(uri, purpose);
+        await this.options.runtime.preflight?.(resolved.local, purpose === 'processing' || obj(args.HyperParameters).sagemaker_program !== undefined);
+      },
+      steps,
+    );
+    const inputs = await missingInputIssues(loaded, async (uri) => (await this.options.s3.list(uri)).length > 0, steps);
+    return [...images, ...inputs];
   }
 
   private identity(name: string, start: Date): JobIdentity {

@@ -27,6 +27,8 @@ export const ErrorCode = {
   ExecutionCorrupt: 'EXECUTION_CORRUPT',
   /** An operation is not allowed in the current state (retry of a running execution …). */
   InvalidState: 'INVALID_STATE',
+  /** A step the local engine or backend cannot run (its type, its image): refused before the execution starts. */
+  StepUnsupported: 'STEP_UNSUPPORTED',
   /** A job failed; the message is the job's failure reason. */
   JobFailed: 'JOB_FAILED',
   /** A container image could not be found or built. */

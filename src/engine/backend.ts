@@ -3,7 +3,8 @@
  * runtimes, SageMaker itself). Requests are the step's evaluated `Arguments`, i.e. the SageMaker API request;
  * results are shaped like the matching Describe* response, which become the step's properties.
  */
-import { ErrorCode, SagepipeError } from '../errors.ts';
+import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
+import type { LoadedDefinition } from '../definition/loader.ts';
 import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 
 export interface JobContext {
@@ -54,6 +55,12 @@ export interface JobBackend {
   createModelPackage(request: JsonObject, context: JobContext): Promise<JobResult>;
   /** Reads an object of the artifact store (for `Std:JsonGet` on property files). */
   readObject(s3Uri: string): Promise<Uint8Array>;
+  /**
+   * Problems that would make a step fail before doing anything (an image this backend cannot run …), found from the
+   * definition alone; `steps` are the ones that will run (default all). The engine refuses to start when any are
+   * returned, and `validate --local` reports them.
+   */
+  checkDefinition?(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]>;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { assertRunnable, preflightIssues } from './runnable.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
 
@@ -101,6 +102,10 @@ export class Engine {
       };
     }
 
+    // Steps taken from the source execution do not run; every other one must be runnable before anything starts.
+    const toRun = new Set(request.loaded.graph.order.filter((n) => !preset.has(n)));
+    assertRunnable(await preflightIssues(request.loaded, this.options.backend, toRun), request.pipelineName, 'so the execution was not started');
+
     // Before anything is recorded or run: what the backend cannot run fails the start, not a step.
     const preparation = await this.options.backend.prepare?.(request.loaded.definition, values);
     const id = this.newId();
@@ -160,6 +165,7 @@ export class Engine {
       const sourceProps = succeededProperties(source.record);
       for (const name of loaded.graph.order) if (!selected.has(name) && !preset.has(name)) preset.set(name, sourceProps.get(name) ?? {});
     }
+    assertRunnable(await preflightIssues(loaded, this.options.backend, new Set(loaded.graph.order.filter((n) => !preset.has(n)))), `execution ${record.PipelineExecutionId}`, 'so it was not retried');
     record.PipelineExecutionStatus = 'Executing';
     delete record.FailureReason;
     delete record.EndTime;

@@ -6,6 +6,7 @@ import { loadDefinitionText } from '../definition/loader.ts';
 import type { Json, JsonObject } from '../definition/types.ts';
 import { Engine, newExecutionId } from '../engine/engine.ts';
 import { resolveParameters } from '../engine/parameters.ts';
+import { preflightIssues } from '../engine/runnable.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import { isSagepipeError } from '../errors.ts';
 import { setApproval } from '../../local-runner/registry/approval.ts';
@@ -200,6 +201,9 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;
       }
+      // What the local runner cannot run is refused now, as a ValidationException, not as an execution that fails.
+      const unrunnable = input.SelectiveExecutionConfig ? [] : await preflightIssues(loaded, backend);
+      if (unrunnable.length > 0) throw validation(`The local runner cannot run this pipeline: ${unrunnable.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       const id = newExecutionId();
       const max = (input.ParallelismConfiguration as { MaxParallelExecutionSteps?: number } | undefined)?.MaxParallelExecutionSteps ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;
       const selective = input.SelectiveExecutionConfig as { SourcePipelineExecutionArn?: string; SelectedSteps?: { StepName: string }[] } | undefined;
