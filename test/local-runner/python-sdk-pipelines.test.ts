@@ -36,6 +36,10 @@ async function placeAdult(ws: string): Promise<void> {
   for (const r of await placePythonSdkInputs(ws, ADULT_CSV)) expect(r.code, r.stderr).toBe(0);
 }
 
+const s3Path = (ws: string, uri: string) => join(ws, 's3', uri.replace('s3://', ''));
+type Step = { StepName: string; StepStatus: string; Properties: Record<string, any> };
+const step = (record: { Steps: Step[] }, name: string) => record.Steps.find((s) => s.StepName === name) as Step;
+
 describe.each(runtimes)("the Python SDK's reference definition with the %s runtime", (runtime, enabled) => {
   const ws = tempDir(`sagepipe-pysdk-${runtime}-`);
   let run: Awaited<ReturnType<typeof cli>>;
