@@ -11,6 +11,7 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { assertRunnable, preflightIssues } from './runnable.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
 
@@ -101,6 +102,12 @@ export class Engine {
       };
     }
 
+    // Steps taken from the source execution do not run; every other one must be runnable before anything starts.
+    const toRun = new Set(request.loaded.graph.order.filter((n) => !preset.has(n)));
+    assertRunnable(await preflightIssues(request.loaded, this.options.backend, toRun), request.pipelineName, 'so the execution was not started');
+
+    // Before anything is recorded or run: what the backend cannot run fails the start, not a step.
+    const preparation = await this.options.backend.prepare?.(request.loaded.definition, values);
     const id = this.newId();
     const now = this.clock.now().toISOString();
     const region = this.options.region ?? 'us-east-1';
@@ -123,6 +130,7 @@ export class Engine {
       NotExecutedSteps: [],
       RetryCount: 0,
       RunnerPid: process.pid,
+      ...(preparation && preparation.images.length > 0 ? { Images: [...preparation.images] } : {}),
     };
     await this.options.store.create(record, request.loaded.definition);
     this.sink({
@@ -133,6 +141,7 @@ export class Engine {
       steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: false,
     });
+    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
     return this.runRecord(record, request.loaded, values, preset, request.signal);
   }
 
@@ -147,6 +156,8 @@ export class Engine {
     const values = new Map<string, string | number | boolean>();
     const given = Object.fromEntries(record.PipelineParameters.map((p) => [p.Name, p.Value]));
     for (const [k, v] of resolveParameters(loaded.parameters, given)) values.set(k, v);
+    const preparation = await this.options.backend.prepare?.(stored.definition, values);
+    if (preparation && preparation.images.length > 0) record.Images = [...preparation.images];
     const preset = succeededProperties(record);
     if (record.SelectiveExecutionConfig) {
       const selected = new Set(record.SelectiveExecutionConfig.SelectedSteps.map((s) => s.StepName));
@@ -154,6 +165,7 @@ export class Engine {
       const sourceProps = succeededProperties(source.record);
       for (const name of loaded.graph.order) if (!selected.has(name) && !preset.has(name)) preset.set(name, sourceProps.get(name) ?? {});
     }
+    assertRunnable(await preflightIssues(loaded, this.options.backend, new Set(loaded.graph.order.filter((n) => !preset.has(n)))), `execution ${record.PipelineExecutionId}`, 'so it was not retried');
     record.PipelineExecutionStatus = 'Executing';
     delete record.FailureReason;
     delete record.EndTime;
@@ -169,6 +181,7 @@ export class Engine {
       steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: true,
     });
+    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
     return this.runRecord(record, loaded, values, preset, options.signal);
   }
 

@@ -3,7 +3,9 @@
  * files), and under the process runtime — where a job is a process of the serving user — may not name its own
  * entrypoint (host code). Both are allowed again only by flags the person starting `serve` gives.
  */
+import type { LoadedDefinition } from '../definition/loader.ts';
 import type { JsonObject } from '../definition/types.ts';
+import type { Issue } from '../errors.ts';
 import { type JobBackend, type JobContext, type JobResult, JobFailure } from '../engine/backend.ts';
 
 export interface ServePolicy {
@@ -65,5 +67,9 @@ export class GuardedBackend implements JobBackend {
 
   readObject(s3Uri: string): Promise<Uint8Array> {
     return this.inner.readObject(s3Uri);
+  }
+
+  async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
+    return this.inner.checkDefinition ? this.inner.checkDefinition(loaded, steps) : [];
   }
 }

@@ -16,7 +16,7 @@ import { sdkTarball, unpackSdk } from '../helpers/sagemaker-sdk.ts';
 import { type RunningServe, startServe } from '../helpers/serve.ts';
 
 /** The notebook's preprocessing and evaluation scripts, where the project keeps them with its Python images. */
-const NOTEBOOK_CODE = join(REPO_ROOT, 'test/fixtures/python-sdk/code');
+const NOTEBOOK_CODE = join(REPO_ROOT, 'examples/adult-python');
 const tarball = requirePython('boto3') ? sdkTarball() : undefined;
 const scratch = tempDir('sagepipe-sdk-flow-');
 let serve: RunningServe;
@@ -51,7 +51,8 @@ describe.skipIf(!tarball)('the SageMaker Python SDK against serve', () => {
       timeout: 900_000,
       maxBuffer: 64 * 1024 * 1024,
     });
-    const report = JSON.parse(run.stdout.trim().split('\n').pop() as string) as FlowReport;
+    const line = run.stdout.split('\n').find((l) => l.startsWith('SAGEPIPE-REPORT ')) as string;
+    const report = JSON.parse(line.slice('SAGEPIPE-REPORT '.length)) as FlowReport;
     expect(report.stages.slice(0, 5)).toEqual(['default_bucket', 'S3Uploader.upload', 'definition', 'upsert twice', 'start']);
     expect(report.facts.description).toBe('upserted again');
     if (code === NOTEBOOK_CODE) {

@@ -7,7 +7,8 @@ import { toMermaid } from '../../definition/graph.ts';
 import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
-import { openSession, stageAssets } from '../session.ts';
+import { assertRunnable, preflightIssues } from '../../engine/runnable.ts';
+import { localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
 
 export function registerDefinitionCommands(program: Command, io: CliIO): void {
   addContextOptions(
@@ -34,13 +35,22 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       .command('validate')
       .description('check a pipeline module or definition JSON; exit 0 when valid, 1 with every error when not')
       .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
-      .option('--json', 'print the result as JSON'),
-  ).action(async (file: string, opts: CommonOptions & { json?: boolean }) => {
+      .option('--json', 'print the result as JSON')
+      .option('--local', 'also check that the local runner can run every step (step types, images), as `run` does before starting')
+      .option('--runtime <runtime>', 'with --local: the runtime to check for (docker, process, auto)', 'auto'),
+  ).action(async (file: string, opts: CommonOptions & { json?: boolean; local?: boolean; runtime?: string }) => {
     try {
       const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
+      if (opts.local) {
+        const session = openSession(opts, io);
+        // As `run` does before it starts: the pipeline's own step code is then in the local S3, like any input.
+        await stageAssets(session, compiled.assets);
+        const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
+        assertRunnable(await preflightIssues(compiled.loaded, localBackend(session, runtime, io)), file);
+      }
       const steps = compiled.loaded.graph.nodes.size;
       if (opts.json) io.out(`${JSON.stringify({ valid: true, file, steps, errors: [] })}\n`);
-      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters)\n`);
+      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters${opts.local ? '; every step can run locally' : ''})\n`);
     } catch (error) {
       if (!isSagepipeError(error) || error.code === ErrorCode.Internal) throw error;
       if (opts.json) {

@@ -1,5 +1,6 @@
 /** `sagepipe serve`: SageMaker, SageMaker Runtime, STS and S3 at one URL, on the local runner, for AWS's own clients. */
 import type { Command } from 'commander';
+import { collect } from './run.ts';
 import { createApiServer } from '../../server/server.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
@@ -18,6 +19,7 @@ interface ServeOptions {
   allowLocalPaths?: boolean;
   allowHostCode?: boolean;
   maxObjectSize?: string;
+  imageMap?: string[];
 }
 
 export function registerServeCommand(program: Command, io: CliIO): void {
@@ -32,6 +34,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     .option('--allow-host-code', 'with the process runtime: let jobs run their own entrypoint as processes of the serving user')
     .option('--max-object-size <bytes>', 'largest S3 object or part accepted (413 above it)', String(5 * 1024 ** 3))
     .option('--quiet', 'do not log requests')
+    .option('--image-map <uri=local>', "run this local image for an image URI or repository (repeatable; over sagepipe.config.json's imageMap)", collect, [])
     .action(async (opts: ServeOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SagepipeError(ErrorCode.UsageError, `--port must be 0-65535 (got '${opts.port}')`);

@@ -5,6 +5,7 @@
 import type { Json, JsonObject } from '../../definition/types.ts';
 import { Engine, newExecutionId } from '../../engine/engine.ts';
 import { resolveParameters } from '../../engine/parameters.ts';
+import { preflightIssues } from '../../engine/runnable.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import { isSagepipeError } from '../../errors.ts';
 import { conflict, notFound, validation } from '../http/api-error.ts';
@@ -85,6 +86,9 @@ export function executionOperations(ctx: SageMakerContext): Operations {
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;
       }
+      // What the local runner cannot run is refused now, as a ValidationException, not as an execution that fails.
+      const unrunnable = selective ? [] : await preflightIssues(loaded, ctx.backend);
+      if (unrunnable.length > 0) throw validation(`The local runner cannot run this pipeline: ${unrunnable.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
       const id = newExecutionId();
       const arn = `${p.PipelineArn}/execution/${id}`;
       tokens.set(`${p.PipelineName}/${token}`, arn);

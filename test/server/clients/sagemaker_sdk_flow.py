@@ -6,7 +6,7 @@ no SDK file is modified. Every AWS call goes to serve: a boto3 session whose cli
 endpoint_url (Debian's boto3 1.26 does not read AWS_ENDPOINT_URL).
 
 Usage: sagemaker_sdk_flow.py ENDPOINT_URL SDK_SRC ADULT_CSV CODE_DIR
-Prints one JSON line: {"stages": [...], "facts": {...}, "error": null | "..."}. Each stage is appended once done.
+Prints one line, "SAGEPIPE-REPORT <json>": {"stages": [...], "facts": {...}, "error": null | "..."}. Each stage is appended once done.
 """
 import json
 import os
@@ -231,4 +231,5 @@ try:
     error = None
 except Exception as e:  # report how far the flow got, and why it stopped
     error = f"{type(e).__name__}: {e}\n{traceback.format_exc()[-3000:]}"
-print(json.dumps({"stages": stages, "facts": facts, "error": error}))
+# On a line of its own: the SDK prints progress marks ("-", "!") without a newline while it waits.
+print("\nSAGEPIPE-REPORT " + json.dumps({"stages": stages, "facts": facts, "error": error}))
