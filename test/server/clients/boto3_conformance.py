@@ -286,7 +286,8 @@ defn = call(sm, "DescribePipelineDefinitionForExecution", PipelineExecutionArn=e
 expect(defn["PipelineDefinition"] == json.dumps(definition), "the definition comes back exactly as submitted")
 call(sm, "UpdatePipelineExecution", PipelineExecutionArn=exec_arn, PipelineExecutionDisplayName="renamed")
 expect(sm.describe_pipeline_execution(PipelineExecutionArn=exec_arn)["PipelineExecutionDisplayName"] == "renamed", "UpdatePipelineExecution renames")
-call(sm, "ListPipelineExecutions", PipelineName=arn)
+by_arn = call(sm, "ListPipelineExecutions", PipelineName=arn)
+expect([e["PipelineExecutionArn"] for e in by_arn["PipelineExecutionSummaries"]] == [exec_arn], "ListPipelineExecutions by the lower-cased ARN of a mixed-case pipeline")
 steps = call(sm, "ListPipelineExecutionSteps", PipelineExecutionArn=exec_arn, SortOrder="Ascending")["PipelineExecutionSteps"]
 expect([s["StepName"] for s in steps] == ["Prep", "Train", "Register"], f"steps in order: {[s['StepName'] for s in steps]}")
 params = call(sm, "ListPipelineParametersForExecution", PipelineExecutionArn=exec_arn)
