@@ -1,5 +1,5 @@
 /** ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, ListObjects(V2), DeleteObjects. */
-import { readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { readSmallBody } from '../http/body.ts';
 import { ApiError } from '../http/api-error.ts';
 import type { S3Context, S3Request } from './context.ts';
@@ -100,7 +100,6 @@ export async function handleBucket(ctx: S3Context, r: S3Request): Promise<void> 
   if (method === 'PUT' && [...q.keys()].length === 0) {
     await readSmallBody(r.req, ctx.limits.maxControlBytes);
     if ((await ctx.bucketExists(r.bucket)) && ctx.region !== 'us-east-1') throw new ApiError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(ctx.bucketDir(r.bucket), { recursive: true });
     res.writeHead(200, { Location: `/${r.bucket}` }).end();
     return;

@@ -1,7 +1,7 @@
 /** Multipart uploads: Create, UploadPart (and UploadPartCopy), Complete, Abort — parts streamed to disk. */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { readSmallBody, streamBodyToFile } from '../http/body.ts';
@@ -49,7 +49,6 @@ export async function handleMultipart(ctx: S3Context, r: S3Request): Promise<boo
     try {
       if (typeof source === 'string') {
         const from = copySource(ctx, source);
-        const { stat } = await import('node:fs/promises');
         const s = await stat(from.path).catch(() => undefined);
         if (!s?.isFile()) throw new ApiError('NoSuchKey', 'The specified key does not exist.', 404);
         const range = parseRange(String(r.req.headers['x-amz-copy-source-range'] ?? '') || undefined, s.size);
@@ -62,7 +61,6 @@ export async function handleMultipart(ctx: S3Context, r: S3Request): Promise<boo
         }, createWriteStream(temp));
         const md5 = hash.digest('hex');
         await writeFile(`${partFile(dir, n)}.md5`, md5);
-        const { rename } = await import('node:fs/promises');
         await rename(temp, partFile(dir, n));
         sendXml(res, 200, `<CopyPartResult xmlns="${S3_NS}">${el('LastModified', new Date().toISOString())}${el('ETag', `"${md5}"`)}</CopyPartResult>`);
         return true;
@@ -70,7 +68,6 @@ export async function handleMultipart(ctx: S3Context, r: S3Request): Promise<boo
       const body = await streamBodyToFile(r.req, temp, ctx.limits.maxObjectBytes);
       await checkPayloadHash(r.req.headers['x-amz-content-sha256'], temp);
       await writeFile(`${partFile(dir, n)}.md5`, body.md5);
-      const { rename } = await import('node:fs/promises');
       await rename(temp, partFile(dir, n));
       res.writeHead(200, { ETag: `"${body.md5}"` }).end();
     } finally {
@@ -112,7 +109,6 @@ export async function handleMultipart(ctx: S3Context, r: S3Request): Promise<boo
     return true;
   }
   if (method === 'GET') {
-    const { readdir } = await import('node:fs/promises');
     const names = (await readdir(dir)).filter((n) => /^\d{5}$/.test(n)).sort();
     const parts: string[] = [];
     for (const n of names) parts.push(`<Part>${el('PartNumber', Number(n))}${el('ETag', `"${await readFile(join(dir, `${n}.md5`), 'utf8')}"`)}</Part>`);

@@ -4,7 +4,7 @@
  * a model created from a model package (`ModelPackageName`, what the SDK's `ModelPackage.deploy()` makes) deploys
  * that package.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '../../definition/types.ts';
 import { writeFileAtomic } from '../../engine/store.ts';
@@ -67,7 +67,6 @@ export function endpointOperations(ctx: SageMakerContext): Operations {
       return wireObject(await readConfig(requiredString(input, 'EndpointConfigName', ENTITY_NAME, 63)));
     },
     async ListEndpointConfigs(input) {
-      const { readdir } = await import('node:fs/promises');
       const names = await readdir(configsDir).catch(() => [] as string[]);
       const configs: JsonObject[] = [];
       for (const f of names.filter((n) => n.endsWith('.json') && ENTITY_NAME.test(n.slice(0, -5))).sort()) {

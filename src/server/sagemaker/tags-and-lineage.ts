@@ -2,6 +2,7 @@
  * Tags (AddTags, ListTags, DeleteTags, kept per ARN) and the lineage and experiments reads a notebook makes after a
  * run: sagepipe records no lineage, so those List operations answer with empty, well-formed pages.
  */
+import { createHash } from 'node:crypto';
 import type { JsonObject } from '../../definition/types.ts';
 import { validation } from '../http/api-error.ts';
 import type { SageMakerContext } from './context.ts';
@@ -24,7 +25,8 @@ const EMPTY_LISTS: Record<string, string> = {
 };
 
 export function tagAndLineageOperations(ctx: SageMakerContext): Operations {
-  const key = (arn: string) => Buffer.from(arn.toLowerCase()).toString('hex').slice(0, 256);
+  // One file per resource, named by a hash of its ARN (ARNs hold characters no file name should).
+  const key = (arn: string) => createHash('sha256').update(arn.toLowerCase()).digest('hex');
   const read = async (arn: string) => ((await ctx.state.read('tags', key(arn)))?.Tags ?? []) as { Key: string; Value: string }[];
   const ops: Operations = {
     async AddTags(input) {
