@@ -106,7 +106,7 @@ export class Engine {
     const toRun = new Set(request.loaded.graph.order.filter((n) => !preset.has(n)));
     assertRunnable(await preflightIssues(request.loaded, this.options.backend, toRun), request.pipelineName, 'so the execution was not started');
 
-    // Before anything is recorded or run: what the backend cannot run fails the start, not a step.
+    // The images the steps will run, as the backend resolved them (stand-ins for AWS's images among them).
     const preparation = await this.options.backend.prepare?.(request.loaded.definition, values);
     const id = this.newId();
     const now = this.clock.now().toISOString();
@@ -156,8 +156,6 @@ export class Engine {
     const values = new Map<string, string | number | boolean>();
     const given = Object.fromEntries(record.PipelineParameters.map((p) => [p.Name, p.Value]));
     for (const [k, v] of resolveParameters(loaded.parameters, given)) values.set(k, v);
-    const preparation = await this.options.backend.prepare?.(stored.definition, values);
-    if (preparation && preparation.images.length > 0) record.Images = [...preparation.images];
     const preset = succeededProperties(record);
     if (record.SelectiveExecutionConfig) {
       const selected = new Set(record.SelectiveExecutionConfig.SelectedSteps.map((s) => s.StepName));
@@ -166,6 +164,8 @@ export class Engine {
       for (const name of loaded.graph.order) if (!selected.has(name) && !preset.has(name)) preset.set(name, sourceProps.get(name) ?? {});
     }
     assertRunnable(await preflightIssues(loaded, this.options.backend, new Set(loaded.graph.order.filter((n) => !preset.has(n)))), `execution ${record.PipelineExecutionId}`, 'so it was not retried');
+    const preparation = await this.options.backend.prepare?.(stored.definition, values);
+    if (preparation && preparation.images.length > 0) record.Images = [...preparation.images];
     record.PipelineExecutionStatus = 'Executing';
     delete record.FailureReason;
     delete record.EndTime;
