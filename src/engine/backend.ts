@@ -5,7 +5,7 @@
  */
 import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
 import type { LoadedDefinition } from '../definition/loader.ts';
-import type { JsonObject } from '../definition/types.ts';
+import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 
 export interface JobContext {
   readonly executionId: string;
@@ -27,7 +27,28 @@ export interface JobResult {
   readonly properties: JsonObject;
 }
 
+/** An image a step will run, as the backend resolved it before the execution started. */
+export interface ImagePlan {
+  readonly StepName: string;
+  /** The image URI the step names. */
+  readonly Requested: string;
+  /** What runs it here. */
+  readonly Local: string;
+  /** Set when a stand-in or a mapping replaced an AWS image, with where versions differ. */
+  readonly Substitution?: string;
+}
+
+/** What a backend checked before any step ran. */
+export interface RunPreparation {
+  readonly images: readonly ImagePlan[];
+}
+
 export interface JobBackend {
+  /**
+   * Checks what can be checked before the first step starts (the images every step names, resolved at once) and
+   * throws a SagepipeError for what cannot run. Optional: backends with nothing to check leave it out.
+   */
+  prepare?(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>): Promise<RunPreparation>;
   runProcessingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   runTrainingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModel(request: JsonObject, context: JobContext): Promise<JobResult>;
