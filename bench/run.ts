@@ -346,7 +346,7 @@ async function benchImages(): Promise<void> {
 function runPythonDefinition(workspace: string, runtime: string): { ms: number; stdout: string } {
   const prefix = 's3://sagemaker-eu-west-1-123456789012/adult';
   execFileSync(process.execPath, [CLI, 's3', 'cp', ADULT, `${prefix}/adult.csv`, '--workspace', workspace], { stdio: 'ignore' });
-  execFileSync(process.execPath, [CLI, 's3', 'cp', join(ROOT, 'test/fixtures/python-sdk/code/'), `${prefix}/code/`, '--recursive', '--workspace', workspace], { stdio: 'ignore' });
+  execFileSync(process.execPath, [CLI, 's3', 'cp', join(ROOT, 'examples/adult-python/'), `${prefix}/code/`, '--recursive', '--exclude', '*', '--include', '*.py', '--workspace', workspace], { stdio: 'ignore' });
   const t = Date.now();
   const r = spawnSync(process.execPath, [CLI, 'run', 'test/fixtures/python-sdk/adult.json', '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json'], { cwd: ROOT, encoding: 'utf8' });
   const elapsed = Date.now() - t;

@@ -10,7 +10,7 @@ import { type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobR
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
 import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
 import type { LoadedDefinition } from '../src/definition/loader.ts';
-import { missingInputIssues } from './preflight.ts';
+import { imageIssues, missingInputIssues } from './preflight.ts';
 import { extractModel, packModel } from '../containers/runtime/model-archive.ts';
 import { extractMetrics } from './metrics.ts';
 import type { ModelStore } from './model-store.ts';
@@ -107,6 +107,7 @@ function stepImages(steps: readonly JsonObject[], parameters: ReadonlyMap<string
 export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
   private readonly images: ImageResolver;
+  private readonly building = new Map<string, Promise<void>>();
   constructor(private readonly options: LocalBackendOptions) {
     this.now = options.now ?? (() => new Date());
     const runtime = options.runtime;
@@ -139,9 +140,21 @@ export class LocalBackend implements JobBackend {
     return { images: plans };
   }
 
-  /** Before an execution starts: every literal S3 read exists or is written by a step (see preflight.ts); images are prepare()'s. */
+  /**
+   * Before an execution starts: literal job images resolve (and can run on this runtime: the process runtime's python3
+   * has the image's modules), literal S3 reads exist (see preflight.ts).
+   */
   async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
-    return missingInputIssues(loaded, async (uri) => (await this.options.s3.list(uri)).length > 0, steps);
+    const images = await imageIssues(
+      loaded,
+      async (uri, purpose, args) => {
+        const resolved = await this.images.resolve(uri, purpose);
+        await this.options.runtime.preflight?.(resolved.local, purpose === 'processing' || obj(args.HyperParameters).sagemaker_program !== undefined);
+      },
+      steps,
+    );
+    const inputs = await missingInputIssues(loaded, async (uri) => (await this.options.s3.list(uri)).length > 0, steps);
+    return [...images, ...inputs];
   }
 
   private identity(name: string, start: Date): JobIdentity {
@@ -191,8 +204,15 @@ export class LocalBackend implements JobBackend {
     }
     if (!(await imageReady(this.options.runtime, resolved))) {
       if (resolved.project && this.options.ensureImage) {
+        // Steps running at once share one build of an image.
+        let building = this.building.get(resolved.local);
+        if (!building) {
+          building = this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          this.building.set(resolved.local, building);
+          building.catch(() => this.building.delete(resolved.local));
+        }
         try {
-          await this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          await building;
         } catch (error) {
           throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
         }

@@ -1,14 +1,51 @@
 /**
- * The local runner's `checkDefinition`, from the definition alone: every `s3://` location a job reads literally
- * (code, data, a script-mode source archive) must be in the local S3, unless a step of the pipeline writes below it.
- * A script not yet copied is reported with the command that puts it there, rather than failing a step after the ones
- * before it ran. Values given by a parameter or a property are checked when the job starts; images are `prepare`'s.
+ * The local runner's part of the check before an execution starts, from the definition alone:
+ * - every job image named literally must resolve to a local image (sagepipe's, a catalogue stand-in, or one named as
+ *   it is): an AWS image nothing stands in for is reported with its step;
+ * - every `s3://` location a job reads literally (code, data, a script-mode source archive) must be in the local S3,
+ *   unless a step of the pipeline writes below it: a script not yet copied is reported with the command that puts it
+ *   there, rather than failing a step after the ones before it ran.
+ * Values given by a parameter or a property are known only when the job starts, and are checked then.
  */
 import type { LoadedDefinition } from '../src/definition/loader.ts';
 import type { Json, JsonObject } from '../src/definition/types.ts';
-import type { Issue } from '../src/errors.ts';
+import { type Issue, errorMessage } from '../src/errors.ts';
+import type { ImagePurpose } from './images/catalogue.ts';
+
+/** Where each runnable step type names the image its job runs. */
+const IMAGE_FIELDS: Readonly<Record<string, { readonly purpose: Exclude<ImagePurpose, 'inference'>; readonly path: readonly string[] }>> = {
+  Processing: { purpose: 'processing', path: ['AppSpecification', 'ImageUri'] },
+  Training: { purpose: 'training', path: ['AlgorithmSpecification', 'TrainingImage'] },
+};
 
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
+
+/**
+ * One issue per step (of `steps`, default all) whose literal image `resolve` rejects (it throws with the reason);
+ * `resolve` also gets the step's arguments (whether it runs a user's script decides what the image needs).
+ */
+export async function imageIssues(
+  loaded: LoadedDefinition,
+  resolve: (uri: string, purpose: ImagePurpose, args: JsonObject) => Promise<unknown>,
+  steps?: ReadonlySet<string>,
+): Promise<Issue[]> {
+  const issues: Issue[] = [];
+  for (const name of loaded.graph.order) {
+    if (steps !== undefined && !steps.has(name)) continue;
+    const node = loaded.graph.nodes.get(name);
+    const field = node ? IMAGE_FIELDS[node.type] : undefined;
+    if (!node || !field) continue;
+    let value: Json | undefined = node.definition.Arguments as Json;
+    for (const key of field.path) value = obj(value)[key];
+    if (typeof value !== 'string') continue;
+    try {
+      await resolve(value, field.purpose, obj(node.definition.Arguments as Json));
+    } catch (error) {
+      issues.push({ path: `${node.path}.Arguments.${field.path.join('.')}`, message: `step '${name}': ${errorMessage(error)}` });
+    }
+  }
+  return issues;
+}
 
 /** Where each job type reads `s3://` locations: the field paths, relative to `Arguments`. */
 function literalReads(type: string, args: JsonObject): { readonly field: string; readonly uri: string }[] {

@@ -111,9 +111,19 @@ export class ImageBuilder {
     return this.buildLocalBase(options.progress);
   }
 
+  private pythonBaseBuild: Promise<string> | undefined;
+
   /** The Python images' base: imported from an mmdebstrap root file system once, then reused. */
   async pythonBase(progress: (line: string) => void): Promise<string> {
     if (await this.runtime.hasImage(PYTHON_BASE_IMAGE)) return PYTHON_BASE_IMAGE;
+    // Both Python images may be wanted at once: one build of the base.
+    this.pythonBaseBuild ??= this.buildPythonBase(progress).finally(() => {
+      this.pythonBaseBuild = undefined;
+    });
+    return this.pythonBaseBuild;
+  }
+
+  private async buildPythonBase(progress: (line: string) => void): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'sagepipe-rootfs-'));
     try {
       const tarball = join(dir, 'rootfs.tar');

@@ -6,7 +6,7 @@
  */
 import type { LoadedDefinition } from '../definition/loader.ts';
 import { STEP_TYPES } from '../definition/types.ts';
-import { ErrorCode, type Issue, SagepipeError, isSagepipeError } from '../errors.ts';
+import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
 import type { JobBackend, RunPreparation } from './backend.ts';
 
 /** The step types the engine runs: Condition and Fail itself, the others through a JobBackend. */
@@ -46,9 +46,9 @@ export function assertRunnable(issues: readonly Issue[], source: string, consequ
 
 /**
  * Everything checked before an execution starts, in one place for `run`, `retry`, `serve` and `validate --local`:
- * the step types and the backend's `checkDefinition` (of `steps`, default all), then the backend's `prepare` (images,
- * with the parameter values). Problems from both are reported together in one error; `prepare`'s own error is thrown
- * as it is when nothing else is wrong. Resolves to what `prepare` planned.
+ * the step types and the backend's `checkDefinition` (of `steps`, default all) — every problem in one error — then,
+ * when those pass, the backend's `prepare` (which plans the images with the parameter values, and throws for what it
+ * cannot run). Resolves to what `prepare` planned.
  */
 export async function prepareRun(
   loaded: LoadedDefinition,
@@ -58,14 +58,6 @@ export async function prepareRun(
   source: string,
   consequence = '',
 ): Promise<RunPreparation | undefined> {
-  const issues = await preflightIssues(loaded, backend, steps);
-  let preparation: RunPreparation | undefined;
-  try {
-    preparation = await backend?.prepare?.(loaded.definition, parameters);
-  } catch (error) {
-    if (!isSagepipeError(error) || issues.length === 0) throw error;
-    issues.push(...(error.issues.length > 0 ? error.issues : [{ path: error.path ?? '', message: error.message }]));
-  }
-  assertRunnable(issues, source, consequence);
-  return preparation;
+  assertRunnable(await preflightIssues(loaded, backend, steps), source, consequence);
+  return backend?.prepare?.(loaded.definition, parameters);
 }

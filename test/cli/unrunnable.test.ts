@@ -65,7 +65,7 @@ describe('steps the local engine cannot run', () => {
     expect(v.code).toBe(1);
     const errors = JSON.parse(v.stdout).errors as { path: string; message: string }[];
     const imageErrors = errors.filter((e) => e.message.includes(image));
-    expect(imageErrors.map((e) => e.path)).toEqual(['Steps.adultProcess']);
+    expect(imageErrors.map((e) => e.path)).toEqual(['Steps[0].Arguments.AppSpecification.ImageUri']);
     expect(imageErrors[0]?.message).toMatch(/no local stand-in .*--image-map pytorch-training=<local image>/);
     // The missing scripts are reported in the same answer.
     expect(errors.some((e) => e.message.includes('sagepipe s3 cp preprocessing.py'))).toBe(true);

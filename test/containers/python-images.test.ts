@@ -46,6 +46,31 @@ describe.runIf(runDockerTests)('the Python images (docker run)', () => {
     expect(JSON.parse(readFileSync(join(ml, 'processing/output/args.json'), 'utf8'))).toEqual({ argv: ['--train-test-split-ratio', '0.3'], cwd_writable: true });
   });
 
+  it('GIVEN sagepipe-xgboost WHEN started with train and sagemaker_program THEN it runs the script (framework mode) instead of the built-in algorithm', () => {
+    const ml = join(dir.path, 'xgb-script', 'opt/ml');
+    for (const d of ['input/config', 'input/data/train', 'code', 'model', 'output/data']) mkdirSync(join(ml, d), { recursive: true });
+    writeFileSync(join(ml, 'input/config/hyperparameters.json'), JSON.stringify({ sagemaker_program: '"train.py"', sagemaker_submit_directory: '"s3://b/source/sourcedir.tar.gz"', num_round: '3', eta: '0.5' }));
+    writeFileSync(join(ml, 'input/config/inputdataconfig.json'), JSON.stringify({ train: { ContentType: 'text/csv' } }));
+    writeFileSync(join(ml, 'input/data/train/t.csv'), Array.from({ length: 40 }, (_, i) => `${i % 2},${i % 2 === 0 ? 1 : 9},${i}`).join('\n'));
+    writeFileSync(
+      join(ml, 'code/train.py'),
+      [
+        'import argparse, os, numpy, xgboost',
+        'p = argparse.ArgumentParser(); p.add_argument("--num_round", type=int); p.add_argument("--eta", type=float)',
+        'a = p.parse_args()',
+        'd = numpy.loadtxt(os.path.join(os.environ["SM_CHANNEL_TRAIN"], "t.csv"), delimiter=",")',
+        'b = xgboost.train({"eta": a.eta, "objective": "binary:logistic"}, xgboost.DMatrix(d[:, 1:], label=d[:, 0]), a.num_round)',
+        'b.save_model(os.path.join(os.environ["SM_MODEL_DIR"], "xgboost-model"))',
+        'print("rounds", a.num_round, "eta", a.eta)',
+      ].join('\n'),
+    );
+    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, `sagepipe-xgboost:${VERSION}`, 'train']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Invoking script: /usr/bin/python3 train.py --eta 0.5 --num_round 3');
+    expect(r.stdout).toContain('rounds 3 eta 0.5');
+    expect(readFileSync(join(ml, 'model/xgboost-model')).length).toBeGreaterThan(100);
+  });
+
   it('GIVEN sagepipe-sklearn WHEN started with train and no sagemaker_program THEN it fails with the reason in /opt/ml/output/failure', () => {
     const ml = join(dir.path, 'no-program', 'opt/ml');
     mkdirSync(join(ml, 'input/config'), { recursive: true });

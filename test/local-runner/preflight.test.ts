@@ -1,8 +1,10 @@
-/** The local runner's input check before an execution starts: literal s3:// reads must exist or be written by a step. */
+/** The local runner's image check before an execution starts: literal job images must resolve; others wait for the job. */
 import { describe, expect, it } from 'vitest';
-import { missingInputIssues } from '../../local-runner/preflight.ts';
+import { imageIssues, missingInputIssues } from '../../local-runner/preflight.ts';
+import { ImageResolver } from '../../local-runner/images/resolve.ts';
 import { definition, processingStep } from '../engine/helpers.ts';
 
+const withImage = (step: any, image: unknown) => ({ ...step, Arguments: { ...step.Arguments, AppSpecification: { ...step.Arguments.AppSpecification, ImageUri: image } } });
 const training = (name: string, image: unknown) => ({
   Name: name,
   Type: 'Training',
@@ -13,6 +15,31 @@ const training = (name: string, image: unknown) => ({
     RoleArn: 'arn:role',
     StoppingCondition: { MaxRuntimeInSeconds: 60 },
   },
+});
+const resolver = new ImageResolver({ version: '0.1.0' });
+const resolve = (uri: string, purpose: 'processing' | 'training' | 'inference') => resolver.resolve(uri, purpose);
+const unknown = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.0.0-cpu-py310';
+
+describe('imageIssues', () => {
+  it('GIVEN an unknown ECR image on a processing and a training step THEN both are reported at their image field; local and own images pass', async () => {
+    const loaded = definition([
+      withImage(processingStep('Ok'), 'my-local-image:1'),
+      withImage(processingStep('Bad'), unknown),
+      training('Train', unknown),
+      training('BuiltIn', '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3'),
+    ]);
+    const issues = await imageIssues(loaded, resolve);
+    expect(issues.map((i) => i.path)).toEqual(['Steps[1].Arguments.AppSpecification.ImageUri', 'Steps[2].Arguments.AlgorithmSpecification.TrainingImage']);
+    expect(issues[0]?.message).toMatch(new RegExp(`^step 'Bad': image ${unknown.replace(/[.]/g, '\\.')} is an AWS image with no local stand-in for processing`));
+  });
+
+  it('GIVEN an image given by a parameter, or a step not among those that will run THEN it is left to the job', async () => {
+    const loaded = definition([withImage(processingStep('FromParam'), { Get: 'Parameters.Image' }), withImage(processingStep('Skipped'), unknown)], [
+      { Name: 'Image', Type: 'String', DefaultValue: unknown },
+    ]);
+    expect(await imageIssues(loaded, resolve, new Set(['FromParam']))).toEqual([]);
+    expect(await imageIssues(loaded, resolve)).toHaveLength(1);
+  });
 });
 
 describe('missingInputIssues', () => {

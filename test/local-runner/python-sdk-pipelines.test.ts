@@ -14,6 +14,7 @@ import { missingModules } from '../../local-runner/runtime/process-runtime.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';
 import { runDockerTests } from '../helpers/docker.ts';
+import { PYTHON_SDK_BUCKET, placePythonSdkInputs } from '../helpers/python-sdk.ts';
 
 const PYTHON = '/usr/bin/python3';
 /** CI installs Debian's python3-sklearn, -pandas and -xgboost: there the process runtime's Python tests must run. */
@@ -22,7 +23,6 @@ const runtimes = [['process', runPythonTests] as const, ['docker', runDockerTest
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures');
 const SDK = join(FIXTURES, 'python-sdk');
-const ADULT_PREFIX = 's3://sagemaker-eu-west-1-123456789012/adult';
 const IRIS_BUCKET = 'sagemaker-us-east-1-123456789012';
 
 /** Puts local files at s3:// URIs of the workspace's local S3, as a user would: `sagepipe s3 cp`. */
@@ -33,11 +33,7 @@ async function place(ws: string, uri: string, file: string, ...flags: string[]):
 
 /** The reference data, the scripts and the script-mode source archive, where the Python SDK's definitions point. */
 async function placeAdult(ws: string): Promise<void> {
-  await place(ws, `${ADULT_PREFIX}/adult.csv`, ADULT_CSV);
-  await place(ws, `${ADULT_PREFIX}/code/`, join(SDK, 'code/'), '--recursive');
-  const archive = join(ws, 'sourcedir.tar.gz');
-  await tar.c({ gzip: true, file: archive, cwd: join(SDK, 'code') }, ['train.py']);
-  await place(ws, `${ADULT_PREFIX}/code/sourcedir.tar.gz`, archive);
+  for (const r of await placePythonSdkInputs(ws, ADULT_CSV)) expect(r.code, r.stderr).toBe(0);
 }
 
 const s3Path = (ws: string, uri: string) => join(ws, 's3', uri.replace('s3://', ''));
@@ -255,7 +251,8 @@ describe('an AWS image with no local stand-in', () => {
     writeFileSync(file, definition);
     const r = await cli(['run', file, '--runtime', 'process', '--workspace', ws.path, '--no-logs']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('step adultEval: image 763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.0-cpu-py310 is an AWS image with no local stand-in for processing');
+    expect(r.stderr).toContain('so the execution was not started');
+    expect(r.stderr).toContain("step 'adultEval': image 763104351884.dkr.ecr.eu-west-1.amazonaws.com/pytorch-training:2.0-cpu-py310 is an AWS image with no local stand-in for processing");
     expect(r.stderr).toContain('--image-map pytorch-training=<local image>');
     expect(r.stderr).not.toContain('adultProcess started');
     expect(existsSync(join(ws.path, 'executions'))).toBe(false);
@@ -272,7 +269,7 @@ describe('an AWS image with no local stand-in', () => {
     writeFileSync(join(project, 'pytorch-eval.json'), definition);
     writeFileSync(join(project, 'sagepipe.config.json'), JSON.stringify({ imageMap: { 'pytorch-training': 'sagepipe-xgboost:0.1.0' } }));
     // The scripts are in place but the input data is missing, so the first step fails: proof that the run started.
-    await place(join(ws.path, 'ws2'), `${ADULT_PREFIX}/code/`, join(SDK, 'code/'), '--recursive');
+    await place(join(ws.path, 'ws2'), `${PYTHON_SDK_BUCKET}/adult/code/`, join(SDK, 'code/'), '--recursive');
     const r = await cli(['run', join(project, 'pytorch-eval.json'), '--runtime', 'process', '--workspace', join(ws.path, 'ws2'), '--no-logs', '--json'], { cwd: project });
     expect(r.stderr).not.toContain('no local stand-in');
     const record = JSON.parse(r.stdout);

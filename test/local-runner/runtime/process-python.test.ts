@@ -10,7 +10,7 @@ import { ModelStore } from '../../../local-runner/model-store.ts';
 import { FileRegistry } from '../../../local-runner/registry/file-registry.ts';
 import { ProcessRuntime } from '../../../local-runner/runtime/process-runtime.ts';
 import { LocalS3 } from '../../../local-runner/s3/local-s3.ts';
-import type { PipelineDefinition } from '../../../src/definition/types.ts';
+import { loadDefinition } from '../../../src/definition/loader.ts';
 import { REPO_ROOT, tempDir } from '../../helpers/context.ts';
 
 const dir = tempDir('sagepipe-process-python-');
@@ -45,8 +45,8 @@ describe('choosing a python3 for the Python images', () => {
     expect(() => new ProcessRuntime({ pythons: [join(dir.path, 'nothing')] }).python('sklearn')).toThrow(/no python3 found.*--runtime docker/);
   });
 
-  it('GIVEN a definition with a Python processing step WHEN the local backend prepares the run THEN it is refused before any step', async () => {
-    const definition = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/definitions/python-sdk-adult.json'), 'utf8')) as PipelineDefinition;
+  it('GIVEN a definition with Python processing steps WHEN the local backend checks it before a run THEN each is refused, naming what is missing', async () => {
+    const loaded = loadDefinition(JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/python-sdk/adult.json'), 'utf8')));
     const backend = new LocalBackend({
       s3: new LocalS3(join(dir.path, 's3')),
       registry: new FileRegistry(join(dir.path, 'registry'), { region: 'us-east-1', account: '000000000000' }),
@@ -57,13 +57,9 @@ describe('choosing a python3 for the Python images', () => {
       region: 'us-east-1',
       account: '000000000000',
     });
-    const error = await backend.prepare(definition, new Map()).then(
-      () => undefined,
-      (e: unknown) => e as { message: string; issues: { path: string; message: string }[] },
-    );
-    expect(error?.message).toBe('2 steps name images that cannot run here');
-    expect(error?.issues.map((i) => i.path)).toEqual(['Steps.adultProcess', 'Steps.adultEval']);
-    expect(error?.issues[0]?.message).toMatch(/sagepipe-sklearn's Python scripts need python3 with sklearn, pandas, numpy, scipy, joblib.*bare lacks sklearn, pandas, numpy, scipy, joblib/);
-    expect(error?.issues[1]?.message).toMatch(/sagepipe-xgboost's Python scripts need python3 with xgboost/);
+    const images = (await backend.checkDefinition(loaded)).filter((i) => i.path.endsWith('ImageUri') || i.path.endsWith('TrainingImage'));
+    expect(images.map((i) => i.path)).toEqual(['Steps[0].Arguments.AppSpecification.ImageUri', 'Steps[2].Arguments.AppSpecification.ImageUri']);
+    expect(images[0]?.message).toMatch(/^step 'adultProcess': sagepipe-sklearn's Python scripts need python3 with sklearn, pandas, numpy, scipy, joblib.*bare lacks sklearn, pandas, numpy, scipy, joblib/);
+    expect(images[1]?.message).toMatch(/^step 'adultEval': sagepipe-xgboost's Python scripts need python3 with xgboost/);
   });
 });
