@@ -11,7 +11,7 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
-import { assertRunnable, preflightIssues } from './runnable.ts';
+import { prepareRun } from './runnable.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
 
@@ -102,12 +102,10 @@ export class Engine {
       };
     }
 
-    // Steps taken from the source execution do not run; every other one must be runnable before anything starts.
+    // Before anything is recorded or run: step types the engine has no runner for, inputs that are missing and images
+    // the backend cannot run all fail the start (steps taken from a source execution do not run, so are not checked).
     const toRun = new Set(request.loaded.graph.order.filter((n) => !preset.has(n)));
-    assertRunnable(await preflightIssues(request.loaded, this.options.backend, toRun), request.pipelineName, 'so the execution was not started');
-
-    // The images the steps will run, as the backend resolved them (stand-ins for AWS's images among them).
-    const preparation = await this.options.backend.prepare?.(request.loaded.definition, values);
+    const preparation = await prepareRun(request.loaded, this.options.backend, values, toRun, request.pipelineName, 'so the execution was not started');
     const id = this.newId();
     const now = this.clock.now().toISOString();
     const region = this.options.region ?? 'us-east-1';
@@ -163,8 +161,8 @@ export class Engine {
       const sourceProps = succeededProperties(source.record);
       for (const name of loaded.graph.order) if (!selected.has(name) && !preset.has(name)) preset.set(name, sourceProps.get(name) ?? {});
     }
-    assertRunnable(await preflightIssues(loaded, this.options.backend, new Set(loaded.graph.order.filter((n) => !preset.has(n)))), `execution ${record.PipelineExecutionId}`, 'so it was not retried');
-    const preparation = await this.options.backend.prepare?.(stored.definition, values);
+    const toRun = new Set(loaded.graph.order.filter((n) => !preset.has(n)));
+    const preparation = await prepareRun(loaded, this.options.backend, values, toRun, `execution ${record.PipelineExecutionId}`, 'so it was not retried');
     if (preparation && preparation.images.length > 0) record.Images = [...preparation.images];
     record.PipelineExecutionStatus = 'Executing';
     delete record.FailureReason;
