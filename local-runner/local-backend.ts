@@ -120,13 +120,16 @@ export class LocalBackend implements JobBackend {
   }
 
   /**
-   * Resolves every image the steps name before the first step starts, so an AWS image with no stand-in is one error
-   * at the start and not a failure halfway through; reports which local image stands in for each.
+   * The images the steps that will run use, with the parameter values (checkDefinition has checked the literal ones):
+   * which local image stands in for each, reported before the first step; one given by a parameter that cannot run
+   * stops the start here.
    */
-  async prepare(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>): Promise<RunPreparation> {
+  async prepare(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation> {
     const plans: ImagePlan[] = [];
     const problems: { path: string; message: string }[] = [];
     for (const { step, uri, purpose, scripts } of stepImages(definition.Steps as unknown as JsonObject[], parameters)) {
+      // Steps a selective execution takes from its source do not run.
+      if (steps !== undefined && !steps.has(step)) continue;
       try {
         const resolved = await this.images.resolve(uri, purpose);
         await this.options.runtime.preflight?.(resolved.local, scripts);
