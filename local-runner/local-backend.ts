@@ -2,7 +2,7 @@
  * The local runner's JobBackend: CreateProcessingJob / CreateTrainingJob requests run as containers (Docker or
  * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
  */
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
@@ -120,13 +120,16 @@ export class LocalBackend implements JobBackend {
   }
 
   /**
-   * Resolves every image the steps name before the first step starts, so an AWS image with no stand-in is one error
-   * at the start and not a failure halfway through; reports which local image stands in for each.
+   * The images the steps that will run use, with the parameter values (checkDefinition has checked the literal ones):
+   * which local image stands in for each, reported before the first step; one given by a parameter that cannot run
+   * stops the start here.
    */
-  async prepare(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>): Promise<RunPreparation> {
+  async prepare(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation> {
     const plans: ImagePlan[] = [];
     const problems: { path: string; message: string }[] = [];
     for (const { step, uri, purpose, scripts } of stepImages(definition.Steps as unknown as JsonObject[], parameters)) {
+      // Steps a selective execution takes from its source do not run.
+      if (steps !== undefined && !steps.has(step)) continue;
       try {
         const resolved = await this.images.resolve(uri, purpose);
         await this.options.runtime.preflight?.(resolved.local, scripts);
@@ -231,25 +234,22 @@ export class LocalBackend implements JobBackend {
    * Framework mode: the source archive (`sagemaker_submit_directory`) extracted into /opt/ml/code. SageMaker's
    * container downloads it itself; here the container has no S3, so the runner puts it in place.
    */
-  private async stageSourceDirectory(uri: string | undefined, code: string): Promise<void> {
+  private async stageSourceDirectory(uri: string | undefined, code: string, scratch: string): Promise<void> {
     if (!uri) return;
     await mkdir(code, { recursive: true });
     if (!uri.endsWith('.tar.gz')) {
       await this.stageInput(uri, code, 'sagemaker_submit_directory');
       return;
     }
-    const download = join(code, '..', 'sourcedir.tar.gz');
-    await this.stageInput(uri, join(code, '..', 'sourcedir'), 'sagemaker_submit_directory');
+    // Downloaded beside the job's opt/ml (not inside it, so the container never sees it), extracted, removed.
+    await this.stageInput(uri, scratch, 'sagemaker_submit_directory');
     try {
-      const { readdir } = await import('node:fs/promises');
-      const [archive] = await readdir(join(code, '..', 'sourcedir'));
-      await cp(join(code, '..', 'sourcedir', archive ?? ''), download);
-      await extractModel(download, code);
+      const [archive] = await readdir(scratch);
+      await extractModel(join(scratch, archive ?? ''), code);
     } catch (error) {
       throw new JobFailure('ClientError', `ClientError: sagemaker_submit_directory ${uri} is not a readable .tar.gz: ${errorMessage(error)}`);
     } finally {
-      await rm(join(code, '..', 'sourcedir'), { recursive: true, force: true });
-      await rm(download, { force: true });
+      await rm(scratch, { recursive: true, force: true });
     }
   }
 
@@ -364,7 +364,7 @@ export class LocalBackend implements JobBackend {
     await writeFile(join(ml, 'input/config/hyperparameters.json'), JSON.stringify(hyperparameters, null, 2));
     await writeFile(join(ml, 'input/config/inputdataconfig.json'), JSON.stringify(channels, null, 2));
     await writeFile(join(ml, 'input/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }));
-    await this.stageSourceDirectory(decodeHyperparameter(hyperparameters.sagemaker_submit_directory), join(ml, 'code'));
+    await this.stageSourceDirectory(decodeHyperparameter(hyperparameters.sagemaker_submit_directory), join(ml, 'code'), join(root, 'sourcedir'));
 
     const algorithm = obj(request.AlgorithmSpecification);
     const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
@@ -393,7 +393,6 @@ export class LocalBackend implements JobBackend {
     const properties = describeTrainingJob(request, this.identity(ctx.jobName, start), 'Completed', { FinalMetricDataList: metrics });
     const artifact = String(obj(properties.ModelArtifacts).S3ModelArtifacts);
     const archive = join(root, 'model.tar.gz');
-    const { readdir } = await import('node:fs/promises');
     const files = await readdir(join(ml, 'model'));
     if (files.length === 0) throw new JobFailure('AlgorithmError', 'AlgorithmError: the training job wrote nothing to /opt/ml/model');
     await packModel(join(ml, 'model'), archive, files.sort());

@@ -59,5 +59,5 @@ export async function prepareRun(
   consequence = '',
 ): Promise<RunPreparation | undefined> {
   assertRunnable(await preflightIssues(loaded, backend, steps), source, consequence);
-  return backend?.prepare?.(loaded.definition, parameters);
+  return backend?.prepare?.(loaded.definition, parameters, steps);
 }
