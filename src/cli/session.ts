@@ -86,7 +86,7 @@ async function buildProjectImage(builder: ImageBuilder, local: string, log: (lin
   if (m[2] !== VERSION) {
     throw new SagepipeError(ErrorCode.ImageUnavailable, `${local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
   }
-  log(`image ${local} is missing or predates this sagepipe: building it (once${m[1] === 'node' ? '' : '; the first Python image also builds its Debian base, about 2 minutes'})`);
+  log(`image ${local} is missing or predates this sagepipe: building it (once${m[1] === 'node' ? '' : '; the first Python image also builds its Debian base, 1½ to 5 minutes'})`);
   await builder.build(m[1] as ProjectImage, { version: VERSION, root: packageRoot(), progress: log });
 }
 
