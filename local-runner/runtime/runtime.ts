@@ -54,22 +54,59 @@ export interface ContainerRuntime {
   cleanupLeftovers(): Promise<number>;
 }
 
-/** Splits a byte stream into lines, keeping a trailing partial line until the next chunk or the end. */
-export function lineSplitter(emit: (line: string) => void): { write(chunk: Buffer | string): void; end(): void } {
-  let rest = '';
+/** Lines longer than this are cut into pieces of this size (a minified bundle, output without newlines). */
+export const MAX_LINE_CHARS = 16 * 1024;
+
+/**
+ * Splits a byte stream into lines, keeping a trailing partial line until the next chunk or the end. Linear in the
+ * output's size: only the new chunk is searched for newlines, and a partial line is kept as a list of pieces (joined
+ * once); a line over MAX_LINE_CHARS is emitted in pieces, so output without newlines never piles up in memory.
+ */
+export function lineSplitter(emit: (line: string) => void, maxLine = MAX_LINE_CHARS): { write(chunk: Buffer | string): void; end(): void } {
+  const decoder = new TextDecoder('utf-8');
+  let pieces: string[] = [];
+  let pending = 0;
+  const flushLong = () => {
+    let text = pieces.join('');
+    while (text.length >= maxLine) {
+      emit(text.slice(0, maxLine));
+      text = text.slice(maxLine);
+    }
+    pieces = text.length > 0 ? [text] : [];
+    pending = text.length;
+  };
   return {
     write(chunk) {
-      rest += chunk.toString();
-      let i = rest.indexOf('\n');
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      let start = 0;
+      let i = text.indexOf('\n');
       while (i >= 0) {
-        emit(rest.slice(0, i).replace(/\r$/, ''));
-        rest = rest.slice(i + 1);
-        i = rest.indexOf('\n');
+        pieces.push(text.slice(start, i));
+        let line = pieces.join('');
+        if (line.endsWith('\r')) line = line.slice(0, -1);
+        while (line.length > maxLine) {
+          emit(line.slice(0, maxLine));
+          line = line.slice(maxLine);
+        }
+        emit(line);
+        pieces = [];
+        pending = 0;
+        start = i + 1;
+        i = text.indexOf('\n', start);
+      }
+      if (start < text.length) {
+        pieces.push(text.slice(start));
+        pending += text.length - start;
+        if (pending >= maxLine) flushLong();
       }
     },
     end() {
+      const tail = decoder.decode();
+      if (tail) pieces.push(tail);
+      const rest = pieces.join('');
       if (rest.length > 0) emit(rest);
-      rest = '';
+      pieces = [];
+      pending = 0;
     },
   };
 }
