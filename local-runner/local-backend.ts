@@ -337,7 +337,7 @@ export class LocalBackend implements JobBackend {
         MetadataProperties: { GeneratedBy: ctx.executionArn, ProjectId: ctx.stepName },
         ModelApprovalStatus: status,
       } as unknown as ModelPackage;
-    });
+    }, { PipelineExecutionArn: ctx.executionArn, StepName: ctx.stepName });
     return { properties: Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith('sagepipe:'))) as JsonObject };
   }
 
