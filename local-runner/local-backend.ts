@@ -18,6 +18,7 @@ import type { ModelStore } from './model-store.ts';
 import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
 import { type ResolvedImage, resolveImage } from './runtime/images.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
+import { jobResources } from './runtime/resources.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
 
 export interface LocalBackendOptions {
@@ -35,6 +36,11 @@ export interface LocalBackendOptions {
   readonly cwd?: string;
   /** Makes an image available (builds sagepipe's own on demand). @default none: a missing image fails the job */
   readonly ensureImage?: (image: ResolvedImage, log: (line: string) => void) => Promise<void>;
+  /**
+   * Give jobs a network (Docker's default bridge). Local jobs read and write files only, so by default they get none.
+   * @default false
+   */
+  readonly jobNetwork?: boolean;
   /** Keep job folders after success (they are always kept after a failure). @default false */
   readonly keepJobFolders?: boolean;
   readonly now?: () => Date;
@@ -207,7 +213,8 @@ export class LocalBackend implements JobBackend {
       root,
       readOnlyPaths: readOnly,
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
-      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true,
+      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true || !this.options.jobNetwork,
+      resources: jobResources(str(obj(obj(request.ProcessingResources).ClusterConfig).InstanceType)),
       ...timeoutOf(request),
     };
     const { exitCode, digest } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
@@ -271,7 +278,8 @@ export class LocalBackend implements JobBackend {
       root,
       readOnlyPaths: ['/opt/ml/input/data'],
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
-      networkIsolation: request.EnableNetworkIsolation === true,
+      networkIsolation: request.EnableNetworkIsolation === true || !this.options.jobNetwork,
+      resources: jobResources(str(obj(request.ResourceConfig).InstanceType)),
       ...timeoutOf(request),
     };
     const collector = new MetricsCollector(list(algorithm.MetricDefinitions));

@@ -19,8 +19,10 @@ export interface ContainerSpec {
   /** Container paths (under /opt/ml) to mount read-only on top. */
   readonly readOnlyPaths?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
-  /** No network at all (NetworkConfig.EnableNetworkIsolation). */
+  /** No network at all (NetworkConfig.EnableNetworkIsolation, and every local job unless it asks for one). */
   readonly networkIsolation: boolean;
+  /** CPU, memory and process limits (Docker enforces them; the process runtime cannot). @default none */
+  readonly resources?: import('./resources.ts').JobResources;
   /** Killed after this many seconds (StoppingCondition.MaxRuntimeInSeconds). */
   readonly timeoutSeconds?: number;
   /** Publish a container port on a loopback host port (endpoints). */

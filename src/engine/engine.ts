@@ -13,6 +13,15 @@ import { type Clock, ExecutionRun, succeededProperties, systemClock } from './ex
 import { resolveParameters } from './parameters.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
+import { type AbandonedJobsRemover, markAbandoned, takeRunnerLease } from './runner-lease.ts';
+import { currentProcess } from '../util/process-identity.ts';
+import type { HeldLock } from '../util/file-lock.ts';
+
+/** The runner fields of a record: this process. */
+function runnerFields(): Pick<ExecutionRecord, 'RunnerPid' | 'RunnerStartTime' | 'RunnerHost'> {
+  const me = currentProcess();
+  return { RunnerPid: me.pid, ...(me.start ? { RunnerStartTime: me.start } : {}), RunnerHost: me.host };
+}
 
 export interface EngineOptions {
   readonly backend: JobBackend;
@@ -27,6 +36,8 @@ export interface EngineOptions {
   readonly account?: string;
   /** @default 12 random lower-case letters and digits, like SageMaker's execution ids */
   readonly newExecutionId?: () => string;
+  /** Removes jobs a crashed runner left behind, before an abandoned execution is retried. @default none */
+  readonly removeAbandonedJobs?: AbandonedJobsRemover;
 }
 
 export interface StartExecutionRequest {
@@ -122,9 +133,16 @@ export class Engine {
       Steps: [],
       NotExecutedSteps: [],
       RetryCount: 0,
-      RunnerPid: process.pid,
+      ...runnerFields(),
     };
-    await this.options.store.create(record, request.loaded.definition);
+    // The lease is taken before the record says Executing, so nobody ever sees a running execution without a runner.
+    const lease = await takeRunnerLease(this.options.store, id);
+    try {
+      await this.options.store.create(record, request.loaded.definition);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
     this.sink({
       type: 'executionStarted',
       executionId: id,
@@ -133,13 +151,30 @@ export class Engine {
       steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: false,
     });
-    return this.runRecord(record, request.loaded, values, preset, request.signal);
+    return this.runRecord(record, request.loaded, values, preset, request.signal, lease);
   }
 
   /** Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded. */
   async retry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
-    const stored = await this.options.store.resolve(idOrArn);
+    const id = (await this.options.store.resolve(idOrArn)).record.PipelineExecutionId;
+    // One runner at a time: a second retry (or a retry of a running execution) is a conflict.
+    const lease = await takeRunnerLease(this.options.store, id);
+    try {
+      return await this.retryLeased(id, lease, options.signal);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  }
+
+  private async retryLeased(id: string, lease: HeldLock, signal: AbortSignal | undefined): Promise<ExecutionRecord> {
+    const stored = await this.options.store.load(id);
     const record = stored.record;
+    if (record.PipelineExecutionStatus === 'Executing' || record.PipelineExecutionStatus === 'Stopping') {
+      // We hold the lease, so the runner that left it so is gone: clean up after it and retry directly.
+      await this.options.removeAbandonedJobs?.(id);
+      markAbandoned(record, 'Failed', this.clock.now());
+    }
     if (record.PipelineExecutionStatus !== 'Failed' && record.PipelineExecutionStatus !== 'Stopped') {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}: only Failed or Stopped executions can be retried`);
     }
@@ -159,7 +194,7 @@ export class Engine {
     delete record.EndTime;
     record.NotExecutedSteps = [];
     record.RetryCount += 1;
-    record.RunnerPid = process.pid;
+    Object.assign(record, runnerFields());
     await this.options.store.save(record);
     this.sink({
       type: 'executionStarted',
@@ -169,7 +204,7 @@ export class Engine {
       steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: true,
     });
-    return this.runRecord(record, loaded, values, preset, options.signal);
+    return this.runRecord(record, loaded, values, preset, signal, lease);
   }
 
   private runRecord(
@@ -178,6 +213,7 @@ export class Engine {
     values: ReadonlyMap<string, string | number | boolean>,
     preset: ReadonlyMap<string, JsonObject>,
     signal: AbortSignal | undefined,
+    lease: HeldLock,
   ): Promise<ExecutionRecord> {
     const run = new ExecutionRun({
       record,
@@ -190,6 +226,6 @@ export class Engine {
       clock: this.clock,
       signal: signal ?? new AbortController().signal,
     });
-    return run.run();
+    return run.run().finally(() => lease.release());
   }
 }

@@ -73,6 +73,9 @@ export interface ExecutionRecord {
   RetryCount: number;
   /** sagepipe: the process running the execution, so a stop from elsewhere can reach it (or find it gone). */
   RunnerPid?: number;
+  /** sagepipe: that process's start time and host, so a reused pid or another machine's process is not mistaken for it. */
+  RunnerStartTime?: string;
+  RunnerHost?: string;
 }
 
 export interface StoredExecution {
