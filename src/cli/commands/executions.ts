@@ -98,7 +98,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       const { record } = await session.store.resolve(id);
       const names = step ? [step] : record.Steps.map((s) => s.StepName);
       if (step && !record.Steps.some((s) => s.StepName === step)) {
-        throw new SagepipeError(ErrorCode.UsageError, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
+        throw new SagepipeError(ErrorCode.ResourceNotFound, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
       }
       for (const name of names) {
         const text = await session.store.readLog(record.PipelineExecutionId, name);
