@@ -36,6 +36,8 @@ export interface EngineOptions {
   readonly account?: string;
   /** @default 12 random lower-case letters and digits, like SageMaker's execution ids */
   readonly newExecutionId?: () => string;
+  /** Cap of each step's log file; the head and the tail are kept. @default 16 MiB */
+  readonly maxLogBytes?: number;
   /** Removes jobs a crashed runner left behind, before an abandoned execution is retried. @default none */
   readonly removeAbandonedJobs?: AbandonedJobsRemover;
 }
@@ -225,6 +227,7 @@ export class Engine {
       sink: this.sink,
       clock: this.clock,
       signal: signal ?? new AbortController().signal,
+      ...(this.options.maxLogBytes === undefined ? {} : { maxLogBytes: this.options.maxLogBytes }),
     });
     return run.run().finally(() => lease.release());
   }
