@@ -11,6 +11,7 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { maxParallelIssue, pipelineNameIssue } from '../definition/limits.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
 import { type AbandonedJobsRemover, markAbandoned, takeRunnerLease } from './runner-lease.ts';
@@ -81,6 +82,8 @@ export class Engine {
 
   /** Validates everything, records the execution, then runs it to the end. */
   async start(request: StartExecutionRequest): Promise<ExecutionRecord> {
+    const settings = [pipelineNameIssue(request.pipelineName), maxParallelIssue(request.maxParallelExecutionSteps)].flatMap((i) => (i ? [i] : []));
+    if (settings.length > 0) throw new SagepipeError(ErrorCode.DefinitionInvalid, 'the execution request is invalid', { issues: settings });
     const values = resolveParameters(request.loaded.parameters, request.parameters ?? {});
     const preset = new Map<string, JsonObject>();
     let selectiveConfig: ExecutionRecord['SelectiveExecutionConfig'];
