@@ -8,18 +8,26 @@ import { readConfinedFile } from '../src/util/confine.ts';
 
 /** A line in a reason is cut to this many characters. */
 const MAX_REASON_LINE = 400;
-const ERROR_LINE = /(^|\b)([A-Z][A-Za-z]*(Error|Exception)\b|error:|fatal:|Traceback \(most recent call last\))/;
-const STACK_FRAME = /^\s+at\s|^\s*File "|^\s*\^+\s*$|^node:internal|^file:\/\/|^\s*$/;
+/** An error line as Node and Python print them: `TypeError: …`, `Error [ERR_X]: …`, `ValueError: …`, `error: …`. */
+const ERROR_LINE = /^(Uncaught )?((?:[A-Za-z_$][\w$.]*)?(Error|Exception)|error|fatal)( \[[A-Z0-9_]+\])?: \S/;
+const STACK_FRAME = /^\s+at\s|^\s*File "|^\s*\^+\s*$|^node:internal|^file:\/\/|^\s*$|^Node\.js v\d/;
+/** A stack frame in the user's own code: `at fn (/path/x.ts:12:5)` or `at /path/x.ts:12:5`. */
+const USER_FRAME = /^\s+at (?:.*? \()?((?:file:\/\/)?[^\s()]+?:\d+:\d+)\)?$/;
 
 export const cut = (line: string, max = MAX_REASON_LINE): string => (line.length > max ? `${line.slice(0, max)}… (${line.length - max} more characters)` : line);
 
 /** Keeps what a failure reason needs from a job's output, in constant memory. */
 export class OutputDigest {
   private firstError: string | undefined;
+  private where: string | undefined;
   private readonly last: string[] = [];
 
   feed(line: string, stream: 'stdout' | 'stderr'): void {
-    if (stream === 'stderr' && this.firstError === undefined && ERROR_LINE.test(line) && !STACK_FRAME.test(line)) this.firstError = cut(line.trim());
+    if (stream === 'stderr' && this.firstError === undefined && ERROR_LINE.test(line)) this.firstError = cut(line.trim());
+    else if (stream === 'stderr' && this.firstError !== undefined && this.where === undefined) {
+      const frame = USER_FRAME.exec(line)?.[1];
+      if (frame && !/node:internal|node_modules|^node:/.test(frame)) this.where = frame.replace(/^file:\/\//, '');
+    }
     if (STACK_FRAME.test(line)) return;
     this.last.push(cut(line));
     if (this.last.length > 3) this.last.shift();
@@ -27,7 +35,8 @@ export class OutputDigest {
 
   /** The most telling output: the first error line, else the last lines. */
   summary(): { readonly kind: 'error' | 'last'; readonly text: string } {
-    return this.firstError !== undefined ? { kind: 'error', text: this.firstError } : { kind: 'last', text: this.last.join(' | ') };
+    if (this.firstError !== undefined) return { kind: 'error', text: `${this.firstError}${this.where ? ` (at ${this.where})` : ''}` };
+    return { kind: 'last', text: cut(this.last.join(' | '), 600) };
   }
 }
 

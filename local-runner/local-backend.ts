@@ -50,9 +50,14 @@ const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !==
 const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : []);
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 
-/** A request's `Environment`, values as strings. */
-const environmentOf = (request: JsonObject): Record<string, string> =>
-  Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
+/**
+ * A request's `Environment`, values as strings. Node in the job maps stack traces through the bundle's source map
+ * (to the step's TypeScript file and line) unless the request sets NODE_OPTIONS itself.
+ */
+const environmentOf = (request: JsonObject): Record<string, string> => ({
+  NODE_OPTIONS: '--enable-source-maps',
+  ...Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? ''])),
+});
 
 /** `StoppingCondition.MaxRuntimeInSeconds` as a container time limit, when given. */
 function timeoutOf(request: JsonObject): { timeoutSeconds?: number } {

@@ -138,7 +138,8 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  private async attach(container: Docker.Container, log: LogSink): Promise<() => void> {
+  /** Attaches to the container's output; the returned function waits (briefly) for its last bytes and flushes. */
+  private async attach(container: Docker.Container, log: LogSink): Promise<() => Promise<void>> {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const out = lineSplitter((l) => log(l, 'stdout'));
     const err = lineSplitter((l) => log(l, 'stderr'));
@@ -146,8 +147,16 @@ export class DockerRuntime implements ContainerRuntime {
     const stderr = new PassThrough();
     stdout.on('data', (c: Buffer) => out.write(c));
     stderr.on('data', (c: Buffer) => err.write(c));
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
     this.docker.modem.demuxStream(stream, stdout, stderr);
-    return () => {
+    return async () => {
+      // The stream ends once the daemon has sent everything the container wrote; a stuck one is not waited for long.
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await new Promise((r) => setImmediate(r));
       out.end();
       err.end();
     };
@@ -177,9 +186,7 @@ export class DockerRuntime implements ContainerRuntime {
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
       const result = (await waiting) as { StatusCode: number };
-      // Let the attached stream deliver its last lines.
-      await new Promise((r) => setImmediate(r));
-      flush();
+      await flush();
       return { exitCode: result.StatusCode, timedOut, stopped };
     } catch (error) {
       if (error instanceof SagepipeError) throw error;

@@ -55,6 +55,8 @@ export interface StartExecutionRequest {
   readonly selective?: { readonly sourceExecutionId: string; readonly steps: readonly string[] };
   /** Aborting stops the execution: running jobs are ended, and it ends Stopped. */
   readonly signal?: AbortSignal;
+  /** The step scripts it runs (recorded, so a retry can tell when they changed on disk). */
+  readonly codeSources?: ExecutionRecord['CodeSources'];
 }
 
 /** 12 random lower-case letters and digits, like SageMaker's execution ids. */
@@ -135,6 +137,7 @@ export class Engine {
       PipelineParameters: [...values].map(([Name, v]) => ({ Name, Value: String(v) })),
       ParallelismConfiguration: { MaxParallelExecutionSteps: request.maxParallelExecutionSteps ?? defaultParallelism() },
       ...(selectiveConfig ? { SelectiveExecutionConfig: selectiveConfig } : {}),
+      ...(request.codeSources && request.codeSources.length > 0 ? { CodeSources: request.codeSources } : {}),
       Steps: [],
       NotExecutedSteps: [],
       RetryCount: 0,

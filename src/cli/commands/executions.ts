@@ -7,6 +7,7 @@ import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
 import { openSession, recoverExecution } from '../session.ts';
 import { isTerminal } from '../../engine/records.ts';
+import { changedCode } from '../../compile/code-changes.ts';
 import { runnerAlive } from '../../engine/runner-lease.ts';
 import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
@@ -122,6 +123,12 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         return;
       }
       const session = openSession(opts, io);
+      const { record } = await session.store.resolve(id);
+      for (const path of await changedCode(record.CodeSources ?? [])) {
+        io.err(
+          `notice: ${path} changed since execution ${record.PipelineExecutionId} started; a retry runs the code that execution started with. Start a new run (sagepipe run) to use the changed code.\n`,
+        );
+      }
       await runWithDisplay(io, session, opts, (engine, signal) => engine.retry(id, { signal }), opts.runtime, opts.keepJobs);
     });
 

@@ -150,6 +150,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           signal,
           ...(selective ? { selective } : {}),
           ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
+          codeSources: compiled.assets.map((a) => ({ Path: a.localPath, S3Uri: a.s3Uri })),
         }),
       opts.runtime,
       opts.keepJobs,
