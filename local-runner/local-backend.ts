@@ -41,6 +41,11 @@ export interface LocalBackendOptions {
    * @default false
    */
   readonly jobNetwork?: boolean;
+  /**
+   * Accept inputs that are local paths (file:// or a path) besides s3:// URIs. A server taking definitions from
+   * clients turns this off: a client must not make the host read its files. @default true
+   */
+  readonly localInputs?: boolean;
   /** Keep job folders after success (they are always kept after a failure). @default false */
   readonly keepJobFolders?: boolean;
   readonly now?: () => Date;
@@ -89,6 +94,9 @@ export class LocalBackend implements JobBackend {
         throw new JobFailure('ClientError', `ClientError: ${what}: ${errorMessage(error)}`);
       }
       return;
+    }
+    if (this.options.localInputs === false) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: ${uri} is a local path, and this runner only takes s3:// inputs (local paths are turned off)`);
     }
     const path = uri.startsWith('file://') ? fileURLToPath(uri) : isAbsolute(uri) ? uri : resolve(this.options.cwd ?? process.cwd(), uri);
     let info;

@@ -113,3 +113,27 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
     expect(readdirSync(secretDir)).toEqual(['shadow']);
   }, 60_000);
 });
+
+describe('local-path inputs', () => {
+  it('GIVEN a runner with local inputs turned off WHEN a job asks for /etc/hostname THEN it fails before anything is copied', async () => {
+    const dir = join(ws.path, 'no-local');
+    const backend = new LocalBackend({
+      s3: new LocalS3(join(dir, 's3')),
+      registry: new FileRegistry(join(dir, 'registry'), { region: 'us-east-1', account: '000000000000' }),
+      models: new ModelStore(join(dir, 'models')),
+      jobsDir: join(dir, 'jobs'),
+      runtime: new ProcessRuntime(),
+      version: '0.1.0',
+      region: 'us-east-1',
+      account: '000000000000',
+      localInputs: false,
+    });
+    const request: JsonObject = {
+      AppSpecification: { ImageUri: IMAGE, ContainerEntrypoint: ['node', '-e', '0'] },
+      ProcessingInputs: [{ InputName: 'in', S3Input: { S3Uri: '/etc/hostname', LocalPath: '/opt/ml/processing/in', S3DataType: 'S3Prefix', S3InputMode: 'File' } }],
+      ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.large', VolumeSizeInGB: 1 } },
+      RoleArn: 'r',
+    };
+    await expect(backend.runProcessingJob(request, ctx('local'))).rejects.toThrow(/ClientError: input 'in': \/etc\/hostname is a local path, and this runner only takes s3:\/\/ inputs/);
+  });
+});
