@@ -11,7 +11,9 @@ export const DEFAULT_MAX_LOG_BYTES = 16 * 1024 * 1024;
 export class JobLog {
   private readonly out: WriteStream;
   private written = 0;
-  private readonly tail: string[] = [];
+  /** The tail: lines from index `tailStart` on (a queue without Array.shift, which is linear per call). */
+  private tail: string[] = [];
+  private tailStart = 0;
   private tailBytes = 0;
   private omittedBytes = 0;
   private omittedLines = 0;
@@ -42,11 +44,17 @@ export class JobLog {
     }
     this.tail.push(text);
     this.tailBytes += size;
-    while (this.tailBytes > this.half && this.tail.length > 1) {
-      const dropped = this.tail.shift() as string;
-      this.tailBytes -= Buffer.byteLength(dropped);
-      this.omittedBytes += Buffer.byteLength(dropped);
+    while (this.tailBytes > this.half && this.tail.length - this.tailStart > 1) {
+      const dropped = this.tail[this.tailStart] as string;
+      this.tailStart++;
+      const bytes = Buffer.byteLength(dropped);
+      this.tailBytes -= bytes;
+      this.omittedBytes += bytes;
       this.omittedLines++;
+    }
+    if (this.tailStart > 4096 && this.tailStart * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailStart);
+      this.tailStart = 0;
     }
   }
 
@@ -54,8 +62,9 @@ export class JobLog {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       if (this.omittedLines > 0) this.out.write(`[sagepipe] … ${this.omittedLines} lines (${this.omittedBytes} bytes) left out: this log keeps its first and last ${this.half} bytes …\n`);
-      for (const t of this.tail) this.out.write(t);
-      this.tail.length = 0;
+      for (let i = this.tailStart; i < this.tail.length; i++) this.out.write(this.tail[i] as string);
+      this.tail = [];
+      this.tailStart = 0;
       this.out.end(() => resolve());
       if (this.failed) resolve();
     });
