@@ -41,12 +41,12 @@ describe('approvals under a lock', () => {
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
         run(process.execPath, [bin, 'models', 'approve', 'procs/1', '--description', `#${i}`, '--workspace', ws.path]).then(
-          () => 0,
-          (e: { code?: number }) => e.code ?? -1,
+          () => ({ code: 0, stderr: '' }),
+          (e: { code?: number; stderr?: string }) => ({ code: e.code ?? -1, stderr: e.stderr ?? '' }),
         ),
       ),
     );
-    expect(results).toEqual(Array.from({ length: 16 }, () => 0));
+    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('')).toEqual(Array.from({ length: 16 }, () => 0));
     expect(await history('procs/1')).toBe(16);
   }, 120_000);
 });
