@@ -227,23 +227,13 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async remove(id: string): Promise<void> {
     const pid = Number(id);
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      return;
-    }
+    if (!isProcessAlive(pid)) return;
+    // A detached endpoint leads its own process group: end the whole group.
+    killTree(pid, 'SIGTERM');
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
+      if (!isProcessAlive(pid)) return;
     }
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone.
-    }
+    killTree(pid, 'SIGKILL');
   }
 }
