@@ -4,6 +4,8 @@
  * bind-mounts and the process runtime hands to the program as SAGEPIPE_CONTAINER_ROOT. No dockerode type leaks out.
  */
 
+import { pidRunning } from '../../src/util/process-identity.ts';
+
 export type RuntimeKind = 'docker' | 'process';
 
 export interface ContainerSpec {
@@ -113,13 +115,7 @@ export function lineSplitter(emit: (line: string) => void, maxLine = MAX_LINE_CH
   };
 }
 
-/** Whether a process exists (EPERM: it exists but belongs to someone else). */
+/** Whether a process runs (EPERM: it exists but belongs to someone else; a zombie has ended). */
 export function isProcessAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== undefined && pid > 0 && pidRunning(pid);
 }

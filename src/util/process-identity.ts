@@ -46,13 +46,24 @@ export function currentProcess(): ProcessIdentity {
   return { pid: process.pid, ...(start ? { start } : {}), host: hostId() };
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process has ended but not been reaped by its parent yet (Linux): it runs nothing any more. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a process with this pid runs (a zombie does not). */
+export function pidRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
 }
 
 /**
@@ -61,7 +72,7 @@ function pidExists(pid: number): boolean {
  */
 export function isAlive(id: ProcessIdentity): boolean {
   if (id.host !== hostId()) return true;
-  if (!Number.isInteger(id.pid) || id.pid <= 0 || !pidExists(id.pid)) return false;
+  if (!Number.isInteger(id.pid) || id.pid <= 0 || !pidRunning(id.pid)) return false;
   if (id.start === undefined) return true;
   const now = processStartTime(id.pid);
   return now === undefined || now === id.start;

@@ -9,6 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pidRunning } from '../../src/util/process-identity.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';
 import { runDockerTests } from '../helpers/docker.ts';
@@ -76,14 +77,8 @@ function jobPids(ws: string, id: string): number[] {
     .map((n) => (JSON.parse(readFileSync(join(dir, n), 'utf8')) as { pid: number }).pid);
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A zombie (ended, not yet reaped by its new parent) runs nothing: it counts as gone.
+const alive = (pid: number) => pidRunning(pid);
 
 function registeredBy(ws: string, arn: string): number {
   const dir = join(ws, 'registry', GROUP);

@@ -4,19 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProcessRuntime } from '../../../local-runner/runtime/process-runtime.ts';
 import type { ContainerSpec } from '../../../local-runner/runtime/runtime.ts';
+import { pidRunning } from '../../../src/util/process-identity.ts';
 import { tempDir } from '../../helpers/context.ts';
 
 const ws = tempDir('sagepipe-tree-');
 afterAll(() => ws.remove());
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A zombie (ended, not yet reaped by its new parent) runs nothing: it counts as gone.
+const alive = (pid: number) => pidRunning(pid);
 
 /** A job that starts a grandchild (which records its pid and sleeps), then sleeps itself. */
 function spec(root: string, timeoutSeconds?: number): ContainerSpec {
@@ -45,7 +40,7 @@ async function grandchildPid(root: string): Promise<number> {
 describe('process-runtime jobs and their process tree', () => {
   it('GIVEN a job past its time limit that started a child WHEN killed THEN the child is gone too', async () => {
     const root = join(ws.path, 'timeout');
-    const result = await new ProcessRuntime().run(spec(root, 1), () => undefined, new AbortController().signal);
+    const result = await new ProcessRuntime().run(spec(root, 2), () => undefined, new AbortController().signal);
     expect(result.timedOut).toBe(true);
     const pid = await grandchildPid(root);
     for (let i = 0; i < 40 && alive(pid); i++) await new Promise((r) => setTimeout(r, 25));
