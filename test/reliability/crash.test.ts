@@ -123,6 +123,20 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
     expect(after.Steps.map((s) => `${s.StepName}:${s.StepStatus}`)).toEqual(['prep:Succeeded', 'work:Succeeded', 'register:Succeeded']);
     expect(registeredBy(ws, after.PipelineExecutionArn)).toBe(1);
   }, 120_000);
+
+  it.runIf(enabled)('GIVEN the runner killed mid-job WHEN the execution is stopped THEN it is Stopped and its job is gone', async () => {
+    const ws = join(root.path, 'ws-stop');
+    const killed = await runAndKill(ws, runtime, 3, (r: Rec) => statusOf(r, 'prep') === 'Executing', 800);
+    const id = killed.PipelineExecutionId;
+    const pids = jobPids(ws, id);
+    const stopped = await cli(['executions', 'stop', id, '--workspace', ws]);
+    expect(stopped.stdout).toBe(`execution ${id} marked Stopped (the process running it had ended)\n`);
+    const record = JSON.parse((await cli(['executions', 'describe', id, '--json', '--workspace', ws])).stdout) as Rec;
+    expect([record.PipelineExecutionStatus, statusOf(record, 'prep')]).toEqual(['Stopped', 'Stopped']);
+    for (let i = 0; i < 50 && pids.some(alive); i++) await sleep(50);
+    expect(pids.filter(alive)).toEqual([]);
+    if (runtime === 'docker') expect(execFileSync('docker', ['ps', '-aq', '--filter', `label=sagepipe.execution=${id}`], { encoding: 'utf8' }).trim()).toBe('');
+  }, 120_000);
 });
 
 describe('races on one execution', () => {
