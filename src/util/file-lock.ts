@@ -4,7 +4,7 @@
  * (kill -9) is taken over, so a crash never blocks anyone for good.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import { type ProcessIdentity, currentProcess, isAlive } from './process-identity.ts';
 
@@ -27,11 +27,37 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-async function readHolder(path: string): Promise<LockHolder | undefined> {
+async function readHolder(path: string): Promise<{ text: string | undefined; holder: LockHolder | undefined }> {
+  let text: string | undefined;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockHolder;
+    text = await readFile(path, 'utf8');
+    return { text, holder: JSON.parse(text) as LockHolder };
   } catch {
-    return undefined;
+    return { text, holder: undefined };
+  }
+}
+
+/**
+ * Removes a lock whose holder died, if it is still the one seen (`seen`, its exact content). Takeovers are serialised
+ * by a second lock file, so no one can remove a lock a live process took in the meantime: between our check and the
+ * removal nobody else may remove it, and no one can create a new one while it exists.
+ */
+async function removeDeadLock(path: string, seen: string): Promise<void> {
+  const guard = `${path}.takeover`;
+  try {
+    await (await open(guard, 'wx')).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A takeover in progress, or one whose process died in the middle (then its guard is old).
+    const age = Date.now() - ((await stat(guard).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age > 10_000) await rm(guard, { force: true });
+    return;
+  }
+  try {
+    const now = await readFile(path, 'utf8').catch(() => undefined);
+    if (now === seen) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { force: true });
   }
 }
 
@@ -61,20 +87,11 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = await readHolder(path);
+    const { text, holder } = await readHolder(path);
     // Empty or unreadable: its writer is between open and write, or died there; dead owners are taken over.
-    const abandoned = !holder && Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now()) > 5000;
+    const abandoned = !holder && text !== undefined && Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? Date.now()) > 5000;
     if ((holder && !isAlive(holder)) || abandoned) {
-      const aside = `${path}.stale-${token}`;
-      try {
-        await rename(path, aside);
-        const moved = await readHolder(aside);
-        // Put back a lock that changed hands between our read and the rename (it is not the dead one).
-        if (moved && (moved.pid !== holder?.pid || moved.since !== holder?.since)) await rename(aside, path).catch(() => undefined);
-        else await rm(aside, { force: true });
-      } catch {
-        // Someone else took it over first.
-      }
+      await removeDeadLock(path, text ?? '');
       continue;
     }
     if (Date.now() >= deadline) {
