@@ -79,6 +79,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async imageLabels(image: string): Promise<Readonly<Record<string, string>> | undefined> {
+    try {
+      return (await this.docker.getImage(image).inspect()).Config?.Labels ?? {};
+    } catch {
+      return undefined;
+    }
+  }
+
   async cleanupLeftovers(): Promise<number> {
     // Only this host's: on a shared or remote daemon, another host's owner pid says nothing here.
     const containers = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `${HOST_LABEL}=${hostId()}`] }) });

@@ -54,6 +54,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case ErrorCode.ResourceNotFound:
     case ErrorCode.PathUnsafe:
     case ErrorCode.Conflict:
+    case ErrorCode.S3BucketNotFound:
+    case ErrorCode.StepUnsupported:
       return 1;
     default: {
       const never: never = code;
