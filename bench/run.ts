@@ -10,7 +10,7 @@
  *   invocations  /invocations latency p50/p99 and rows per second
  *   endpoint     a deployed local endpoint through `sagepipe endpoints invoke` and over raw HTTP
  *   images       the Python images' Debian base from scratch (mmdebstrap, import) and every image's size
- *   python       the Python SDK's reference definition (Python scripts on AWS's image URIs) beside the TypeScript one
+ *   python       examples/adult-python and the Python SDK's reference definition beside examples/adult (TypeScript)
  * Select with `npm run bench -- engine training` (default: all that this machine can run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -171,9 +171,9 @@ async function trainingFolder(dir: string) {
 }
 
 // ------------------------------------------------------------------ pipeline
-function runPipeline(workspace: string, runtime: string, extra: string[] = []): { ms: number; peakKb: number; stdout: string } {
+function runPipeline(workspace: string, runtime: string, extra: string[] = [], example = 'adult'): { ms: number; peakKb: number; stdout: string } {
   const t = Date.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'run', 'examples/adult/pipeline.ts', '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json', '--param', `InputData=${ADULT}`, ...extra], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'run', `examples/${example}/pipeline.ts`, '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json', '--param', `InputData=${ADULT}`, ...extra], {
     cwd: ROOT,
     encoding: 'utf8',
   });
@@ -360,8 +360,12 @@ async function benchPython(): Promise<void> {
   for (const runtime of runtimes) {
     const wsTs = mkdtempSync(join(tmpdir(), `sagepipe-bench-ts-${runtime}-`));
     const wsPy = mkdtempSync(join(tmpdir(), `sagepipe-bench-py-${runtime}-`));
+    const wsEx = mkdtempSync(join(tmpdir(), `sagepipe-bench-pyex-${runtime}-`));
     try {
       const ts = runPipeline(wsTs, runtime);
+      const example = runPipeline(wsEx, runtime, [], 'adult-python');
+      record('python', `examples/adult-python end to end, ${runtime} runtime (Python scripts on AWS's images)`, ms(example.ms), `${ms(ts.ms)} examples/adult (TypeScript)`, `${(example.ms / ts.ms).toFixed(2)}x`);
+      figures[`adult_python_${runtime}_ms`] = example.ms;
       const py = runPythonDefinition(wsPy, runtime);
       const steps = (JSON.parse(py.stdout) as { Steps: { StepName: string; StartTime: string; EndTime: string }[] }).Steps;
       const took = (name: string) => {
@@ -374,6 +378,7 @@ async function benchPython(): Promise<void> {
     } finally {
       rmSync(wsTs, { recursive: true, force: true });
       rmSync(wsPy, { recursive: true, force: true });
+      rmSync(wsEx, { recursive: true, force: true });
     }
   }
 }

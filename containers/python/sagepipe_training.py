@@ -85,6 +85,18 @@ def environment(hps: dict, user_hps: dict, args: list, program: str, module_dir:
     return env
 
 
+def die_with_parent() -> None:
+    """The user's script ends when this program does, however it ends (a time limit's SIGKILL included): Linux's
+    parent-death signal. In a container the whole container goes anyway; as a process nothing else would stop it."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def write_failure(text: str) -> None:
     os.makedirs(container_path(f"{ML}/output"), exist_ok=True)
     with open(container_path(f"{ML}/output/failure"), "w") as f:
@@ -112,7 +124,7 @@ def train() -> int:
     for d in ("model", "output/data", "output/intermediate"):
         os.makedirs(container_path(f"{ML}/{d}"), exist_ok=True)
     tail: deque = deque(maxlen=20)
-    process = subprocess.Popen(command, cwd=code, env=env, stderr=subprocess.PIPE, text=True, errors="replace")
+    process = subprocess.Popen(command, cwd=code, env=env, stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=die_with_parent)
     assert process.stderr is not None
     for line in process.stderr:
         sys.stderr.write(line)

@@ -19,7 +19,7 @@ export interface CatalogueEntry {
   readonly repository: string;
   /** The framework whose version the tag carries. */
   readonly framework: 'scikit-learn' | 'xgboost';
-  /** The framework versions AWS published, as tags spell them (`0.23-1`). */
+  /** The framework versions AWS published, as tags spell them (`0.23-1`; the Python SDK's image_uri_config). */
   readonly versions: readonly string[];
   readonly local: ProjectImage;
   /** The framework version the local image holds. */
@@ -31,7 +31,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     repository: 'sagemaker-scikit-learn',
     framework: 'scikit-learn',
-    versions: ['0.20.0', '0.20-0', '0.23-1', '1.0-1', '1.2-1'],
+    versions: ['0.20.0', '0.20-0', '0.23-1', '1.0-1', '1.2-1', '1.4-2'],
     local: 'sklearn',
     localVersion: PYTHON_IMAGE_VERSIONS['scikit-learn'],
     purposes: ['processing', 'training', 'inference'],
@@ -39,7 +39,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     repository: 'sagemaker-xgboost',
     framework: 'xgboost',
-    versions: ['0.90-1', '0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1'],
+    versions: ['0.90-1', '0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1', '3.0-5'],
     local: 'xgboost',
     localVersion: PYTHON_IMAGE_VERSIONS.xgboost,
     purposes: ['processing', 'training', 'inference'],
@@ -57,7 +57,8 @@ export interface EcrImage {
   readonly tag: string;
 }
 
-const ECR = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/;
+/** Amazon ECR in every partition: aws, aws-cn (.com.cn) and the isolated regions' hosts. */
+const ECR = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|c2s\.ic\.gov|sc2s\.sgov\.gov)\/(.+)$/;
 
 export function parseEcrUri(uri: string): EcrImage | undefined {
   const m = ECR.exec(uri);

@@ -48,7 +48,7 @@ export interface JobBackend {
    * Checks what can be checked before the first step starts (the images every step names, resolved at once) and
    * throws a SagepipeError for what cannot run. Optional: backends with nothing to check leave it out.
    */
-  prepare?(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>): Promise<RunPreparation>;
+  prepare?(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation>;
   runProcessingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   runTrainingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModel(request: JsonObject, context: JobContext): Promise<JobResult>;

@@ -1,12 +1,13 @@
 /**
  * What the local engine can run, checked before an execution starts: a definition with a step type it has no
  * runner for (Transform, Tuning, Lambda, EMR, ClarifyCheck …) is refused up front with every such step named, never
- * failed halfway through. The backend adds what it knows (e.g. an image it cannot stand in for).
+ * failed halfway through. The backend adds what it knows: `checkDefinition` (e.g. inputs not in its S3) and
+ * `prepare` (the images every step names, resolved at once).
  */
 import type { LoadedDefinition } from '../definition/loader.ts';
 import { STEP_TYPES } from '../definition/types.ts';
 import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
-import type { JobBackend } from './backend.ts';
+import type { JobBackend, RunPreparation } from './backend.ts';
 
 /** The step types the engine runs: Condition and Fail itself, the others through a JobBackend. */
 export const RUNNABLE_STEP_TYPES: ReadonlySet<string> = new Set<string>(STEP_TYPES);
@@ -41,4 +42,22 @@ export function assertRunnable(issues: readonly Issue[], source: string, consequ
     `${source}: ${issues.length === 1 ? '1 problem keeps' : `${issues.length} problems keep`} steps from running locally${consequence ? `, ${consequence}` : ''}`,
     { issues, path: source },
   );
+}
+
+/**
+ * Everything checked before an execution starts, in one place for `run`, `retry`, `serve` and `validate --local`:
+ * the step types and the backend's `checkDefinition` (of `steps`, default all) — every problem in one error — then,
+ * when those pass, the backend's `prepare` (which plans the images with the parameter values, and throws for what it
+ * cannot run). Resolves to what `prepare` planned.
+ */
+export async function prepareRun(
+  loaded: LoadedDefinition,
+  backend: JobBackend | undefined,
+  parameters: ReadonlyMap<string, string | number | boolean>,
+  steps: ReadonlySet<string> | undefined,
+  source: string,
+  consequence = '',
+): Promise<RunPreparation | undefined> {
+  assertRunnable(await preflightIssues(loaded, backend, steps), source, consequence);
+  return backend?.prepare?.(loaded.definition, parameters, steps);
 }

@@ -3,9 +3,7 @@
  * files), and under the process runtime — where a job is a process of the serving user — may not name its own
  * entrypoint (host code). Both are allowed again only by flags the person starting `serve` gives.
  */
-import type { LoadedDefinition } from '../definition/loader.ts';
 import type { JsonObject } from '../definition/types.ts';
-import type { Issue } from '../errors.ts';
 import { type JobBackend, type JobContext, type JobResult, JobFailure } from '../engine/backend.ts';
 
 export interface ServePolicy {
@@ -27,11 +25,18 @@ function refuseLocal(uris: readonly unknown[], what: string): void {
 }
 
 export class GuardedBackend implements JobBackend {
+  /** The inner backend's pre-run checks, as they are (present only when it has them). */
+  readonly prepare?: JobBackend['prepare'];
+  readonly checkDefinition?: JobBackend['checkDefinition'];
+
   constructor(
     private readonly inner: JobBackend,
     private readonly runtimeKind: 'docker' | 'process',
     private readonly policy: ServePolicy,
-  ) {}
+  ) {
+    if (inner.prepare) this.prepare = inner.prepare.bind(inner);
+    if (inner.checkDefinition) this.checkDefinition = inner.checkDefinition.bind(inner);
+  }
 
   private checkEntrypoint(entrypoint: unknown): void {
     if (this.runtimeKind === 'process' && !this.policy.allowHostCode && Array.isArray(entrypoint) && entrypoint.length > 0) {
@@ -69,7 +74,5 @@ export class GuardedBackend implements JobBackend {
     return this.inner.readObject(s3Uri);
   }
 
-  async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
-    return this.inner.checkDefinition ? this.inner.checkDefinition(loaded, steps) : [];
-  }
+
 }

@@ -64,7 +64,11 @@ describe('steps the local engine cannot run', () => {
     const v = await cli(['validate', file, '--local', '--runtime', 'process', '--json', ...ws]);
     expect(v.code).toBe(1);
     const errors = JSON.parse(v.stdout).errors as { path: string; message: string }[];
-    expect(errors.filter((e) => e.path === 'Steps[0].Arguments.AppSpecification.ImageUri').map((e) => e.message)).toEqual([expect.stringContaining(`step 'adultProcess': image ${image}`)]);
+    const imageErrors = errors.filter((e) => e.message.includes(image));
+    expect(imageErrors.map((e) => e.path)).toEqual(['Steps[0].Arguments.AppSpecification.ImageUri']);
+    expect(imageErrors[0]?.message).toMatch(/no local stand-in .*--image-map pytorch-training=<local image>/);
+    // The missing scripts are reported in the same answer.
+    expect(errors.some((e) => e.message.includes('sagepipe s3 cp preprocessing.py'))).toBe(true);
     const r = await cli(['run', file, '--runtime', 'process', '--no-logs', ...ws]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('so the execution was not started');

@@ -30,6 +30,14 @@ function runScript(module: string, cwd: string): string {
   return execFileSync('/usr/bin/python3', ['-c', harness], { cwd, encoding: 'utf8', timeout: 120_000 });
 }
 
+describe('examples/adult-python scripts', () => {
+  it('GIVEN the scripts the Python-SDK fixtures point to THEN they are the example\'s, byte for byte', () => {
+    for (const script of ['preprocessing.py', 'evaluation.py']) {
+      expect(readFileSync(join(REPO_ROOT, 'test/fixtures/python-sdk/code', script), 'utf8'), script).toBe(readFileSync(join(scripts, script), 'utf8'));
+    }
+  });
+});
+
 describe.runIf((pythonReady && adultCsv !== undefined) || required)('examples/adult-python scripts on python3', () => {
   it('GIVEN adult.csv WHEN preprocessing.py runs THEN train/validation/test are 60/10/30 of the 30,162 clean rows, label first, no header', { timeout: 120_000 }, () => {
     mkdirSync(join(dir.path, 'input'), { recursive: true });

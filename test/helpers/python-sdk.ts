@@ -58,12 +58,10 @@ export async function placePythonSdkInputs(workspace: string, adultCsv: string):
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const repo = fileURLToPath(new URL('../../', import.meta.url));
   const code = `${PYTHON_SDK_BUCKET}/adult/code/`;
   const ws = ['--workspace', workspace, '--quiet'];
   const runs = [
     await cli(['s3', 'cp', adultCsv, `${PYTHON_SDK_BUCKET}/adult/adult.csv`, ...ws]),
-    await cli(['s3', 'cp', join(repo, 'examples/adult-python/'), code, '--recursive', '--exclude', '*', '--include', '*.py', ...ws]),
     await cli(['s3', 'cp', PYTHON_SDK_CODE_DIR, code, '--recursive', '--exclude', '*', '--include', '*.py', ...ws]),
   ];
   const temp = mkdtempSync(join(tmpdir(), 'sagepipe-sourcedir-'));

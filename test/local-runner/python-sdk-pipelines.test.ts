@@ -268,8 +268,12 @@ describe('an AWS image with no local stand-in', () => {
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, 'pytorch-eval.json'), definition);
     writeFileSync(join(project, 'sagepipe.config.json'), JSON.stringify({ imageMap: { 'pytorch-training': 'sagepipe-xgboost:0.1.0' } }));
-    // The input data is missing, so the first step fails: proof that the run started.
-    const r = await cli(['run', join(project, 'pytorch-eval.json'), '--runtime', 'process', '--workspace', join(ws.path, 'ws2'), '--no-logs', '--json'], { cwd: project });
+    // Scripts in place but not the data (a parameter's value, checked when the step runs): the run starts, and its
+    // first step fails.
+    const workspace = join(ws.path, 'ws2');
+    await placeAdult(workspace);
+    expect((await cli(['s3', 'rm', 's3://sagemaker-eu-west-1-123456789012/adult/adult.csv', '--workspace', workspace])).code).toBe(0);
+    const r = await cli(['run', join(project, 'pytorch-eval.json'), '--runtime', 'process', '--workspace', workspace, '--no-logs', '--json'], { cwd: project });
     expect(r.stderr).not.toContain('no local stand-in');
     const record = JSON.parse(r.stdout);
     expect(record.Images.find((i: { StepName: string }) => i.StepName === 'adultEval')).toMatchObject({ Local: 'sagepipe-xgboost:0.1.0', Substitution: 'pytorch-training:2.0-cpu-py310 → sagepipe-xgboost:0.1.0 (mapped)' });

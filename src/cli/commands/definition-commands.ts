@@ -7,7 +7,9 @@ import { toMermaid } from '../../definition/graph.ts';
 import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
-import { assertRunnable, preflightIssues } from '../../engine/runnable.ts';
+import { resolveParameters } from '../../engine/parameters.ts';
+import { prepareRun } from '../../engine/runnable.ts';
+import { addImageMapOption } from './run.ts';
 import { localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
 
 export function registerDefinitionCommands(program: Command, io: CliIO): void {
@@ -30,7 +32,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
     } else io.out(text);
   });
 
-  addContextOptions(
+  addImageMapOption(addContextOptions(
     program
       .command('validate')
       .description('check a pipeline module or definition JSON; exit 0 when valid, 1 with every error when not')
@@ -38,7 +40,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       .option('--json', 'print the result as JSON')
       .option('--local', 'also check that the local runner can run every step (step types, images), as `run` does before starting')
       .option('--runtime <runtime>', 'with --local: the runtime to check for (docker, process, auto)', 'auto'),
-  ).action(async (file: string, opts: CommonOptions & { json?: boolean; local?: boolean; runtime?: string }) => {
+  )).action(async (file: string, opts: CommonOptions & { json?: boolean; local?: boolean; runtime?: string; imageMap?: string[] }) => {
     try {
       const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
       if (opts.local) {
@@ -46,7 +48,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
         // As `run` does before it starts: the pipeline's own step code is then in the local S3, like any input.
         await stageAssets(session, compiled.assets);
         const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
-        assertRunnable(await preflightIssues(compiled.loaded, localBackend(session, runtime, io)), file);
+        await prepareRun(compiled.loaded, localBackend(session, runtime, io), resolveParameters(compiled.loaded.parameters, {}), undefined, file);
       }
       const steps = compiled.loaded.graph.nodes.size;
       if (opts.json) io.out(`${JSON.stringify({ valid: true, file, steps, errors: [] })}\n`);

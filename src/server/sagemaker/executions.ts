@@ -5,7 +5,7 @@
 import type { Json, JsonObject } from '../../definition/types.ts';
 import { Engine, newExecutionId } from '../../engine/engine.ts';
 import { resolveParameters } from '../../engine/parameters.ts';
-import { preflightIssues } from '../../engine/runnable.ts';
+import { prepareRun } from '../../engine/runnable.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import { isSagepipeError } from '../../errors.ts';
 import { conflict, notFound, validation } from '../http/api-error.ts';
@@ -80,15 +80,24 @@ export function executionOperations(ctx: SageMakerContext): Operations {
       if (earlier) return { PipelineExecutionArn: earlier };
       const loaded = checkDefinition(p.PipelineDefinition);
       const given = Object.fromEntries(parameters.map((x) => [requiredString(x, 'Name'), typeof x.Value === 'string' ? x.Value : '']));
+      let values: ReadonlyMap<string, string | number | boolean>;
       try {
-        resolveParameters(loaded.parameters, given);
+        values = resolveParameters(loaded.parameters, given);
       } catch (error) {
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;
       }
-      // What the local runner cannot run is refused now, as a ValidationException, not as an execution that fails.
-      const unrunnable = selective ? [] : await preflightIssues(loaded, ctx.backend);
-      if (unrunnable.length > 0) throw validation(`The local runner cannot run this pipeline: ${unrunnable.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      // What the local runner cannot run is refused now, as a ValidationException, not as an execution that fails
+      // (the engine checks again when it starts; a selective execution is checked there, knowing its steps).
+      if (!selective) {
+        try {
+          await prepareRun(loaded, ctx.backend, values, undefined, p.PipelineName);
+        } catch (error) {
+          if (!isSagepipeError(error)) throw error;
+          const detail = error.issues.length > 0 ? error.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : error.message;
+          throw validation(`The local runner cannot run this pipeline: ${detail}`);
+        }
+      }
       const id = newExecutionId();
       const arn = `${p.PipelineArn}/execution/${id}`;
       tokens.set(`${p.PipelineName}/${token}`, arn);

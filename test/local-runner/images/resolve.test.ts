@@ -111,3 +111,24 @@ describe('whether a resolved image is ready', () => {
     expect(await imageReady(fake({ 'sagepipe-node:1': {} }), await resolver().resolve('sagepipe-node:1', 'processing'))).toBe(true);
   });
 });
+
+describe("every image URI the SDK's imageUris gives", () => {
+  it('GIVEN every region and version of imageUris.sklearn/xgboost THEN the catalogue maps each, with no unknown-version note', async () => {
+    const { imageUris } = await import('../../../src/sdk/image-uris.ts');
+    const { AWS_IMAGE_TABLE } = await import('../../../src/sdk/aws-image-table.ts');
+    let n = 0;
+    for (const [framework, local] of [['sklearn', 'sagepipe-sklearn'], ['xgboost', 'sagepipe-xgboost']] as const) {
+      const table = AWS_IMAGE_TABLE[framework];
+      for (const region of Object.keys(table.accounts)) {
+        for (const version of Object.keys(table.tags)) {
+          const uri = imageUris[framework]({ region, version } as never);
+          const r = await resolver().resolve(uri, 'processing');
+          expect(r.local, uri).toBe(`${local}:9.9.9`);
+          expect(r.substitution, uri).not.toMatch(/not a version AWS published/);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(300);
+  });
+});
