@@ -2,24 +2,28 @@
  * The local runner's JobBackend: CreateProcessingJob / CreateTrainingJob requests run as containers (Docker or
  * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
  */
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Json, JsonObject } from '../src/definition/types.ts';
-import { type JobBackend, type JobContext, JobFailure, type JobResult } from '../src/engine/backend.ts';
+import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
+import { type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobResult, type RunPreparation } from '../src/engine/backend.ts';
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
-import { errorMessage, isSagepipeError } from '../src/errors.ts';
-import { packModel } from '../containers/runtime/model-archive.ts';
-import { extractMetrics } from './metrics.ts';
+import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
+import type { LoadedDefinition } from '../src/definition/loader.ts';
+import { imageIssues, missingInputIssues } from './preflight.ts';
+import { extractModel, packModel } from '../containers/runtime/model-archive.ts';
+import { MetricsCollector } from './metrics.ts';
+import { OutputDigest, jobFailureReason } from './failure-reason.ts';
+import { assertConfinedTree, confinedJoin } from '../src/util/confine.ts';
 import type { ModelStore } from './model-store.ts';
 import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
-import { type ResolvedImage, resolveImage } from './runtime/images.ts';
+import type { ImagePurpose } from './images/catalogue.ts';
+import { ImageResolver, type ResolvedImage, imageReady } from './images/resolve.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
+import { jobResources } from './runtime/resources.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
-import type { GraphNode } from '../src/definition/graph.ts';
 import type { LambdaInvocation } from '../src/engine/backend.ts';
 import { describeTransformJob } from '../src/engine/describe.ts';
-import type { Issue } from '../src/errors.ts';
 import { type LambdaFunctions, PROJECT_CONFIG_FILE } from './config/lambda-functions.ts';
 import { invokeLocalLambda } from './lambda/lambda-runner.ts';
 import { runTransform } from './transform/transform-job.ts';
@@ -41,6 +45,18 @@ export interface LocalBackendOptions {
   readonly ensureImage?: (image: ResolvedImage, log: (line: string) => void) => Promise<void>;
   /** Local handlers of Lambda functions, by FunctionArn (the project config's `lambdaFunctions`). @default none */
   readonly lambdaFunctions?: LambdaFunctions;
+  /**
+   * Give jobs a network (Docker's default bridge). Local jobs read and write files only, so by default they get none.
+   * @default false
+   */
+  readonly jobNetwork?: boolean;
+  /**
+   * Accept inputs that are local paths (file:// or a path) besides s3:// URIs. A server taking definitions from
+   * clients turns this off: a client must not make the host read its files. @default true
+   */
+  readonly localInputs?: boolean;
+  /** Image URI or repository → local image (the project config's `imageMap` and `--image-map`). @default {} */
+  readonly imageMap?: Readonly<Record<string, string>>;
   /** Keep job folders after success (they are always kept after a failure). @default false */
   readonly keepJobFolders?: boolean;
   readonly now?: () => Date;
@@ -50,9 +66,14 @@ const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !==
 const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : []);
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 
-/** A request's `Environment`, values as strings. */
-const environmentOf = (request: JsonObject): Record<string, string> =>
-  Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
+/**
+ * A request's `Environment`, values as strings. Node in the job maps stack traces through the bundle's source map
+ * (to the step's TypeScript file and line) unless the request sets NODE_OPTIONS itself.
+ */
+const environmentOf = (request: JsonObject): Record<string, string> => ({
+  NODE_OPTIONS: '--enable-source-maps',
+  ...Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? ''])),
+});
 
 /** `StoppingCondition.MaxRuntimeInSeconds` as a container time limit, when given. */
 function timeoutOf(request: JsonObject): { timeoutSeconds?: number } {
@@ -60,10 +81,108 @@ function timeoutOf(request: JsonObject): { timeoutSeconds?: number } {
   return typeof seconds === 'number' ? { timeoutSeconds: seconds } : {};
 }
 
+/** The SDK JSON-encodes hyperparameter values (`"\"train.py\""`); the training toolkit decodes what parses. */
+export function decodeHyperparameter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'string' ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+/** The image each step that runs a container names, with what it is for; condition branches included. */
+interface StepImage {
+  readonly step: string;
+  readonly uri: string;
+  readonly purpose: ImagePurpose;
+  /** Runs a user's script (processing, framework-mode training) rather than the image's own program. */
+  readonly scripts: boolean;
+}
+
+function stepImages(steps: readonly JsonObject[], parameters: ReadonlyMap<string, string | number | boolean>): StepImage[] {
+  const found: StepImage[] = [];
+  const literal = (v: Json | undefined): string | undefined => {
+    if (typeof v === 'string') return v;
+    // A parameter's value is known at the start; other expressions are resolved when the step runs.
+    const get = obj(v).Get;
+    if (typeof get === 'string' && get.startsWith('Parameters.')) {
+      const value = parameters.get(get.slice('Parameters.'.length));
+      return value === undefined ? undefined : String(value);
+    }
+    return undefined;
+  };
+  for (const step of steps) {
+    const args = obj(step.Arguments);
+    const name = str(step.Name) ?? '?';
+    if (step.Type === 'Processing') {
+      const uri = literal(obj(args.AppSpecification).ImageUri);
+      if (uri) found.push({ step: name, uri, purpose: 'processing', scripts: true });
+    } else if (step.Type === 'Training') {
+      const uri = literal(obj(args.AlgorithmSpecification).TrainingImage);
+      if (uri) found.push({ step: name, uri, purpose: 'training', scripts: obj(args.HyperParameters).sagemaker_program !== undefined });
+    } else if (step.Type === 'Condition') {
+      found.push(...stepImages([...list(args.IfSteps), ...list(args.ElseSteps)], parameters));
+    }
+  }
+  return found;
+}
+
 export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
+  private readonly images: ImageResolver;
+  private readonly building = new Map<string, Promise<void>>();
   constructor(private readonly options: LocalBackendOptions) {
     this.now = options.now ?? (() => new Date());
+    const runtime = options.runtime;
+    this.images = new ImageResolver({
+      version: options.version,
+      imageMap: options.imageMap ?? {},
+      // Only Docker has images of arbitrary names; the process runtime runs sagepipe's own only.
+      ...(runtime.kind === 'docker' ? { hasLocalImage: (name: string) => runtime.hasImage(name) } : {}),
+    });
+  }
+
+  /**
+   * The images the steps that will run use, with the parameter values (checkDefinition has checked the literal ones):
+   * which local image stands in for each, reported before the first step; one given by a parameter that cannot run
+   * stops the start here.
+   */
+  async prepare(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation> {
+    const plans: ImagePlan[] = [];
+    const problems: { path: string; message: string }[] = [];
+    for (const { step, uri, purpose, scripts } of stepImages(definition.Steps as unknown as JsonObject[], parameters)) {
+      // Steps a selective execution takes from its source do not run.
+      if (steps !== undefined && !steps.has(step)) continue;
+      try {
+        const resolved = await this.images.resolve(uri, purpose);
+        await this.options.runtime.preflight?.(resolved.local, scripts);
+        plans.push({ StepName: step, Requested: uri, Local: resolved.local, ...(resolved.substitution ? { Substitution: resolved.substitution } : {}) });
+      } catch (error) {
+        problems.push({ path: `Steps.${step}`, message: errorMessage(error) });
+      }
+    }
+    if (problems.length === 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `step ${problems[0]?.path.slice(6)}: ${problems[0]?.message}`, { path: problems[0]?.path });
+    if (problems.length > 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `${problems.length} steps name images that cannot run here`, { issues: problems });
+    return { images: plans };
+  }
+
+  /**
+   * Before an execution starts: literal job images resolve (and can run on this runtime: the process runtime's python3
+   * has the image's modules), literal S3 reads exist (see preflight.ts).
+   */
+  async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
+    const images = await imageIssues(
+      loaded,
+      async (uri, purpose, args) => {
+        const resolved = await this.images.resolve(uri, purpose);
+        await this.options.runtime.preflight?.(resolved.local, purpose === 'processing' || obj(args.HyperParameters).sagemaker_program !== undefined);
+      },
+      steps,
+    );
+    const inputs = await missingInputIssues(loaded, async (uri) => (await this.options.s3.list(uri)).length > 0, steps);
+    return [...images, ...inputs, ...this.lambdaIssues(loaded, steps)];
   }
 
   private identity(name: string, start: Date): JobIdentity {
@@ -85,6 +204,9 @@ export class LocalBackend implements JobBackend {
       }
       return;
     }
+    if (this.options.localInputs === false) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: ${uri} is a local path, and this runner only takes s3:// inputs (local paths are turned off)`);
+    }
     const path = uri.startsWith('file://') ? fileURLToPath(uri) : isAbsolute(uri) ? uri : resolve(this.options.cwd ?? process.cwd(), uri);
     let info;
     try {
@@ -104,17 +226,24 @@ export class LocalBackend implements JobBackend {
     }
   }
 
-  private async image(uri: string, purpose: 'processing' | 'training' | 'inference', ctx: JobContext): Promise<string> {
+  private async image(uri: string, purpose: ImagePurpose, ctx: JobContext): Promise<string> {
     let resolved: ResolvedImage;
     try {
-      resolved = resolveImage(uri, purpose, this.options.version);
+      resolved = await this.images.resolve(uri, purpose);
     } catch (error) {
       throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
     }
-    if (!(await this.options.runtime.hasImage(resolved.local))) {
+    if (!(await imageReady(this.options.runtime, resolved))) {
       if (resolved.project && this.options.ensureImage) {
+        // Steps running at once share one build of an image.
+        let building = this.building.get(resolved.local);
+        if (!building) {
+          building = this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          this.building.set(resolved.local, building);
+          building.catch(() => this.building.delete(resolved.local));
+        }
         try {
-          await this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          await building;
         } catch (error) {
           throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
         }
@@ -129,11 +258,35 @@ export class LocalBackend implements JobBackend {
     return resolved.local;
   }
 
-  private async runContainer(spec: ContainerSpec, ctx: JobContext, what: string): Promise<{ exitCode: number; lines: string[] }> {
-    const lines: string[] = [];
+  /**
+   * Framework mode: the source archive (`sagemaker_submit_directory`) extracted into /opt/ml/code. SageMaker's
+   * container downloads it itself; here the container has no S3, so the runner puts it in place.
+   */
+  private async stageSourceDirectory(uri: string | undefined, code: string, scratch: string): Promise<void> {
+    if (!uri) return;
+    await mkdir(code, { recursive: true });
+    if (!uri.endsWith('.tar.gz')) {
+      await this.stageInput(uri, code, 'sagemaker_submit_directory');
+      return;
+    }
+    // Downloaded beside the job's opt/ml (not inside it, so the container never sees it), extracted, removed.
+    await this.stageInput(uri, scratch, 'sagemaker_submit_directory');
+    try {
+      const [archive] = await readdir(scratch);
+      await extractModel(join(scratch, archive ?? ''), code);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: sagemaker_submit_directory ${uri} is not a readable .tar.gz: ${errorMessage(error)}`);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  private async runContainer(spec: ContainerSpec, ctx: JobContext, what: string, onLine?: (line: string) => void): Promise<{ exitCode: number; digest: OutputDigest }> {
+    // Only a digest of the output is kept here (the log goes to the store as it comes): memory stays constant.
+    const digest = new OutputDigest();
     const log = (line: string, stream: 'stdout' | 'stderr') => {
-      lines.push(line);
-      if (lines.length > 200) lines.shift();
+      digest.feed(line, stream);
+      onLine?.(line);
       ctx.log(line, stream);
     };
     let result;
@@ -147,7 +300,30 @@ export class LocalBackend implements JobBackend {
     if (result.timedOut) {
       throw new JobFailure('ClientError', `${what} exceeded MaxRuntimeInSeconds (${spec.timeoutSeconds} s) and was stopped`);
     }
-    return { exitCode: result.exitCode, lines };
+    return { exitCode: result.exitCode, digest };
+  }
+
+  /** Where a failed job's user finds the rest. */
+  private logHint(ctx: JobContext, root: string): string {
+    return `full log: sagepipe executions logs ${ctx.executionId} ${ctx.stepName}; job folder kept at ${root}`;
+  }
+
+  /** A folder a container wrote, checked to stay inside its job folder before the host reads it. */
+  private async confined(root: string, path: string, what: string): Promise<string> {
+    try {
+      return await assertConfinedTree(root, path, what);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
+    }
+  }
+
+  /** A container path from a request, as a host path inside the job folder. */
+  private hostPath(root: string, containerPath: string, what: string): string {
+    try {
+      return confinedJoin(root, containerPath);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: ${errorMessage(error)}`);
+    }
   }
 
   async runProcessingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
@@ -165,7 +341,7 @@ export class LocalBackend implements JobBackend {
       if (!local.startsWith('/opt/ml/processing/')) throw new JobFailure('ClientError', `ClientError: input '${name}': LocalPath ${local} must be under /opt/ml/processing/`);
       if (str(s3.S3DataType) === 'ManifestFile') throw new JobFailure('ClientError', `ClientError: input '${name}': ManifestFile inputs are not supported locally`);
       if (str(s3.S3InputMode) === 'Pipe') throw new JobFailure('ClientError', `ClientError: input '${name}': Pipe mode is not supported locally (use File)`);
-      await this.stageInput(uri, join(root, local), `input '${name}'`);
+      await this.stageInput(uri, this.hostPath(root, local, `input '${name}'`), `input '${name}'`);
       readOnly.push(local);
     }
     const outputs = list(obj(request.ProcessingOutputConfig).Outputs);
@@ -174,7 +350,7 @@ export class LocalBackend implements JobBackend {
       if (!local || !local.startsWith('/opt/ml/processing/')) {
         throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}': LocalPath ${local} must be under /opt/ml/processing/`);
       }
-      await mkdir(join(root, local), { recursive: true });
+      await mkdir(this.hostPath(root, local, `output '${str(o.OutputName)}'`), { recursive: true });
     }
     await writeFile(join(root, 'opt/ml/config/processingjobconfig.json'), JSON.stringify({ ...request, ProcessingJobName: ctx.jobName }, null, 2));
     await writeFile(join(root, 'opt/ml/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }));
@@ -189,23 +365,25 @@ export class LocalBackend implements JobBackend {
       root,
       readOnlyPaths: readOnly,
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
-      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true,
+      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true || !this.options.jobNetwork,
+      resources: jobResources(str(obj(obj(request.ProcessingResources).ClusterConfig).InstanceType)),
       ...timeoutOf(request),
     };
-    const { exitCode, lines } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
+    const { exitCode, digest } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
     if (exitCode !== 0) {
-      const tail = lines.slice(-3).join(' | ');
+      const { reason, fromFailureFile } = await jobFailureReason(root, exitCode, digest, this.logHint(ctx, root));
       throw new JobFailure(
-        'AlgorithmError',
-        `AlgorithmError: the container exited with code ${exitCode}${tail ? `; last output: ${tail}` : ''} (job folder kept at ${root})`,
-        describeProcessingJob(request, this.identity(ctx.jobName, start), 'Failed', { ExitMessage: tail }),
+        fromFailureFile && reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
+        reason,
+        describeProcessingJob(request, this.identity(ctx.jobName, start), 'Failed', { ExitMessage: reason, FailureReason: reason }),
       );
     }
     for (const o of outputs) {
       const s3 = obj(o.S3Output);
       const uri = str(s3.S3Uri) ?? '';
+      const folder = await this.confined(root, this.hostPath(root, str(s3.LocalPath) ?? '', `output '${str(o.OutputName)}'`), `output '${str(o.OutputName)}'`);
       try {
-        await this.options.s3.uploadDirectory(join(root, str(s3.LocalPath) ?? ''), uri);
+        await this.options.s3.uploadDirectory(folder, uri);
       } catch (error) {
         throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}' could not be uploaded to ${uri}: ${errorMessage(error)}`);
       }
@@ -240,27 +418,30 @@ export class LocalBackend implements JobBackend {
     await writeFile(join(ml, 'input/config/hyperparameters.json'), JSON.stringify(hyperparameters, null, 2));
     await writeFile(join(ml, 'input/config/inputdataconfig.json'), JSON.stringify(channels, null, 2));
     await writeFile(join(ml, 'input/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }));
+    await this.stageSourceDirectory(decodeHyperparameter(hyperparameters.sagemaker_submit_directory), join(ml, 'code'), join(root, 'sourcedir'));
 
     const algorithm = obj(request.AlgorithmSpecification);
     const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
     const spec: ContainerSpec = {
       image,
-      args: ['train'],
+      // AlgorithmSpecification.ContainerEntrypoint / ContainerArguments override the image's, as on SageMaker.
+      ...(Array.isArray(algorithm.ContainerEntrypoint) ? { entrypoint: algorithm.ContainerEntrypoint.map((v) => str(v) ?? '') } : {}),
+      args: Array.isArray(algorithm.ContainerArguments) ? algorithm.ContainerArguments.map((v) => str(v) ?? '') : ['train'],
       env: environmentOf(request),
       root,
       readOnlyPaths: ['/opt/ml/input/data'],
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
-      networkIsolation: request.EnableNetworkIsolation === true,
+      networkIsolation: request.EnableNetworkIsolation === true || !this.options.jobNetwork,
+      resources: jobResources(str(obj(request.ResourceConfig).InstanceType)),
       ...timeoutOf(request),
     };
-    const logLines: string[] = [];
-    const { exitCode } = await this.runContainer(spec, { ...ctx, log: (line, stream) => (logLines.push(line), ctx.log(line, stream)) }, `training job ${ctx.jobName}`);
-    const metrics = extractMetrics(list(algorithm.MetricDefinitions), logLines, this.now());
+    const collector = new MetricsCollector(list(algorithm.MetricDefinitions));
+    const { exitCode, digest } = await this.runContainer(spec, ctx, `training job ${ctx.jobName}`, (line) => collector.feed(line));
+    const metrics = collector.result(this.now());
     if (exitCode !== 0) {
-      const failure = await readFile(join(ml, 'output/failure'), 'utf8').catch(() => '');
-      const reason = failure.trim() || `AlgorithmError: the container exited with code ${exitCode}; last output: ${logLines.slice(-3).join(' | ')}`;
+      const { reason, fromFailureFile } = await jobFailureReason(root, exitCode, digest, this.logHint(ctx, root));
       throw new JobFailure(
-        reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
+        fromFailureFile && reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
         reason,
         describeTrainingJob(request, this.identity(ctx.jobName, start), 'Failed', { FailureReason: reason, FinalMetricDataList: metrics }),
       );
@@ -268,10 +449,10 @@ export class LocalBackend implements JobBackend {
     const properties = describeTrainingJob(request, this.identity(ctx.jobName, start), 'Completed', { FinalMetricDataList: metrics });
     const artifact = String(obj(properties.ModelArtifacts).S3ModelArtifacts);
     const archive = join(root, 'model.tar.gz');
-    const { readdir } = await import('node:fs/promises');
-    const files = await readdir(join(ml, 'model'));
+    const modelDir = await this.confined(root, join(ml, 'model'), '/opt/ml/model');
+    const files = await readdir(modelDir).catch(() => [] as string[]);
     if (files.length === 0) throw new JobFailure('AlgorithmError', 'AlgorithmError: the training job wrote nothing to /opt/ml/model');
-    await packModel(join(ml, 'model'), archive, files.sort());
+    await packModel(modelDir, archive, files.sort());
     await this.options.s3.putFile(artifact, archive);
     if (!this.options.keepJobFolders) await rm(root, { recursive: true, force: true });
     return { properties };
@@ -314,10 +495,10 @@ export class LocalBackend implements JobBackend {
         ...described,
         ModelPackageArn: this.options.registry.packageArn(group, version),
         ...(content === undefined ? {} : { 'sagepipe:ModelMetricsContent': { ModelQuality: { Statistics: content } } }),
-        MetadataProperties: { GeneratedBy: ctx.executionArn, ProjectId: ctx.stepName },
+        MetadataProperties: { GeneratedBy: ctx.executionArn },
         ModelApprovalStatus: status,
       } as unknown as ModelPackage;
-    });
+    }, { PipelineExecutionArn: ctx.executionArn, StepName: ctx.stepName });
     return { properties: Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith('sagepipe:'))) as JsonObject };
   }
 
@@ -354,9 +535,9 @@ export class LocalBackend implements JobBackend {
   }
 
   /** Every Lambda step's function must have a local handler before anything runs. */
-  preflight(steps: readonly GraphNode[]): Issue[] {
-    return steps
-      .filter((s) => s.type === 'Lambda' && !this.lambdaHandler(String(s.definition.FunctionArn)))
+  private lambdaIssues(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Issue[] {
+    return [...loaded.graph.nodes.values()]
+      .filter((s) => (steps === undefined || steps.has(s.name)) && s.type === 'Lambda' && !this.lambdaHandler(String(s.definition.FunctionArn)))
       .map((s) => ({
         path: `${s.path}.FunctionArn`,
         message: `step '${s.name}': Lambda function ${String(s.definition.FunctionArn)} has no local handler: add it under "lambdaFunctions" in ${PROJECT_CONFIG_FILE} (FunctionArn → a .mjs/.js or .py file)`,

@@ -80,6 +80,7 @@ export { LambdaStep, type LambdaStepOptions } from './sdk/steps/lambda.ts';
 export { CallbackStep, type CallbackStepOptions } from './sdk/steps/callback.ts';
 export type { OutputDeclarations, OutputRefs } from './sdk/steps/outputs.ts';
 export { type PipelineContext, type ImageName, imageUri } from './sdk/context.ts';
+export { imageUris, type ImageUriOptions, type SklearnVersion, type XgboostVersion } from './sdk/image-uris.ts';
 
 export { loadDefinition, loadDefinitionText, type LoadedDefinition, type LoadOptions } from './definition/loader.ts';
 export { toMermaid, type StepGraph, type GraphNode } from './definition/graph.ts';

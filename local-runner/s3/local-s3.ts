@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ErrorCode, SagepipeError } from '../../src/errors.ts';
+import { ErrorCode, SagepipeError, isSagepipeError } from '../../src/errors.ts';
 import { type S3Location, formatS3Uri, parseS3Uri } from './s3-uri.ts';
+import { isInside } from '../../src/util/confine.ts';
 
 export interface S3Object {
   readonly uri: string;
@@ -25,7 +26,7 @@ export class LocalS3 {
     const loc = typeof uri === 'string' ? parseS3Uri(uri) : uri;
     const path = resolve(this.root, loc.bucket, loc.key);
     const bucketRoot = resolve(this.root, loc.bucket);
-    if (path !== bucketRoot && !path.startsWith(bucketRoot + sep)) {
+    if (!isInside(bucketRoot, path)) {
       throw new SagepipeError(ErrorCode.S3UriInvalid, `'${formatS3Uri(loc)}' leaves its bucket`, { path: formatS3Uri(loc) });
     }
     return path;
@@ -39,12 +40,38 @@ export class LocalS3 {
     await rename(temp, path);
   }
 
-  async putFile(uri: string, file: string): Promise<void> {
+  /** Copies a file in; with `lastModified`, the object keeps that time (as `aws s3 sync` relies on). */
+  async putFile(uri: string, file: string, options: { readonly lastModified?: Date } = {}): Promise<void> {
     const path = this.pathOf(uri);
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.sagepipe-tmp-${randomUUID()}`;
     await copyFile(file, temp);
+    if (options.lastModified) await utimes(temp, options.lastModified, options.lastModified);
     await rename(temp, path);
+  }
+
+  /** The buckets: the folders directly under the root, sorted by name. */
+  async buckets(): Promise<{ readonly name: string; readonly created: Date }[]> {
+    let entries;
+    try {
+      entries = await readdir(this.root, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    const out = [];
+    for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      out.push({ name: e.name, created: (await stat(join(this.root, e.name))).birthtime });
+    }
+    return out;
+  }
+
+  async hasBucket(bucket: string): Promise<boolean> {
+    try {
+      return (await stat(resolve(this.root, parseS3Uri(`s3://${bucket}/`).bucket))).isDirectory();
+    } catch (error) {
+      if (isSagepipeError(error)) throw error;
+      return false;
+    }
   }
 
   async getObject(uri: string): Promise<Buffer> {

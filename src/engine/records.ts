@@ -3,6 +3,7 @@
  * ListPipelineExecutionSteps (each with its resolved `Properties`). Status values are the service's.
  */
 import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
+import type { ImagePlan } from './backend.ts';
 
 export const ExecutionStatus = {
   Executing: 'Executing',
@@ -73,8 +74,15 @@ export interface ExecutionRecord {
   NotExecutedSteps: NotExecutedStep[];
   /** sagepipe: how many times the execution was retried. */
   RetryCount: number;
+  /** sagepipe: the images the steps run, resolved before the first step (stand-ins for AWS's images included). */
+  Images?: ImagePlan[];
   /** sagepipe: the process running the execution, so a stop from elsewhere can reach it (or find it gone). */
   RunnerPid?: number;
+  /** sagepipe: that process's start time and host, so a reused pid or another machine's process is not mistaken for it. */
+  RunnerStartTime?: string;
+  /** sagepipe: the step scripts the execution was started with (on disk, and where their bundles were staged). */
+  CodeSources?: readonly { readonly Path: string; readonly S3Uri: string }[];
+  RunnerHost?: string;
 }
 
 export interface StoredExecution {

@@ -271,11 +271,12 @@ describe('Tuning steps', () => {
 
 describe('step types the engine does not run', () => {
   it('GIVEN an EMR step WHEN checked before a run THEN it is refused with the reason, naming the step', async () => {
-    const { preflightIssues } = await import('../../src/engine/step-support.ts');
+    const { unrunnableStepIssues } = await import('../../src/engine/runnable.ts');
     const node = { name: 'Spark', type: 'EMR', path: 'Steps[0]', definition: { Name: 'Spark', Type: 'EMR', Arguments: {} }, dependsOn: [], branch: undefined };
-    h = harness();
-    const issues = preflightIssues({ definition: { Version: '2020-12-01', Steps: [] }, parameters: new Map(), graph: { nodes: new Map([['Spark', node]]), order: ['Spark'] } }, h.backend);
-    expect(issues).toEqual([{ path: 'Steps[0].Type', message: "step 'Spark': EMR steps run only on SageMaker (--target sagemaker): it submits steps to an Amazon EMR cluster" }]);
+    const issues = unrunnableStepIssues({ definition: { Version: '2020-12-01', Steps: [] }, parameters: new Map(), graph: { nodes: new Map([['Spark', node]]), order: ['Spark'] } });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe('Steps[0]');
+    expect(issues[0]?.message).toMatch(/^step 'Spark' has type 'EMR', which sagepipe's local engine cannot run \(it runs .*Transform, Tuning, Lambda, Callback\): it submits steps to an Amazon EMR cluster; it runs on SageMaker/);
   });
 });
 

@@ -1,9 +1,9 @@
 /** An in-memory JobBackend: answers with Describe-shaped properties, optionally holding or failing chosen steps. */
 import type { JsonObject } from '../../src/definition/types.ts';
-import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult } from '../../src/engine/backend.ts';
+import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult, type LambdaInvocation, type RunPreparation } from '../../src/engine/backend.ts';
+import type { PipelineDefinition } from '../../src/definition/types.ts';
+import type { LoadedDefinition } from '../../src/definition/loader.ts';
 import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob, describeTransformJob } from '../../src/engine/describe.ts';
-import type { LambdaInvocation } from '../../src/engine/backend.ts';
-import type { GraphNode } from '../../src/definition/graph.ts';
 import type { Issue } from '../../src/errors.ts';
 import { type Deferred, deferred } from './deferred.ts';
 
@@ -29,6 +29,8 @@ export class FakeBackend implements JobBackend {
   trainingCurve: ((hyperparameters: Record<string, string>) => number[] | Error) | undefined;
   running = 0;
   maxRunning = 0;
+  /** What the backend checks before a run (none unless a test sets it). */
+  prepare?: (definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>) => Promise<RunPreparation>;
   private packageVersions = new Map<string, number>();
 
   hold(step: string): Deferred<void> {
@@ -121,8 +123,8 @@ export class FakeBackend implements JobBackend {
     return result.properties;
   }
 
-  preflight(steps: readonly GraphNode[]): Issue[] {
-    return steps
+  async checkDefinition(loaded: LoadedDefinition): Promise<readonly Issue[]> {
+    return [...loaded.graph.nodes.values()]
       .filter((s) => s.type === 'Lambda' && !this.lambdas.has(String(s.definition.FunctionArn)))
       .map((s) => ({ path: `${s.path}.FunctionArn`, message: `no handler for ${String(s.definition.FunctionArn)}` }));
   }

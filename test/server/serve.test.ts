@@ -10,6 +10,7 @@ import {
   CreatePipelineCommand,
   DescribePipelineCommand,
   ListModelPackagesCommand,
+  ListPipelineExecutionsCommand,
   SageMakerClient,
   StartPipelineExecutionCommand,
   UpdateModelPackageCommand,
@@ -41,7 +42,7 @@ let s3: S3Client;
 function start(): Promise<void> {
   const io = { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT };
   const session = openSession({ workspace: ws.path }, io);
-  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io), endpoints: localEndpoints(session, new ProcessRuntime()) });
+  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io), runtimeKind: 'process', endpoints: localEndpoints(session, new ProcessRuntime()), policy: { allowLocalPaths: true, allowHostCode: true } });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r()));
 }
 
@@ -83,6 +84,16 @@ describe('sagepipe serve with the AWS SDK', () => {
     });
     const started = await sm.send(new StartPipelineExecutionCommand({ PipelineName: 'failing', PipelineParameters: [{ Name: 'Count', Value: '3' }] }));
     expect(started.PipelineExecutionArn).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:pipeline\/failing\/execution\/[a-z0-9]{12}$/);
+  });
+
+  it('GIVEN a pipeline with a step type the local runner cannot run WHEN started THEN ValidationException naming it, and no execution', async () => {
+    const lambda = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Notify', Type: 'Lambda', Arguments: {}, FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }] });
+    await sm.send(new CreatePipelineCommand({ PipelineName: 'with-lambda', PipelineDefinition: lambda, RoleArn: 'arn:aws:iam::000000000000:role/r' }));
+    await expect(sm.send(new StartPipelineExecutionCommand({ PipelineName: 'with-lambda' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("Steps[0]: step 'Notify' has type 'Lambda', which sagepipe's local engine cannot run"),
+    });
+    expect((await sm.send(new ListPipelineExecutionsCommand({ PipelineName: 'with-lambda' }))).PipelineExecutionSummaries).toEqual([]);
   });
 
   it('GIVEN an operation sagepipe does not implement WHEN called THEN the service error for an unknown operation', async () => {
@@ -190,7 +201,7 @@ describe('the reference pipeline with --target sagemaker against sagepipe serve'
     expect(bad.stderr).toMatch(/invoking endpoint remote-adult: ModelError: .*body is not valid JSON/);
     expect(JSON.parse((await cli(['endpoints', 'list', ...t, '--json'])).stdout).Endpoints.map((e: { EndpointName: string }) => e.EndpointName)).toEqual(['remote-adult']);
     expect((await cli(['endpoints', 'delete', 'remote-adult', ...t])).code).toBe(0);
-    expect((await cli(['endpoints', 'describe', 'remote-adult', ...t])).stderr).toMatch(/ValidationException: Could not find endpoint "remote-adult"/);
+    expect((await cli(['endpoints', 'describe', 'remote-adult', ...t])).stderr).toMatch(/ValidationException: Could not find endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint\/remote-adult"/);
   }, 60_000);
 
   it('GIVEN no AWS credentials anywhere WHEN run with --target sagemaker THEN a one-line error says what to set', async () => {

@@ -35,7 +35,7 @@ let sm: SageMakerClient;
 const session = openSession({ workspace: ws.path }, { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT });
 
 beforeAll(async () => {
-  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT }), endpoints: localEndpoints(session, new ProcessRuntime()) });
+  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT }), runtimeKind: 'process', endpoints: localEndpoints(session, new ProcessRuntime()) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   sm = new SageMakerClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials });
 });
