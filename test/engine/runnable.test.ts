@@ -7,12 +7,15 @@ import { definition, harness, outputOf, processingStep } from './helpers.ts';
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.dir.remove());
 
-const lambda = { Name: 'Notify', Type: 'Lambda', Arguments: {}, FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', DependsOn: ['Prep'] };
-const transform = {
-  Name: 'BatchScore',
-  Type: 'Transform',
-  Arguments: { ModelName: 'm', TransformInput: {}, TransformOutput: {}, TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 } },
-};
+// Transform, Tuning, Lambda and Callback run locally now (issue 15); EMR steps do not.
+const emr = (name: string, dependsOn?: string[]) => ({
+  Name: name,
+  Type: 'EMR',
+  Arguments: { ClusterId: 'j-1', StepConfig: { Name: name, HadoopJarStep: { Jar: 's3://bucket/job.jar' } } },
+  ...(dependsOn ? { DependsOn: dependsOn } : {}),
+});
+const lambda = emr('Notify', ['Prep']);
+const transform = emr('BatchScore');
 const gate = (ifSteps: unknown[]) => ({
   Name: 'Gate',
   Type: 'Condition',
@@ -31,15 +34,15 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 describe('runnable step types', () => {
-  it('GIVEN a Lambda step and a Transform step inside a condition WHEN started THEN it is refused naming both, and nothing ran or was recorded', async () => {
+  it('GIVEN two EMR steps, one inside a condition, WHEN started THEN it is refused naming both, and nothing ran or was recorded', async () => {
     h = harness();
     const loaded = definition([processingStep('Prep'), lambda, gate([transform, processingStep('After', { input: outputOf('Prep') })])]);
     const error = await refusal(h.engine.start({ loaded, pipelineName: 'p' }));
     expect(error.code).toBe('STEP_UNSUPPORTED');
     expect(error.message).toBe('p: 2 problems keep steps from running locally, so the execution was not started');
     expect(error.issues.map((i) => [i.path, i.message.split(',')[0]])).toEqual([
-      ['Steps[1]', "step 'Notify' has type 'Lambda'"],
-      ['Steps[2].Arguments.IfSteps[0]', "step 'BatchScore' has type 'Transform'"],
+      ['Steps[1]', "step 'Notify' has type 'EMR'"],
+      ['Steps[2].Arguments.IfSteps[0]', "step 'BatchScore' has type 'EMR'"],
     ]);
     expect(h.backend.calls).toEqual([]);
     expect(h.events).toEqual([]);
