@@ -10,15 +10,15 @@ const dir = tempDir('sagepipe-cli-unrunnable-');
 afterAll(() => dir.remove());
 const ws = ['--workspace', join(dir.path, 'ws')];
 
-/** The Python SDK's reference definition with a Lambda step and, in the If branch, a Transform step. */
+/** The Python SDK's reference definition with a Lambda step no handler is mapped for and, in the If branch, an EMR step. */
 function withUnsupportedSteps(): string {
   const def = pythonSdkDefinition('adult');
   def.Steps.splice(1, 0, { Name: 'adultNotify', Type: 'Lambda', Arguments: {}, FunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:notify' });
   const condition = def.Steps.find((s: { Type: string }) => s.Type === 'Condition');
   condition.Arguments.IfSteps.push({
     Name: 'adultBatchScore',
-    Type: 'Transform',
-    Arguments: { ModelName: 'm', TransformInput: {}, TransformOutput: {}, TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 } },
+    Type: 'EMR',
+    Arguments: { ClusterId: 'j-1', StepConfig: { Name: 'score', HadoopJarStep: { Jar: 's3://bucket/score.jar' } } },
   });
   const file = join(dir.path, 'unsupported.json');
   writeFileSync(file, JSON.stringify(def));
@@ -26,7 +26,7 @@ function withUnsupportedSteps(): string {
 }
 
 describe('steps the local engine cannot run', () => {
-  it('GIVEN a definition with Lambda and Transform steps WHEN validated without --local THEN it is valid (SageMaker runs them)', async () => {
+  it('GIVEN a definition with Lambda and EMR steps WHEN validated without --local THEN it is valid (SageMaker runs them)', async () => {
     const r = await cli(['validate', withUnsupportedSteps()]);
     expect(r.code, r.stderr).toBe(0);
   });
@@ -39,17 +39,18 @@ describe('steps the local engine cannot run', () => {
     // Image issues may come too (AWS images before the catalogue knows them); the step types are what this is about.
     const typeErrors = body.errors.filter((e: { message: string }) => e.message.includes(' has type '));
     expect(typeErrors.map((e: { path: string; message: string }) => [e.path, /step '(\w+)' has type '(\w+)'/.exec(e.message)?.slice(1)])).toEqual([
-      ['Steps[1]', ['adultNotify', 'Lambda']],
-      ['Steps[4].Arguments.IfSteps[2]', ['adultBatchScore', 'Transform']],
+      ['Steps[4].Arguments.IfSteps[2]', ['adultBatchScore', 'EMR']],
     ]);
+    // Lambda steps run locally when sagepipe.config.json maps their function; this one is not mapped.
+    expect(body.errors.filter((e: { message: string }) => e.message.includes('has no local handler')).map((e: { path: string }) => e.path)).toEqual(['Steps[1].FunctionArn']);
   });
 
   it('GIVEN the same definition WHEN run THEN it fails before the first step, and no execution is recorded', async () => {
     const r = await cli(['run', withUnsupportedSteps(), '--runtime', 'process', '--no-logs', ...ws]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: unsupported: \d+ problems keep steps from running locally, so the execution was not started/);
-    expect(r.stderr).toContain("step 'adultNotify' has type 'Lambda'");
-    expect(r.stderr).toContain("step 'adultBatchScore' has type 'Transform'");
+    expect(r.stderr).toContain('Lambda function arn:aws:lambda:eu-west-1:123456789012:function:notify has no local handler');
+    expect(r.stderr).toContain("step 'adultBatchScore' has type 'EMR'");
     expect(r.stderr).not.toMatch(/adultProcess (failed|succeeded)/);
     const list = await cli(['executions', 'list', '--json', ...ws]);
     expect(JSON.parse(list.stdout).PipelineExecutionSummaries).toEqual([]);

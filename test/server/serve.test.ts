@@ -91,7 +91,7 @@ describe('sagepipe serve with the AWS SDK', () => {
     await sm.send(new CreatePipelineCommand({ PipelineName: 'with-lambda', PipelineDefinition: lambda, RoleArn: 'arn:aws:iam::000000000000:role/r' }));
     await expect(sm.send(new StartPipelineExecutionCommand({ PipelineName: 'with-lambda' }))).rejects.toMatchObject({
       name: 'ValidationException',
-      message: expect.stringContaining("Steps[0]: step 'Notify' has type 'Lambda', which sagepipe's local engine cannot run"),
+      message: expect.stringContaining('Lambda function arn:aws:lambda:us-east-1:000000000000:function:f has no local handler'),
     });
     expect((await sm.send(new ListPipelineExecutionsCommand({ PipelineName: 'with-lambda' }))).PipelineExecutionSummaries).toEqual([]);
   });
