@@ -301,6 +301,10 @@ if "TrainingJob" in by_name.get("Train", {}).get("Metadata", {}):
     training = call(sm, "DescribeTrainingJob", TrainingJobName=job)
     expect("KmsKeyId" in training["OutputDataConfig"], "DescribeTrainingJob.OutputDataConfig.KmsKeyId (Estimator.attach reads it)")
 
+# Transform and Tuning steps' jobs (none in this workspace: the lists' shapes).
+call(sm, "ListTransformJobs")
+call(sm, "ListHyperParameterTuningJobs")
+
 # A run to stop: Stopping until it has ended, then Stopped; then retried.
 sm.create_pipeline(PipelineName="sleeper", PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": [processing("Sleep", "sleep.mjs", [])]}), RoleArn=ROLE)
 sleeping = sm.start_pipeline_execution(PipelineName="sleeper")["PipelineExecutionArn"]
