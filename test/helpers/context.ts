@@ -13,4 +13,5 @@ export function tempDir(prefix = 'sagepipe-test-'): { path: string; remove(): vo
 }
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const ADULT_CSV = join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');
+/** ../shared/data/adult.csv beside the checkout; SAGEPIPE_ADULT_CSV names another copy (a worktree elsewhere). */
+export const ADULT_CSV = process.env.SAGEPIPE_ADULT_CSV ?? join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');
