@@ -53,6 +53,9 @@ export function probeNative(env: NodeJS.ProcessEnv = process.env): NativeProbe {
   } catch (error) {
     return { ok: false, reason: `koffi is not installed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` };
   }
+  // OpenMP threads spin while they wait by default; on a busy machine (more runnable threads than cores) that made
+  // 2-thread training 3-4x slower than 1 thread. Passive waiting is read once, when libgomp loads.
+  if (env === process.env) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     const api = bind(koffi, path);
     const v: [number[], number[], number[]] = [[0], [0], [0]];
