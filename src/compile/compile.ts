@@ -11,6 +11,7 @@ import { type PipelineContext, imageUri } from '../sdk/context.ts';
 import { type Pipeline, isPipeline } from '../sdk/pipeline.ts';
 import type { StagedCode } from '../sdk/steps/step.ts';
 import { bundleScript, importPipelineModule } from './bundle.ts';
+import { cachedSchemaValidator } from './cache-dir.ts';
 
 export interface ContextOptions {
   readonly account?: string;
@@ -69,14 +70,14 @@ export async function compilePipelineFile(file: string, options: CompileOptions)
     } catch (error) {
       throw new SagepipeError(ErrorCode.FileUnreadable, `cannot read ${file}: ${errorMessage(error)}`, { path: file, cause: error });
     }
-    const loaded = loadDefinitionText(text, { source: file });
+    const loaded = loadDefinitionText(text, { source: file, validator: cachedSchemaValidator() });
     return { name: options.name ?? basename(file, '.json'), loaded, assets: [], maxParallelExecutionSteps: undefined, source: file };
   }
   const pipeline = await loadPipelineModule(file, options.context);
   const assets = await stageCode(pipeline, dirname(resolve(file)), options.context);
   const byPath = new Map(assets.map((a) => [a.requested, a.staged] as const));
   const definition = pipeline.toDefinition({ resolveCode: (p) => byPath.get(p) });
-  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file });
+  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file, validator: cachedSchemaValidator() });
   return {
     name: options.name ?? pipeline.name,
     loaded,
