@@ -41,3 +41,31 @@ function splitTag(path: string): [string, string | undefined] {
   if (at > path.lastIndexOf('/')) return [path.slice(0, at), path.slice(at + 1)];
   return [path, undefined];
 }
+
+/**
+ * sagepipe's own images that a definition's steps name with plain strings (ImageUri, TrainingImage, Image), so they
+ * can be built before the run rather than inside a step. Images given by expressions, or that cannot run here, are
+ * left to the step that uses them.
+ */
+export function projectImagesOf(steps: readonly unknown[], version: string): ResolvedImage[] {
+  const found = new Map<string, ResolvedImage>();
+  const purposes: Record<string, 'processing' | 'training' | 'inference'> = { ImageUri: 'processing', TrainingImage: 'training', Image: 'inference' };
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) visit(v);
+    else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const purpose = purposes[k];
+        if (purpose && typeof v === 'string') {
+          try {
+            const resolved = resolveImage(v, purpose, version);
+            if (resolved.project) found.set(resolved.local, resolved);
+          } catch {
+            // Not ours, or not runnable here: the step reports it.
+          }
+        } else visit(v);
+      }
+    }
+  };
+  visit(steps);
+  return [...found.values()];
+}

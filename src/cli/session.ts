@@ -12,7 +12,7 @@ import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import type { ContainerRuntime } from '../../local-runner/runtime/runtime.ts';
 import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
 import { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
-import type { ProjectImage } from '../../local-runner/runtime/images.ts';
+import { type ProjectImage, projectImagesOf } from '../../local-runner/runtime/images.ts';
 import { packageRoot } from '../compile/bundle.ts';
 import { type CodeAsset, LOCAL_ACCOUNT } from '../compile/compile.ts';
 import { ExecutionStore } from '../engine/store.ts';
@@ -72,6 +72,23 @@ export async function stageAssets(session: LocalSession, assets: readonly CodeAs
   for (const asset of assets) {
     if (!(await session.s3.headObject(asset.s3Uri))) await session.s3.putObject(asset.s3Uri, asset.content);
   }
+}
+
+/**
+ * Builds the images a run will need that are missing, as a phase of its own before the run (reported with its
+ * time), so that a first run's step times are the steps' own. Docker only; images named by expressions are still
+ * built on demand by the step that needs them.
+ */
+export async function prepareImages(runtime: ContainerRuntime, steps: readonly unknown[], io: CliIO): Promise<void> {
+  if (!(runtime instanceof DockerRuntime)) return;
+  const missing: string[] = [];
+  for (const image of projectImagesOf(steps, VERSION)) if (!(await runtime.hasImage(image.local))) missing.push(image.local);
+  if (missing.length === 0) return;
+  const builder = new ImageBuilder(runtime);
+  const started = Date.now();
+  io.err(`building images (first use): ${missing.join(', ')}\n`);
+  for (const local of missing) await buildProjectImage(builder, local, () => undefined);
+  io.err(`images built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
 /** Builds one of sagepipe's own images when a job or endpoint needs it; only this version's tag can be built. */

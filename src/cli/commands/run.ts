@@ -10,7 +10,7 @@ import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
 import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
-import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
+import { type LocalSession, localBackend, openSession, parseRuntime, prepareImages, selectRuntime, stageAssets } from '../session.ts';
 import type { LoadedDefinition } from '../../definition/loader.ts';
 import type { PipelineDefinition } from '../../definition/types.ts';
 
@@ -52,10 +52,13 @@ export async function runWithDisplay(
   operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>,
   runtimeChoice: string | undefined,
   keepJobs = false,
+  /** The definition's steps, to build the images they need before the run. */
+  steps: readonly unknown[] = [],
 ): Promise<void> {
   const runtime = await selectRuntime(parseRuntime(runtimeChoice), (t) => io.err(`notice: ${t}\n`));
   const removed = await runtime.cleanupLeftovers().catch(() => 0);
   if (removed > 0) io.err(`notice: removed ${removed} container(s) left by an earlier run that crashed\n`);
+  await prepareImages(runtime, steps, io);
   const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
   const engine = new Engine({
     backend: localBackend(session, runtime, io, { keepJobFolders: keepJobs }),
@@ -150,6 +153,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         }),
       opts.runtime,
       opts.keepJobs,
+      loaded.definition.Steps,
     );
   });
 }

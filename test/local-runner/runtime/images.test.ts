@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveImage } from '../../../local-runner/runtime/images.ts';
+import { projectImagesOf, resolveImage } from '../../../local-runner/runtime/images.ts';
 
 describe('image resolution', () => {
   it.each([
@@ -17,5 +17,19 @@ describe('image resolution', () => {
     expect(() => resolveImage('141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3', 'processing', '1')).toThrowError(
       /lives in Amazon ECR, which the local runner does not pull from/,
     );
+  });
+});
+
+describe('projectImagesOf', () => {
+  it("GIVEN the reference pipeline's definition THEN the images to build before the run are sagepipe-node and sagepipe-xgboost, once each", async () => {
+    const { default: adultPipeline } = await import('../../../examples/adult/pipeline.ts');
+    const { testContext } = await import('../../helpers/context.ts');
+    const def = adultPipeline(testContext).toDefinition({ resolveCode: (p: string) => ({ s3Uri: `s3://b/code/${p}`, fileName: p }) });
+    expect(projectImagesOf(def.Steps, '0.1.0').map((i) => i.local).sort()).toEqual(['sagepipe-node:0.1.0', 'sagepipe-xgboost:0.1.0']);
+  });
+
+  it('GIVEN images given by expressions or from elsewhere THEN none is listed', () => {
+    const steps = [{ Arguments: { AppSpecification: { ImageUri: { Get: 'Parameters.Image' } } } }, { Arguments: { AlgorithmSpecification: { TrainingImage: 'python:3.11' } } }];
+    expect(projectImagesOf(steps, '0.1.0')).toEqual([]);
   });
 });
