@@ -52,7 +52,7 @@ export function topologicalOrder(nodes: ReadonlyMap<string, { readonly dependsOn
     for (const dep of new Set(nodes.get(name)?.dependsOn)) {
       const d = index.get(dep);
       if (d === undefined) continue;
-      inDegree[i]++;
+      inDegree[i] = (inDegree[i] as number) + 1;
       (dependents[d] as number[]).push(i);
     }
   });
@@ -64,7 +64,10 @@ export function topologicalOrder(nodes: ReadonlyMap<string, { readonly dependsOn
   while (ready.size > 0) {
     const i = ready.pop();
     order.push(names[i] as string);
-    for (const j of dependents[i] as number[]) if (--inDegree[j] === 0) ready.push(j);
+    for (const j of dependents[i] as number[]) {
+      inDegree[j] = (inDegree[j] as number) - 1;
+      if (inDegree[j] === 0) ready.push(j);
+    }
   }
   return order;
 }
