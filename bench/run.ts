@@ -13,7 +13,7 @@
  * Select with `npm run bench -- engine training` (default: all that this machine can run); `--long` adds the large sizes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,7 +26,8 @@ import { ExecutionStore } from '../src/engine/store.ts';
 import { VERSION } from '../src/version.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const ADULT = resolve(ROOT, '../shared/data/adult.csv');
+/** ../shared/data/adult.csv beside the checkout, else data/adult.csv (data/fetch.sh), or SAGEPIPE_ADULT_CSV. */
+const ADULT = process.env.SAGEPIPE_ADULT_CSV ?? [resolve(ROOT, '../shared/data/adult.csv'), resolve(ROOT, 'data/adult.csv')].find((f) => existsSync(f)) ?? resolve(ROOT, 'data/adult.csv');
 const CLI = resolve(ROOT, 'bin/sagepipe.js');
 const rows: string[][] = [];
 const figures: Record<string, number | string> = {};
