@@ -1,12 +1,13 @@
 /**
  * `train`: SageMaker's training-container contract for the built-in XGBoost algorithm.
- * Reads channels under /opt/ml/input/data/<channel> (`train` required, `validation` optional, text/csv with the label
- * in column 0), hyperparameters from /opt/ml/input/config/hyperparameters.json; logs one metric line per round in the
+ * Reads channels under /opt/ml/input/data/<channel> (`train` required, `validation` optional; text/csv with the label
+ * in column 0, or text/libsvm), hyperparameters from /opt/ml/input/config/hyperparameters.json; logs one metric line per round in the
  * built-in image's format; writes /opt/ml/model/xgboost-model; on failure writes /opt/ml/output/failure and exits 1.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvError, readNumericCsvFiles } from '../runtime/csv.ts';
+import { readLibsvmFiles } from '../runtime/libsvm.ts';
 import { containerPath } from '../runtime/paths.ts';
 import { Booster, type LabelledSet, openXGBoost } from '../runtime/xgboost.ts';
 import { HyperparameterError, resolveHyperparameters } from './hyperparameters.ts';
@@ -26,17 +27,18 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-function readChannel(channel: string, contentType: string | undefined): LabelledSet | undefined {
+function readChannel(channel: string, contentType: string | undefined, minWidth = 0): LabelledSet | undefined {
   const dir = containerPath(`${ML}/input/data/${channel}`);
   if (!existsSync(dir)) return undefined;
   const type = (contentType ?? 'text/csv').split(';')[0]?.trim();
-  if (type !== 'text/csv' && type !== 'csv') {
-    throw new TrainingInputError(`channel '${channel}': content type '${contentType}' is not supported (use text/csv)`);
+  const libsvm = type === 'text/libsvm' || type === 'libsvm';
+  if (type !== 'text/csv' && type !== 'csv' && !libsvm) {
+    throw new TrainingInputError(`channel '${channel}': content type '${contentType}' is not supported (use text/csv or text/libsvm)`);
   }
   const files = listFiles(dir);
   if (files.length === 0) throw new TrainingInputError(`channel '${channel}' has no files`);
   try {
-    return { name: channel, ...readNumericCsvFiles(files, { labelColumn: true }) };
+    return { name: channel, ...(libsvm ? readLibsvmFiles(files, minWidth) : readNumericCsvFiles(files, { labelColumn: true })) };
   } catch (error) {
     if (error instanceof CsvError) throw new TrainingInputError(`channel '${channel}': ${error.message}`);
     throw error;
@@ -57,7 +59,7 @@ export async function train(log: (line: string) => void = (l) => process.stdout.
   log(`XGBoost: ${backend.description}${fallbackReason ? `; native XGBoost not used: ${fallbackReason}` : ''}`);
   let trainSet = readChannel('train', channels.train?.ContentType);
   if (!trainSet) throw new TrainingInputError("channel 'train' is required (no /opt/ml/input/data/train)");
-  let validation = readChannel('validation', channels.validation?.ContentType);
+  let validation = readChannel('validation', channels.validation?.ContentType, trainSet.features.cols);
   if (validation && validation.features.cols !== trainSet.features.cols) {
     throw new TrainingInputError(`channel 'validation' has ${validation.features.cols} features, 'train' has ${trainSet.features.cols}`);
   }

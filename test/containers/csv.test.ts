@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CsvError, parseNumericCsv, readNumericCsvFiles } from '../../containers/runtime/csv.ts';
+import { readLibsvmFiles } from '../../containers/runtime/libsvm.ts';
 import { tempDir } from '../helpers/context.ts';
 
 describe('parseNumericCsv', () => {
@@ -65,5 +66,28 @@ describe('readNumericCsvFiles', () => {
         else expect(features.data[i * 3 + 2]).toBe(r % 13);
       }
     }
+  });
+});
+
+describe('readLibsvmFiles', () => {
+  const dir = tempDir('sagepipe-libsvm-');
+  afterAll(() => dir.remove());
+
+  it('GIVEN sparse lines, qid tokens and a blank line WHEN read THEN one dense matrix holds them, left-out entries NaN, explicit zeros kept', () => {
+    writeFileSync(join(dir.path, 'a.libsvm'), '1 0:2.5 3:1\n\n0 qid:7 1:0 2:-4\r\n');
+    const { features, labels } = readLibsvmFiles([join(dir.path, 'a.libsvm')], 0);
+    expect([features.rows, features.cols]).toEqual([2, 4]);
+    expect(Array.from(labels)).toEqual([1, 0]);
+    expect(Array.from(features.data)).toEqual([2.5, Number.NaN, Number.NaN, 1, Number.NaN, 0, -4, Number.NaN]);
+  });
+
+  it('GIVEN a minimum width WHEN read THEN the matrix has at least that many columns', () => {
+    writeFileSync(join(dir.path, 'b.libsvm'), '1 0:1\n');
+    expect(readLibsvmFiles([join(dir.path, 'b.libsvm')], 3).features.cols).toBe(3);
+  });
+
+  it('GIVEN a malformed entry THEN the error names the line', () => {
+    writeFileSync(join(dir.path, 'c.libsvm'), '1 0:1\n0 x\n');
+    expect(() => readLibsvmFiles([join(dir.path, 'c.libsvm')])).toThrowError("line 2: 'x' is not index:value");
   });
 });

@@ -100,6 +100,41 @@ describe.runIf(native.ok)('train with native XGBoost (libxgboost installed)', ()
   );
 });
 
+describe.runIf(native.ok)('train on text/libsvm channels (native)', () => {
+  it('GIVEN the split as sparse libsvm (zeros left out) WHEN trained THEN the model is the one python3-xgboost trains from the same files', () => {
+    const d = tempDir('sagepipe-train-libsvm-');
+    try {
+      const libsvm = (rows: number[][]) => `${rows.map((r) => [r[0], ...r.slice(1).flatMap((v, i) => (v === 0 ? [] : [`${i}:${v}`]))].join(' ')).join('\n')}\n`;
+      for (const dd of ['input/data/train', 'input/data/validation', 'input/config']) mkdirSync(join(d.path, 'opt/ml', dd), { recursive: true });
+      writeFileSync(join(d.path, 'opt/ml/input/data/train/train.libsvm'), libsvm(split.train));
+      writeFileSync(join(d.path, 'opt/ml/input/data/validation/validation.libsvm'), libsvm(split.validation));
+      writeFileSync(join(d.path, 'opt/ml/input/config/inputdataconfig.json'), JSON.stringify({ train: { ContentType: 'text/libsvm' }, validation: { ContentType: 'text/libsvm' } }));
+      const hp = { ...REFERENCE_HYPERPARAMETERS, num_round: '8', nthread: '1' };
+      writeFileSync(join(d.path, 'opt/ml/input/config/hyperparameters.json'), JSON.stringify(hp));
+      writeFileSync(join(d.path, 'test.csv'), csv(testRows.map((r) => r.slice(1))));
+      const r = train(d.path);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => METRIC_LINE.test(l))).toHaveLength(8);
+      const script = [
+        'import json, numpy as np, xgboost as xgb',
+        `X = np.loadtxt(${JSON.stringify(join(d.path, 'test.csv'))}, delimiter=',', dtype=np.float32, ndmin=2)`,
+        'X[X == 0] = np.nan',
+        'ours = xgb.Booster()',
+        `ours.load_model(${JSON.stringify(join(d.path, 'opt/ml/model/xgboost-model'))})`,
+        `p = {'objective': 'binary:logistic', 'max_depth': 5, 'subsample': 1, 'eta': 0.3, 'eval_metric': 'logloss', 'nthread': 1}`,
+        `own = xgb.train(p, xgb.DMatrix(${JSON.stringify(join(d.path, 'opt/ml/input/data/train/train.libsvm'))} + '?format=libsvm'), 8)`,
+        'print(json.dumps([[float(a), float(b)] for a, b in zip(ours.predict(xgb.DMatrix(X)), own.predict(xgb.DMatrix(X)))]))',
+      ].join('\n');
+      const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 });
+      const pairs = JSON.parse(out.trim().split('\n').at(-1) as string) as [number, number][];
+      expect(pairs).toHaveLength(testRows.length);
+      pairs.forEach(([a, b], i) => expect(Math.abs(a - b), `row ${i}`).toBeLessThan(1e-6));
+    } finally {
+      d.remove();
+    }
+  }, 180_000);
+});
+
 describe('train with the WebAssembly fallback', () => {
   const dir = tempDir('sagepipe-train-wasm-');
   let result: ReturnType<typeof spawnSync>;
