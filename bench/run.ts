@@ -245,7 +245,11 @@ async function benchPreprocess(): Promise<void> {
       for (let k = 0; k < scale; k++) appendFileSync(file, chunk);
       const outputs = ['train', 'validation', 'test'].map((name) => ({ OutputName: name, S3Output: { LocalPath: `/opt/ml/processing/${name}` } }));
       writeFileSync(join(root, 'opt/ml/config/processingjobconfig.json'), JSON.stringify({ ProcessingInputs: [{ InputName: 'input', S3Input: { LocalPath: '/opt/ml/processing/input' } }], ProcessingOutputConfig: { Outputs: outputs } }));
-      const ours = measured(process.execPath, [script], { ...process.env, SAGEPIPE_CONTAINER_ROOT: root });
+      const env: NodeJS.ProcessEnv = { ...process.env, SAGEPIPE_CONTAINER_ROOT: root };
+      delete env.SAGEPIPE_NO_MAIN; // set by the training section, which imports the module without running it
+      const ours = measured(process.execPath, [script], env);
+      const written = readFileSync(join(root, 'opt/ml/processing/train/train.csv'), 'utf8').split('\n', 2)[0]?.split(',').length;
+      if (written !== 103) throw new Error(`the preprocess job wrote ${written} columns, expected 103`);
       let pandas: { ms: number; peakKb: number } | undefined;
       if (hasPythonXgboost()) {
         const out = join(root, 'pandas');
