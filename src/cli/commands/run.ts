@@ -10,7 +10,7 @@ import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
 import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
-import { type LocalSession, localBackend, openSession, parseRuntime, prepareImages, selectRuntime, stageAssets } from '../session.ts';
+import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
 import type { LoadedDefinition } from '../../definition/loader.ts';
 import type { PipelineDefinition } from '../../definition/types.ts';
 
@@ -26,12 +26,18 @@ export interface RunOptions extends CommonOptions {
   readonly endpointUrl?: string;
   readonly select?: string;
   readonly from?: string;
+  readonly imageMap?: string[];
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** `--image-map`, for every command that resolves images. */
+export function addImageMapOption(command: Command): Command {
+  return command.option('--image-map <uri=local>', "run this local image for an image URI or repository (repeatable; over sagepipe.config.json's imageMap)", collect, []);
+}
+
 export function addRunOptions(command: Command): Command {
-  return command
+  return addImageMapOption(command)
     .option('--runtime <runtime>', 'docker, process, or auto (Docker when a daemon answers)', 'auto')
     .option('--json', 'print the final execution record as JSON on stdout')
     .option('--no-logs', 'do not print the jobs\' output')
@@ -52,13 +58,10 @@ export async function runWithDisplay(
   operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>,
   runtimeChoice: string | undefined,
   keepJobs = false,
-  /** The definition's steps, to build the images they need before the run. */
-  steps: readonly unknown[] = [],
 ): Promise<void> {
   const runtime = await selectRuntime(parseRuntime(runtimeChoice), (t) => io.err(`notice: ${t}\n`));
   const removed = await runtime.cleanupLeftovers().catch(() => 0);
   if (removed > 0) io.err(`notice: removed ${removed} container(s) left by an earlier run that crashed\n`);
-  await prepareImages(runtime, steps, io);
   const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
   const engine = new Engine({
     backend: localBackend(session, runtime, io, { keepJobFolders: keepJobs }),
@@ -153,7 +156,6 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         }),
       opts.runtime,
       opts.keepJobs,
-      loaded.definition.Steps,
     );
   });
 }
