@@ -55,7 +55,7 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
       labels[i] = (data[i * 2] as number) > 0.5 ? 1 : 0;
     }
     const booster = await Booster.create({ rows, cols: 2, data }, labels, { objective: 'binary:logistic', max_depth: '2', silent: '1' });
-    for (let r = 0; r < 5; r++) booster.updateOneRound();
+    for (let r = 0; r < 5; r++) booster.updateOneRound(r);
     const dir = join(ws.path, 'model');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'xgboost-model'), booster.save());
