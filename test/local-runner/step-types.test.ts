@@ -108,7 +108,7 @@ describe.each([['process', true] as const, ['docker', runDockerTests] as const])
 
   it.runIf(enabled)('GIVEN a record the model rejects WHEN transformed THEN the job fails naming the record and the reason', async () => {
     const f = await failureOf(
-      backend.runTransformJob(request({ TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://bkt/bad' } }, ContentType: 'text/csv', SplitType: 'Line' }, DataProcessing: {} }) as never, ctx('t3')),
+      backend.runTransformJob(request({ TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://bkt/bad' } }, ContentType: 'text/csv', SplitType: 'Line' }, DataProcessing: { InputFilter: '$[1:]' } }) as never, ctx('t3')),
     );
     expect(f.kind).toBe('ClientError');
     expect(f.message).toMatch(/the model rejected record 2 of rows\.csv: 400 malformed CSV/);
