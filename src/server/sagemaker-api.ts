@@ -11,13 +11,13 @@ import { isSagepipeError } from '../errors.ts';
 import { setApproval } from '../../local-runner/registry/approval.ts';
 import type { ModelPackage } from '../../local-runner/registry/file-registry.ts';
 import type { LocalBackend } from '../../local-runner/local-backend.ts';
-import type { LocalSession } from '../cli/session.ts';
+import type { LocalSession } from '../../local-runner/workspace.ts';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../engine/store.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError, notFound, validation } from './api-error.ts';
-import { type PipelineRecord, PipelinesStore } from './pipelines-store.ts';
+import type { PipelineRecord, PipelinesStore } from '../../local-runner/pipelines-store.ts';
 
 
 export type Operation = (input: JsonObject) => Promise<JsonObject>;
@@ -442,4 +442,4 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
   return ops;
 }
 
-export { PipelinesStore };
+export type { PipelinesStore };

@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { readRequestBody } from '../../containers/runtime/http-body.ts';
 import type { LocalBackend } from '../../local-runner/local-backend.ts';
-import type { LocalSession } from '../cli/session.ts';
+import type { LocalSession } from '../../local-runner/workspace.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError } from './api-error.ts';
-import { PipelinesStore } from './pipelines-store.ts';
 import { S3Api, sendS3Error } from './s3-api.ts';
 import { sageMakerOperations } from './sagemaker-api.ts';
 
@@ -41,7 +40,7 @@ export function createApiServer(options: ApiServerOptions): Server {
   const operations = sageMakerOperations({
     session: options.session,
     backend: options.backend,
-    pipelines: new PipelinesStore(join(options.session.workspace, 'pipelines')),
+    pipelines: options.session.pipelines,
     endpoints,
     endpointConfigs: join(options.session.workspace, 'endpoint-configs'),
   });

@@ -7,7 +7,7 @@ import { toMermaid } from '../../definition/graph.ts';
 import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
-import { openSession, stageAssets } from '../session.ts';
+import { openSession, stageAssets } from '../../../local-runner/workspace.ts';
 
 export function registerDefinitionCommands(program: Command, io: CliIO): void {
   addContextOptions(

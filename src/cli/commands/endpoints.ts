@@ -6,7 +6,7 @@ import { ProcessRuntime } from '../../../local-runner/runtime/process-runtime.ts
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { localEndpoints, openSession, parseRuntime, selectRuntime } from '../../../local-runner/workspace.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 
 const CONTENT_TYPES = ['text/csv', 'application/json'];

@@ -5,7 +5,7 @@ import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../../local-runner/workspace.ts';
 import { isProcessAlive } from '../../../local-runner/runtime/runtime.ts';
 import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';

@@ -5,7 +5,7 @@ import type { ModelPackage } from '../../../local-runner/registry/file-registry.
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../../local-runner/workspace.ts';
 import { keyMetrics, summaryOf } from './models.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 

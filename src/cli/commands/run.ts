@@ -10,7 +10,7 @@ import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
 import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
-import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
+import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../../../local-runner/workspace.ts';
 import type { LoadedDefinition } from '../../definition/loader.ts';
 import type { PipelineDefinition } from '../../definition/types.ts';
 

@@ -4,7 +4,7 @@ import { createApiServer } from '../../server/server.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../../../local-runner/workspace.ts';
 
 export function registerServeCommand(program: Command, io: CliIO): void {
   addWorkspaceOption(program.command('serve').description('serve the SageMaker API (JSON protocol) and an S3 subset on the local runner'))

@@ -1,25 +1,36 @@
 /**
- * What a local command works with, built once from the options: the workspace's stores, the container runtime
- * (Docker, or processes where no daemon answers) and the local backend. Passed down; nothing global.
+ * The composition root of local runs: opening a workspace gives its stores (local S3, execution store, model
+ * registry, model store, pipelines), and from it the container runtime (Docker, or processes where no daemon
+ * answers), the local backend and the endpoints are built. The CLI, `serve` and the library call this; nothing global.
  */
-import { join } from 'node:path';
-import { LocalBackend } from '../../local-runner/local-backend.ts';
-import { ModelStore } from '../../local-runner/model-store.ts';
-import { FileRegistry } from '../../local-runner/registry/file-registry.ts';
-import { DockerRuntime } from '../../local-runner/runtime/docker-runtime.ts';
-import { ImageBuilder } from '../../local-runner/runtime/image-builder.ts';
-import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
-import type { ContainerRuntime } from '../../local-runner/runtime/runtime.ts';
-import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
-import { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
-import type { ProjectImage } from '../../local-runner/runtime/images.ts';
-import { packageRoot } from '../compile/bundle.ts';
-import { type CodeAsset, LOCAL_ACCOUNT } from '../compile/compile.ts';
-import { ExecutionStore } from '../engine/store.ts';
-import { ErrorCode, SagepipeError } from '../errors.ts';
-import { VERSION } from '../version.ts';
-import type { CliIO } from './io.ts';
-import { workspaceDir } from './options.ts';
+import { join, resolve } from 'node:path';
+import { LocalBackend } from './local-backend.ts';
+import { ModelStore } from './model-store.ts';
+import { FileRegistry } from './registry/file-registry.ts';
+import { DockerRuntime } from './runtime/docker-runtime.ts';
+import { ImageBuilder } from './runtime/image-builder.ts';
+import { ProcessRuntime } from './runtime/process-runtime.ts';
+import type { ContainerRuntime } from './runtime/runtime.ts';
+import { LocalS3 } from './s3/local-s3.ts';
+import { Endpoints } from './endpoints/endpoints.ts';
+import type { ProjectImage } from './runtime/images.ts';
+import { packageRoot } from '../src/compile/bundle.ts';
+import { type CodeAsset, LOCAL_ACCOUNT } from '../src/compile/compile.ts';
+import { ExecutionStore } from '../src/engine/store.ts';
+import { ErrorCode, SagepipeError } from '../src/errors.ts';
+import { VERSION } from '../src/version.ts';
+import { PipelinesStore } from './pipelines-store.ts';
+
+/** What opening a workspace needs from its host (the CLI's io, or the library's options). */
+export interface HostEnv {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** The workspace folder: the option, else $SAGEPIPE_WORKSPACE, else `./.sagepipe`. */
+export function workspaceDir(opts: { workspace?: string }, host: HostEnv): string {
+  return resolve(host.cwd, opts.workspace ?? host.env.SAGEPIPE_WORKSPACE ?? '.sagepipe');
+}
 
 export type RuntimeChoice = 'docker' | 'process' | 'auto';
 
@@ -29,11 +40,13 @@ export interface LocalSession {
   readonly store: ExecutionStore;
   readonly registry: FileRegistry;
   readonly models: ModelStore;
+  /** Pipelines created through the API (CreatePipeline). */
+  readonly pipelines: PipelinesStore;
   readonly region: string;
   readonly account: string;
 }
 
-export function openSession(opts: { workspace?: string; region?: string }, io: CliIO): LocalSession {
+export function openSession(opts: { workspace?: string; region?: string }, io: HostEnv): LocalSession {
   const workspace = workspaceDir(opts, io);
   const region = opts.region ?? io.env.AWS_REGION ?? 'us-east-1';
   return {
@@ -42,6 +55,7 @@ export function openSession(opts: { workspace?: string; region?: string }, io: C
     store: new ExecutionStore(workspace),
     registry: new FileRegistry(join(workspace, 'registry'), { region, account: LOCAL_ACCOUNT }),
     models: new ModelStore(join(workspace, 'models')),
+    pipelines: new PipelinesStore(join(workspace, 'pipelines')),
     region,
     account: LOCAL_ACCOUNT,
   };
@@ -85,7 +99,7 @@ async function buildProjectImage(builder: ImageBuilder, local: string, log: (lin
   await builder.build(m[1] as ProjectImage, { version: VERSION, root: packageRoot(), progress: log });
 }
 
-export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: CliIO, options: { keepJobFolders?: boolean } = {}): LocalBackend {
+export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: HostEnv, options: { keepJobFolders?: boolean } = {}): LocalBackend {
   const builder = runtime instanceof DockerRuntime ? new ImageBuilder(runtime) : undefined;
   return new LocalBackend({
     s3: session.s3,
