@@ -8,7 +8,8 @@ import { loadDefinition, type LoadedDefinition } from '../definition/loader.ts';
 import type { JsonObject } from '../definition/types.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { JobBackend } from './backend.ts';
-import type { EventSink } from './events.ts';
+import type { EngineEvent, EventSink } from './events.ts';
+import { EventStream, type ExecutionHandle } from './handle.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
 import type { ExecutionRecord } from './records.ts';
@@ -68,6 +69,15 @@ export class Engine {
 
   /** Validates everything, records the execution, then runs it to the end. */
   async start(request: StartExecutionRequest): Promise<ExecutionRecord> {
+    return (await this.launch(request)).done;
+  }
+
+  /**
+   * Validates everything and records the execution, then returns its handle while it runs: the returned promise
+   * settles once the execution is recorded (so it can be described at once), `done` when it has ended.
+   */
+  async launch(request: StartExecutionRequest): Promise<ExecutionHandle> {
+    const { stream, sink, controller } = this.perExecution(request.signal);
     const values = resolveParameters(request.loaded.parameters, request.parameters ?? {});
     const preset = new Map<string, JsonObject>();
     let selectiveConfig: ExecutionRecord['SelectiveExecutionConfig'];
@@ -125,7 +135,7 @@ export class Engine {
       RunnerPid: process.pid,
     };
     await this.options.store.create(record, request.loaded.definition);
-    this.sink({
+    sink({
       type: 'executionStarted',
       executionId: id,
       executionArn: record.PipelineExecutionArn,
@@ -133,11 +143,17 @@ export class Engine {
       steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: false,
     });
-    return this.runRecord(record, request.loaded, values, preset, request.signal);
+    return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink));
   }
 
   /** Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded. */
   async retry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
+    return (await this.launchRetry(idOrArn, options)).done;
+  }
+
+  /** Like retry, returning the handle once the execution is marked Executing again. */
+  async launchRetry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionHandle> {
+    const { stream, sink, controller } = this.perExecution(options.signal);
     const stored = await this.options.store.resolve(idOrArn);
     const record = stored.record;
     if (record.PipelineExecutionStatus !== 'Failed' && record.PipelineExecutionStatus !== 'Stopped') {
@@ -161,7 +177,7 @@ export class Engine {
     record.RetryCount += 1;
     record.RunnerPid = process.pid;
     await this.options.store.save(record);
-    this.sink({
+    sink({
       type: 'executionStarted',
       executionId: record.PipelineExecutionId,
       executionArn: record.PipelineExecutionArn,
@@ -169,7 +185,36 @@ export class Engine {
       steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: true,
     });
-    return this.runRecord(record, loaded, values, preset, options.signal);
+    return this.handle(record, stream, controller, this.runRecord(record, loaded, values, preset, controller.signal, sink));
+  }
+
+  /** One execution's event stream (fed besides the engine's sink) and stop switch (also tripped by `signal`). */
+  private perExecution(signal: AbortSignal | undefined): { stream: EventStream<EngineEvent>; sink: EventSink; controller: AbortController } {
+    const stream = new EventStream<EngineEvent>();
+    const controller = new AbortController();
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    return {
+      stream,
+      controller,
+      sink: (event) => {
+        stream.push(event);
+        this.sink(event);
+      },
+    };
+  }
+
+  private handle(record: ExecutionRecord, stream: EventStream<EngineEvent>, controller: AbortController, running: Promise<ExecutionRecord>): ExecutionHandle {
+    const done = running.finally(() => stream.end());
+    // A caller that only iterates events must not see an unhandled rejection; `done` still rejects for those who await it.
+    done.catch(() => undefined);
+    return {
+      executionArn: record.PipelineExecutionArn,
+      executionId: record.PipelineExecutionId,
+      done,
+      events: stream,
+      stop: () => controller.abort(),
+    };
   }
 
   private runRecord(
@@ -177,7 +222,8 @@ export class Engine {
     loaded: LoadedDefinition,
     values: ReadonlyMap<string, string | number | boolean>,
     preset: ReadonlyMap<string, JsonObject>,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
+    sink: EventSink,
   ): Promise<ExecutionRecord> {
     const run = new ExecutionRun({
       record,
@@ -186,9 +232,9 @@ export class Engine {
       preset,
       backend: this.options.backend,
       store: this.options.store,
-      sink: this.sink,
+      sink,
       clock: this.clock,
-      signal: signal ?? new AbortController().signal,
+      signal,
     });
     return run.run();
   }

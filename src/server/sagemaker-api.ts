@@ -121,13 +121,6 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       throw notFound(`Pipeline execution '${arn}' does not exist.`);
     }
   };
-  const background = (id: string, work: (signal: AbortSignal) => Promise<unknown>) => {
-    const controller = new AbortController();
-    running.set(id, controller);
-    void work(controller.signal)
-      .catch(() => undefined)
-      .finally(() => running.delete(id));
-  };
   const findJob = async (field: 'ProcessingJobName' | 'TrainingJobName', name: string): Promise<JsonObject> => {
     const { executions } = await session.store.list();
     // Job names are unique without regard to case; ARNs carry them in lower case.
@@ -203,28 +196,27 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       const id = newExecutionId();
       const max = (input.ParallelismConfiguration as { MaxParallelExecutionSteps?: number } | undefined)?.MaxParallelExecutionSteps ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;
       const selective = input.SelectiveExecutionConfig as { SourcePipelineExecutionArn?: string; SelectedSteps?: { StepName: string }[] } | undefined;
-      let created!: () => void;
-      const ready = new Promise<void>((r) => (created = r));
-      background(id, (signal) =>
-        engine(id)
-          .start({
-            loaded,
-            pipelineName: p.PipelineName,
-            parameters: given,
-            signal,
-            ...(typeof input.PipelineExecutionDisplayName === 'string' ? { displayName: input.PipelineExecutionDisplayName } : {}),
-            ...(max ? { maxParallelExecutionSteps: max } : {}),
-            ...(selective?.SourcePipelineExecutionArn
-              ? { selective: { sourceExecutionId: selective.SourcePipelineExecutionArn, steps: (selective.SelectedSteps ?? []).map((s) => s.StepName) } }
-              : {}),
-          })
-          .finally(created),
-      );
-      // Answer once the execution is recorded (or has already ended), as the service does.
-      for (let i = 0; i < 200; i++) {
-        if (await session.store.load(id).then(() => true, () => false)) break;
-        await Promise.race([ready, new Promise((r) => setTimeout(r, 10))]);
+      const controller = new AbortController();
+      let handle;
+      try {
+        // Answers once the execution is recorded, as the service does; it runs on in the background.
+        handle = await engine(id).launch({
+          loaded,
+          pipelineName: p.PipelineName,
+          parameters: given,
+          signal: controller.signal,
+          ...(typeof input.PipelineExecutionDisplayName === 'string' ? { displayName: input.PipelineExecutionDisplayName } : {}),
+          ...(max ? { maxParallelExecutionSteps: max } : {}),
+          ...(selective?.SourcePipelineExecutionArn
+            ? { selective: { sourceExecutionId: selective.SourcePipelineExecutionArn, steps: (selective.SelectedSteps ?? []).map((s) => s.StepName) } }
+            : {}),
+        });
+      } catch (error) {
+        if (isSagepipeError(error)) throw validation(error.message);
+        throw error;
       }
+      running.set(id, controller);
+      void handle.done.catch(() => undefined).finally(() => running.delete(id));
       return { PipelineExecutionArn: `${p.PipelineArn}/execution/${id}` };
     },
     async DescribePipelineExecution(input) {
@@ -279,7 +271,10 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       if (r.PipelineExecutionStatus !== 'Failed' && r.PipelineExecutionStatus !== 'Stopped') {
         throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Failed or Stopped executions can be retried.`);
       }
-      background(r.PipelineExecutionId, (signal) => engine().retry(r.PipelineExecutionId, { signal }));
+      const controller = new AbortController();
+      const handle = await engine().launchRetry(r.PipelineExecutionId, { signal: controller.signal });
+      running.set(r.PipelineExecutionId, controller);
+      void handle.done.catch(() => undefined).finally(() => running.delete(r.PipelineExecutionId));
       return { PipelineExecutionArn: r.PipelineExecutionArn };
     },
     async ListPipelineExecutionSteps(input) {
