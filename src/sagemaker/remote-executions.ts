@@ -8,7 +8,7 @@ import {
   RetryPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { loadDefinitionText } from '../definition/loader.ts';
+import { type LoadedDefinition, loadDefinitionText } from '../definition/loader.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import type { EventSink } from '../engine/events.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
@@ -88,6 +88,12 @@ export async function retryRemote(
   pollMs: number,
   signal?: AbortSignal,
 ): Promise<{ record: ExecutionRecord; definition: PipelineDefinition }> {
+  const loaded = await startRetryRemote(clients, arn, sink);
+  return { record: await followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal), definition: loaded.definition };
+}
+
+/** RetryPipelineExecution after checking the status; returns the definition it runs (after `executionStarted`). */
+export async function startRetryRemote(clients: Clients, arn: string, sink: EventSink): Promise<LoadedDefinition> {
   let loaded;
   try {
     const status = (await clients.sageMaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus;
@@ -99,5 +105,17 @@ export async function retryRemote(
     throw awsError(error, `retrying ${arn}`);
   }
   sink({ type: 'executionStarted', executionId: arn.split('/').pop() as string, executionArn: arn, pipelineName: pipelineOf(arn), steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })), retry: true });
-  return { record: await followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal), definition: loaded.definition };
+  return loaded;
 }
+
+/** The definition an execution ran. */
+export async function definitionForExecution(clients: Clients, arn: string): Promise<LoadedDefinition> {
+  try {
+    return await definitionOf(clients, arn);
+  } catch (error) {
+    if (error instanceof SagepipeError) throw error;
+    throw awsError(error, `reading the definition of ${arn}`);
+  }
+}
+
+export { pipelineOf };

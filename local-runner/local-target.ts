@@ -1,0 +1,167 @@
+/**
+ * The local target: the engine on a workspace, with the container runtime chosen once (on first run). It tracks the
+ * executions it started in this process, asks other processes' runners to stop through the store, and marks an
+ * execution whose runner died as Stopped.
+ */
+import type { PipelineDefinition } from '../src/definition/types.ts';
+import { Engine } from '../src/engine/engine.ts';
+import type { EventSink } from '../src/engine/events.ts';
+import type { ExecutionHandle } from '../src/engine/handle.ts';
+import type { ExecutionRecord } from '../src/engine/records.ts';
+import type { ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../src/engine/target.ts';
+import { ErrorCode, SagepipeError } from '../src/errors.ts';
+import type { LocalBackend } from './local-backend.ts';
+import { type ContainerRuntime, isProcessAlive } from './runtime/runtime.ts';
+import { type HostEnv, type LocalSession, type RuntimeChoice, localBackend, selectRuntime } from './workspace.ts';
+
+export interface LocalTargetOptions {
+  readonly session: LocalSession;
+  /** A runtime, or how to choose one on the first run. @default 'auto' (Docker when a daemon answers) */
+  readonly runtime?: RuntimeChoice | ContainerRuntime;
+  /** Receives the events of every execution this target runs (each handle has its own too). @default none */
+  readonly sink?: EventSink;
+  /** Things worth telling a user (no Docker, leftovers removed). @default dropped */
+  readonly notice?: (text: string) => void;
+  /** Where relative local paths in job inputs resolve, and the environment. */
+  readonly host: HostEnv;
+  /** Keep each job's folder after success. @default false */
+  readonly keepJobFolders?: boolean;
+}
+
+export class LocalTarget implements ExecutionTarget {
+  readonly kind = 'local' as const;
+  private backend: Promise<LocalBackend> | undefined;
+  private readonly running = new Map<string, ExecutionHandle>();
+
+  constructor(private readonly options: LocalTargetOptions) {}
+
+  get session(): LocalSession {
+    return this.options.session;
+  }
+
+  /** The runtime, chosen once; containers an earlier crashed run left behind are removed then. */
+  private async engine(): Promise<Engine> {
+    this.backend ??= (async () => {
+      const notice = this.options.notice ?? (() => undefined);
+      const choice = this.options.runtime ?? 'auto';
+      const runtime = typeof choice === 'string' ? await selectRuntime(choice, notice) : choice;
+      const removed = await runtime.cleanupLeftovers().catch(() => 0);
+      if (removed > 0) notice(`removed ${removed} container(s) left by an earlier run that crashed`);
+      return localBackend(this.session, runtime, this.options.host, { keepJobFolders: this.options.keepJobFolders ?? false });
+    })();
+    const backend = await this.backend;
+    return new Engine({
+      backend,
+      store: this.session.store,
+      region: this.session.region,
+      account: this.session.account,
+      ...(this.options.sink ? { sink: this.options.sink } : {}),
+    });
+  }
+
+  private track(handle: ExecutionHandle): ExecutionHandle {
+    this.running.set(handle.executionId, handle);
+    void handle.done.catch(() => undefined).finally(() => this.running.delete(handle.executionId));
+    return handle;
+  }
+
+  async start(request: TargetStartRequest): Promise<ExecutionHandle> {
+    for (const asset of request.assets ?? []) {
+      if (!(await this.session.s3.headObject(asset.s3Uri))) await this.session.s3.putObject(asset.s3Uri, asset.content);
+    }
+    const engine = await this.engine();
+    return this.track(
+      await engine.launch({
+        loaded: request.loaded,
+        pipelineName: request.pipelineName,
+        ...(request.parameters ? { parameters: request.parameters } : {}),
+        ...(request.maxParallelExecutionSteps === undefined ? {} : { maxParallelExecutionSteps: request.maxParallelExecutionSteps }),
+        ...(request.displayName ? { displayName: request.displayName } : {}),
+        ...(request.selective ? { selective: { sourceExecutionId: request.selective.sourceExecution, steps: request.selective.steps } } : {}),
+      }),
+    );
+  }
+
+  async retry(execution: string): Promise<ExecutionHandle> {
+    const engine = await this.engine();
+    return this.track(await engine.launchRetry(execution));
+  }
+
+  /**
+   * Stops an execution run by this process (at once), by another live process (through a stop request it polls),
+   * or — when the process running it has died — marks what it left as Stopped.
+   */
+  async stop(execution: string): Promise<StopOutcome> {
+    const { record } = await this.session.store.resolve(execution);
+    const executionArn = record.PipelineExecutionArn;
+    const mine = this.running.get(record.PipelineExecutionId);
+    if (mine) {
+      mine.stop();
+      return { kind: 'requested', executionArn, detail: 'stopping it in this process' };
+    }
+    if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
+      throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
+    }
+    if (isProcessAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
+      await this.session.store.requestStop(record.PipelineExecutionId);
+      return { kind: 'requested', executionArn, detail: `asked the process running it (pid ${record.RunnerPid}) to stop it` };
+    }
+    await markRunnerGone(this.session, record);
+    return { kind: 'markedStopped', executionArn };
+  }
+
+  async describe(execution: string): Promise<ExecutionRecord> {
+    return (await this.session.store.resolve(execution)).record;
+  }
+
+  async definition(execution: string): Promise<PipelineDefinition> {
+    return (await this.session.store.resolve(execution)).definition;
+  }
+
+  async list(filter: { readonly pipelineName?: string } = {}): Promise<{ executions: ExecutionSummary[]; unreadable: string[] }> {
+    const { executions, corrupt } = await this.session.store.list(filter.pipelineName ? { pipelineName: filter.pipelineName } : {});
+    return {
+      executions: executions.map((r) => ({
+        PipelineName: r.PipelineName,
+        PipelineExecutionArn: r.PipelineExecutionArn,
+        PipelineExecutionDisplayName: r.PipelineExecutionDisplayName,
+        PipelineExecutionStatus: r.PipelineExecutionStatus,
+        StartTime: r.StartTime,
+        ...(r.EndTime ? { EndTime: r.EndTime } : {}),
+        FailureReason: r.FailureReason,
+      })),
+      unreadable: corrupt,
+    };
+  }
+
+  async logs(execution: string, step?: string): Promise<{ step: string; text: string }[]> {
+    const { record } = await this.session.store.resolve(execution);
+    if (step && !record.Steps.some((s) => s.StepName === step)) {
+      throw new SagepipeError(ErrorCode.UsageError, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
+    }
+    const names = step ? [step] : record.Steps.map((s) => s.StepName);
+    const out: { step: string; text: string }[] = [];
+    for (const name of names) out.push({ step: name, text: await this.session.store.readLog(record.PipelineExecutionId, name) });
+    return out;
+  }
+
+  async readObject(uri: string): Promise<Uint8Array> {
+    return this.session.s3.getObject(uri);
+  }
+}
+
+/** The process running an execution is gone (it crashed): what it left running is marked Stopped. */
+async function markRunnerGone(session: LocalSession, record: ExecutionRecord): Promise<void> {
+  const now = new Date().toISOString();
+  for (const s of record.Steps) {
+    if (s.StepStatus === 'Executing' || s.StepStatus === 'Starting' || s.StepStatus === 'Stopping') {
+      s.StepStatus = 'Stopped';
+      s.EndTime = now;
+      s.FailureReason = 'the process running it ended';
+    }
+  }
+  record.PipelineExecutionStatus = 'Stopped';
+  record.EndTime = now;
+  record.LastModifiedTime = now;
+  await session.store.save(record);
+}
