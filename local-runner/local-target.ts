@@ -97,14 +97,14 @@ export class LocalTarget implements ExecutionTarget {
     const mine = this.running.get(record.PipelineExecutionId);
     if (mine) {
       mine.stop();
-      return { kind: 'requested', executionArn, detail: 'stopping it in this process' };
+      return { kind: 'requested', executionArn, detail: `stopping ${record.PipelineExecutionId} in this process` };
     }
     if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
     }
     if (isProcessAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
       await this.session.store.requestStop(record.PipelineExecutionId);
-      return { kind: 'requested', executionArn, detail: `asked the process running it (pid ${record.RunnerPid}) to stop it` };
+      return { kind: 'requested', executionArn, detail: `asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it` };
     }
     await markRunnerGone(this.session, record);
     return { kind: 'markedStopped', executionArn };

@@ -95,7 +95,7 @@ export class SageMakerTarget implements ExecutionTarget {
   async stop(execution: string): Promise<StopOutcome> {
     const arn = await this.arnOf(execution);
     await stopRemote(this.clients, arn);
-    return { kind: 'requested', executionArn: arn, detail: 'asked SageMaker to stop it' };
+    return { kind: 'requested', executionArn: arn, detail: `asked SageMaker to stop ${arn}` };
   }
 
   async describe(execution: string): Promise<ExecutionRecord> {

@@ -5,13 +5,12 @@ import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
-import { openSession } from '../../../local-runner/workspace.ts';
-import { isProcessAlive } from '../../../local-runner/runtime/runtime.ts';
-import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
-import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
-import { RunDisplay } from '../render/run-display.ts';
+import { workspaceDir } from '../../../local-runner/workspace.ts';
+import { addRunOptions, followWithDisplay } from './run.ts';
+import { type TargetOptions, addTargetOptions } from '../remote.ts';
+import { openTarget } from '../targets.ts';
 
-function duration(r: ExecutionRecord): string {
+function duration(r: Pick<ExecutionRecord, 'StartTime' | 'EndTime'>): string {
   if (!r.StartTime) return '';
   const ms = Date.parse(r.EndTime ?? new Date().toISOString()) - Date.parse(r.StartTime);
   return `${(ms / 1000).toFixed(1)} s`;
@@ -24,21 +23,14 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
     .option('--pipeline <name>', 'only this pipeline\'s')
     .option('--json', 'print ListPipelineExecutions-shaped JSON')
     .action(async (opts: TargetOptions & { workspace?: string; pipeline?: string; json?: boolean }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { listRemote } = await import('../../sagemaker/remote-executions.ts');
-        const list = await listRemote(aws.clients, opts.pipeline);
-        if (opts.json) io.out(`${JSON.stringify({ PipelineExecutionSummaries: list }, null, 2)}\n`);
-        else for (const r of list) io.out(`${r.PipelineExecutionArn.split('/').pop()}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
-        return;
-      }
-      const session = openSession(opts, io);
-      const { executions: list, corrupt } = await session.store.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
+      const opened = await openTarget(opts, io);
+      const { executions: list, unreadable } = await opened.target.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
       if (opts.json) {
         io.out(
           `${JSON.stringify(
             {
               PipelineExecutionSummaries: list.map((r) => ({
+                PipelineName: r.PipelineName,
                 PipelineExecutionArn: r.PipelineExecutionArn,
                 PipelineExecutionDisplayName: r.PipelineExecutionDisplayName,
                 PipelineExecutionStatus: r.PipelineExecutionStatus,
@@ -52,23 +44,19 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         );
         return;
       }
-      if (list.length === 0) io.out(`no executions in ${session.workspace}\n`);
+      if (list.length === 0) io.out(opened.kind === 'local' ? `no executions in ${workspaceDir(opts, io)}\n` : 'no executions\n');
       for (const r of list) {
-        io.out(`${r.PipelineExecutionId}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${duration(r).padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
+        const id = r.PipelineExecutionArn.split('/').pop();
+        io.out(`${id}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${(r.EndTime || r.PipelineExecutionStatus === 'Executing' ? duration(r) : '').padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
       }
-      for (const c of corrupt) io.err(`warning: execution record ${c} is unreadable\n`);
+      for (const c of unreadable) io.err(`warning: execution record ${c} is unreadable\n`);
     });
 
   addTargetOptions(addWorkspaceOption(executions.command('describe').description('one execution and its steps').argument('<id>', 'execution id, ARN or unique prefix')))
     .option('--json', 'print the execution record (DescribePipelineExecution fields plus Steps)')
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
-      const aws = await remote(opts, io);
-      let record: ExecutionRecord;
-      if (aws) {
-        const { describeRemote, executionArn } = await import('../../sagemaker/remote-executions.ts');
-        record = await describeRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline));
-      } else record = (await openSession(opts, io).store.resolve(id)).record;
+      const record = await (await openTarget(opts, io)).target.describe(id);
       if (opts.json) {
         io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
         return;
@@ -82,73 +70,40 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       for (const n of record.NotExecutedSteps) io.out(`    ${n.StepName.padEnd(22)} ${''.padEnd(14)} not executed: ${n.Reason}\n`);
     });
 
-  addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]'))
-    .action(async (id: string, step: string | undefined, opts: { workspace?: string }) => {
-      const session = openSession(opts, io);
-      const { record } = await session.store.resolve(id);
-      const names = step ? [step] : record.Steps.map((s) => s.StepName);
-      if (step && !record.Steps.some((s) => s.StepName === step)) {
-        throw new SagepipeError(ErrorCode.UsageError, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
-      }
-      for (const name of names) {
-        const text = await session.store.readLog(record.PipelineExecutionId, name);
-        if (!step) io.out(`==> ${name} <==\n`);
-        io.out(text);
+  addTargetOptions(addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]')))
+    .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
+    .action(async (id: string, step: string | undefined, opts: TargetOptions & { workspace?: string }) => {
+      const logs = await (await openTarget(opts, io)).target.logs(id, step);
+      for (const log of logs) {
+        if (!step) io.out(`==> ${log.step} <==\n`);
+        io.out(log.text);
       }
     });
 
   addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { executionArn, retryRemote } = await import('../../sagemaker/remote-executions.ts');
-        const { readS3Object } = await import('../../sagemaker/remote-run.ts');
-        const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
-        const { record, definition } = await retryRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline), (e) => display.handle(e), aws.pollMs).finally(() =>
-          display.close(),
-        );
-        await reportOutcome(io, record, definition, (uri) => readS3Object(aws.clients.s3, uri), opts.json);
-        return;
-      }
-      const session = openSession(opts, io);
-      await runWithDisplay(io, session, opts, (engine, signal) => engine.retry(id, { signal }), opts.runtime, opts.keepJobs);
+      await followWithDisplay(io, opts, async (sink) => {
+        const { target } = await openTarget(opts, io, { sink });
+        return { target, handle: await target.retry(id) };
+      });
     });
 
   addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string }) => {
-    const aws = await remote(opts, io);
-    if (aws) {
-      const { executionArn, stopRemote } = await import('../../sagemaker/remote-executions.ts');
-      const arn = await executionArn(aws.clients, id, opts.pipeline);
-      await stopRemote(aws.clients, arn);
-      io.out(`asked SageMaker to stop ${arn}\n`);
-      return;
-    }
-    const session = openSession(opts, io);
-    const { record } = await session.store.resolve(id);
-    if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
-      throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
-    }
-    if (isProcessAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
-      await session.store.requestStop(record.PipelineExecutionId);
-      io.out(`asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it\n`);
-      return;
-    }
-    // Its process is gone (it crashed): mark what it left as stopped.
-    const now = new Date().toISOString();
-    for (const s of record.Steps) {
-      if (s.StepStatus === 'Executing' || s.StepStatus === 'Starting' || s.StepStatus === 'Stopping') {
-        s.StepStatus = 'Stopped';
-        s.EndTime = now;
-        s.FailureReason = 'the process running it ended';
+      const outcome = await (await openTarget(opts, io)).target.stop(id);
+      switch (outcome.kind) {
+        case 'requested':
+          io.out(`${outcome.detail}\n`);
+          return;
+        case 'markedStopped':
+          io.out(`execution ${outcome.executionArn.split('/').pop()} marked Stopped (the process running it had ended)\n`);
+          return;
+        default: {
+          const never: never = outcome;
+          throw new Error(`unknown stop outcome ${JSON.stringify(never)}`);
+        }
       }
-    }
-    record.PipelineExecutionStatus = 'Stopped';
-    record.EndTime = now;
-    record.LastModifiedTime = now;
-    await session.store.save(record);
-    io.out(`execution ${record.PipelineExecutionId} marked Stopped (the process running it had ended)\n`);
-  });
+    });
 }
