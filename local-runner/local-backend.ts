@@ -7,7 +7,7 @@ import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject } from '../src/definition/types.ts';
 import { type JobBackend, type JobContext, JobFailure, type JobResult } from '../src/engine/backend.ts';
-import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
+import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from './describe.ts';
 import { errorMessage, isSagepipeError } from '../src/errors.ts';
 import { packModel } from '../containers/runtime/model-archive.ts';
 import { extractMetrics } from './metrics.ts';

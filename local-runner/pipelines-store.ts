@@ -1,7 +1,7 @@
 /** Pipelines created through the API (CreatePipeline): one JSON file each under `<workspace>/pipelines/`. */
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../src/engine/store.ts';
+import { writeFileAtomic } from '../src/write-file-atomic.ts';
 
 export interface PipelineRecord {
   readonly PipelineName: string;

@@ -14,7 +14,7 @@ import type { ContainerRuntime } from './runtime/runtime.ts';
 import { LocalS3 } from './s3/local-s3.ts';
 import { Endpoints } from './endpoints/endpoints.ts';
 import type { ProjectImage } from './runtime/images.ts';
-import { packageRoot } from '../src/compile/bundle.ts';
+import { packageRoot } from '../src/package-root.ts';
 import { type CodeAsset, LOCAL_ACCOUNT } from '../src/compile/compile.ts';
 import { ExecutionStore } from '../src/engine/store.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';

@@ -7,7 +7,7 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
-import { writeFileAtomic } from '../../src/engine/store.ts';
+import { writeFileAtomic } from '../../src/write-file-atomic.ts';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import { extractModel } from '../../containers/runtime/model-archive.ts';
 import type { ModelStore } from '../model-store.ts';

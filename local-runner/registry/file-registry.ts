@@ -8,7 +8,7 @@ import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
-import { writeFileAtomic } from '../../src/engine/store.ts';
+import { writeFileAtomic } from '../../src/write-file-atomic.ts';
 
 export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['PendingManualApproval', 'Approved', 'Rejected'];

@@ -28,6 +28,8 @@ export type { ExecutionTarget, TargetStartRequest, ExecutionSummary, StopOutcome
 export type { ModelPackage } from '../../local-runner/registry/file-registry.ts';
 export type { EndpointRecord } from '../../local-runner/endpoints/endpoints.ts';
 export type { RuntimeChoice } from '../../local-runner/workspace.ts';
+/** The definition loader (JSON schema and semantic checks, step graph), for definitions from anywhere. */
+export { loadDefinition, loadDefinitionText, type LoadedDefinition, type LoadOptions } from '../definition/loader.ts';
 
 /** A running execution: its ARN at once, its result when it ends, its events, and a way to stop it. */
 export interface PipelineExecution {

@@ -2,18 +2,14 @@
  * The execution store on disk: `<root>/executions/<id>/{execution.json, definition.json, logs/<step>.log}`.
  * Every write goes to a temporary file renamed into place, so a crash never leaves half a record.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
+import { writeFileAtomic } from '../write-file-atomic.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import type { ExecutionRecord, StepRecord, StoredExecution } from './records.ts';
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${randomUUID()}`;
-  await writeFile(temp, content);
-  await rename(temp, path);
-}
+export { writeFileAtomic };
 
 export class ExecutionStore {
   readonly executionsDir: string;

@@ -14,7 +14,7 @@ import type { LocalBackend } from '../../local-runner/local-backend.ts';
 import type { LocalSession } from '../../local-runner/workspace.ts';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../engine/store.ts';
+import { writeFileAtomic } from '../write-file-atomic.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError, notFound, validation } from './api-error.ts';
 import type { PipelineRecord, PipelinesStore } from '../../local-runner/pipelines-store.ts';

@@ -1,7 +1,7 @@
 /** An in-memory JobBackend: answers with Describe-shaped properties, optionally holding or failing chosen steps. */
 import type { JsonObject } from '../../src/definition/types.ts';
 import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult } from '../../src/engine/backend.ts';
-import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../../src/engine/describe.ts';
+import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../../local-runner/describe.ts';
 import { type Deferred, deferred } from './deferred.ts';
 
 export interface Call {

@@ -2,7 +2,7 @@
  * Describe*-shaped properties from a job's request, for backends: DescribeProcessingJob, DescribeTrainingJob,
  * DescribeModel and DescribeModelPackage echo the request's fields and add names, ARNs, status and times.
  */
-import type { JsonObject } from '../definition/types.ts';
+import type { JsonObject } from '../src/definition/types.ts';
 
 export interface JobIdentity {
   readonly region: string;
