@@ -10,7 +10,7 @@ import type { ExecutionHandle } from '../src/engine/handle.ts';
 import type { ExecutionRecord } from '../src/engine/records.ts';
 import type { ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../src/engine/target.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';
-import type { LocalBackend } from './local-backend.ts';
+import type { JobBackend } from '../src/engine/backend.ts';
 import { type ContainerRuntime, isProcessAlive } from './runtime/runtime.ts';
 import { type HostEnv, type LocalSession, type RuntimeChoice, localBackend, selectRuntime } from './workspace.ts';
 
@@ -22,15 +22,17 @@ export interface LocalTargetOptions {
   readonly sink?: EventSink;
   /** Things worth telling a user (no Docker, leftovers removed). @default dropped */
   readonly notice?: (text: string) => void;
-  /** Where relative local paths in job inputs resolve, and the environment. */
-  readonly host: HostEnv;
+  /** Where relative local paths in job inputs resolve, and the environment. @default unused with `backend`, else required */
+  readonly host?: HostEnv;
+  /** A backend already built (e.g. by `serve`), instead of one made from `runtime`. */
+  readonly backend?: JobBackend;
   /** Keep each job's folder after success. @default false */
   readonly keepJobFolders?: boolean;
 }
 
 export class LocalTarget implements ExecutionTarget {
   readonly kind = 'local' as const;
-  private backend: Promise<LocalBackend> | undefined;
+  private backend: Promise<JobBackend> | undefined;
   private readonly running = new Map<string, ExecutionHandle>();
 
   constructor(private readonly options: LocalTargetOptions) {}
@@ -41,13 +43,16 @@ export class LocalTarget implements ExecutionTarget {
 
   /** The runtime, chosen once; containers an earlier crashed run left behind are removed then. */
   private async engine(): Promise<Engine> {
+    if (this.options.backend) this.backend ??= Promise.resolve(this.options.backend);
     this.backend ??= (async () => {
       const notice = this.options.notice ?? (() => undefined);
       const choice = this.options.runtime ?? 'auto';
       const runtime = typeof choice === 'string' ? await selectRuntime(choice, notice) : choice;
       const removed = await runtime.cleanupLeftovers().catch(() => 0);
       if (removed > 0) notice(`removed ${removed} container(s) left by an earlier run that crashed`);
-      return localBackend(this.session, runtime, this.options.host, { keepJobFolders: this.options.keepJobFolders ?? false });
+      const host = this.options.host;
+      if (!host) throw new SagepipeError(ErrorCode.Internal, 'LocalTarget needs a host (or a backend)', { fault: 'sagepipe' });
+      return localBackend(this.session, runtime, host, { keepJobFolders: this.options.keepJobFolders ?? false });
     })();
     const backend = await this.backend;
     return new Engine({

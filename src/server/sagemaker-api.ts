@@ -4,7 +4,7 @@
  */
 import { loadDefinitionText } from '../definition/loader.ts';
 import type { Json, JsonObject } from '../definition/types.ts';
-import { Engine, newExecutionId } from '../engine/engine.ts';
+import { LocalTarget } from '../../local-runner/local-target.ts';
 import { resolveParameters } from '../engine/parameters.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import { isSagepipeError } from '../errors.ts';
@@ -93,9 +93,8 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       LastModifiedTime: e.LastModifiedTime,
     }) as JsonObject;
   };
-  const running = new Map<string, AbortController>();
-  const engine = (newId?: string) =>
-    new Engine({ backend, store: session.store, region: session.region, account: session.account, ...(newId ? { newExecutionId: () => newId } : {}) });
+  // Executions go through the local target, like the CLI's: it runs them in this process and stops them.
+  const target = new LocalTarget({ session, backend });
   const pipelineArn = (name: string) => `arn:aws:sagemaker:${session.region}:${session.account}:pipeline/${name.toLowerCase()}`;
 
   const requirePipeline = async (name: string): Promise<PipelineRecord> => {
@@ -193,31 +192,26 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;
       }
-      const id = newExecutionId();
       const max = (input.ParallelismConfiguration as { MaxParallelExecutionSteps?: number } | undefined)?.MaxParallelExecutionSteps ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;
       const selective = input.SelectiveExecutionConfig as { SourcePipelineExecutionArn?: string; SelectedSteps?: { StepName: string }[] } | undefined;
-      const controller = new AbortController();
       let handle;
       try {
         // Answers once the execution is recorded, as the service does; it runs on in the background.
-        handle = await engine(id).launch({
+        handle = await target.start({
           loaded,
           pipelineName: p.PipelineName,
           parameters: given,
-          signal: controller.signal,
           ...(typeof input.PipelineExecutionDisplayName === 'string' ? { displayName: input.PipelineExecutionDisplayName } : {}),
           ...(max ? { maxParallelExecutionSteps: max } : {}),
           ...(selective?.SourcePipelineExecutionArn
-            ? { selective: { sourceExecutionId: selective.SourcePipelineExecutionArn, steps: (selective.SelectedSteps ?? []).map((s) => s.StepName) } }
+            ? { selective: { sourceExecution: selective.SourcePipelineExecutionArn, steps: (selective.SelectedSteps ?? []).map((s) => s.StepName) } }
             : {}),
         });
       } catch (error) {
         if (isSagepipeError(error)) throw validation(error.message);
         throw error;
       }
-      running.set(id, controller);
-      void handle.done.catch(() => undefined).finally(() => running.delete(id));
-      return { PipelineExecutionArn: `${p.PipelineArn}/execution/${id}` };
+      return { PipelineExecutionArn: handle.executionArn };
     },
     async DescribePipelineExecution(input) {
       const r = await execution(str(input, 'PipelineExecutionArn'));
@@ -260,10 +254,10 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
     },
     async StopPipelineExecution(input) {
       const r = await execution(str(input, 'PipelineExecutionArn'));
-      const controller = running.get(r.PipelineExecutionId);
-      if (controller) controller.abort();
-      else if (r.PipelineExecutionStatus === 'Executing') await session.store.requestStop(r.PipelineExecutionId);
-      else throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Executing executions can be stopped.`);
+      if (r.PipelineExecutionStatus !== 'Executing') {
+        throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Executing executions can be stopped.`);
+      }
+      await target.stop(r.PipelineExecutionId);
       return { PipelineExecutionArn: r.PipelineExecutionArn };
     },
     async RetryPipelineExecution(input) {
@@ -271,10 +265,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       if (r.PipelineExecutionStatus !== 'Failed' && r.PipelineExecutionStatus !== 'Stopped') {
         throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Failed or Stopped executions can be retried.`);
       }
-      const controller = new AbortController();
-      const handle = await engine().launchRetry(r.PipelineExecutionId, { signal: controller.signal });
-      running.set(r.PipelineExecutionId, controller);
-      void handle.done.catch(() => undefined).finally(() => running.delete(r.PipelineExecutionId));
+      await target.retry(r.PipelineExecutionId);
       return { PipelineExecutionArn: r.PipelineExecutionArn };
     },
     async ListPipelineExecutionSteps(input) {
