@@ -3,16 +3,19 @@
  * executions it started in this process, asks other processes' runners to stop through the store, and marks an
  * execution whose runner died as Stopped.
  */
-import type { PipelineDefinition } from '../src/definition/types.ts';
+import type { JsonObject, PipelineDefinition } from '../src/definition/types.ts';
 import { Engine } from '../src/engine/engine.ts';
 import type { EventSink } from '../src/engine/events.ts';
 import type { ExecutionHandle } from '../src/engine/handle.ts';
 import type { ExecutionRecord } from '../src/engine/records.ts';
-import type { ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../src/engine/target.ts';
+import type { ApprovalRequest, DeployRequest, ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../src/engine/target.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';
 import type { JobBackend } from '../src/engine/backend.ts';
+import type { Endpoints } from './endpoints/endpoints.ts';
+import { setApproval } from './registry/approval.ts';
+import { ProcessRuntime } from './runtime/process-runtime.ts';
 import { type ContainerRuntime, isProcessAlive } from './runtime/runtime.ts';
-import { type HostEnv, type LocalSession, type RuntimeChoice, localBackend, selectRuntime } from './workspace.ts';
+import { type HostEnv, type LocalSession, type RuntimeChoice, localBackend, localEndpoints, selectRuntime } from './workspace.ts';
 
 export interface LocalTargetOptions {
   readonly session: LocalSession;
@@ -152,6 +155,41 @@ export class LocalTarget implements ExecutionTarget {
 
   async readObject(uri: string): Promise<Uint8Array> {
     return this.session.s3.getObject(uri);
+  }
+
+  async setApproval(ref: string, status: 'Approved' | 'Rejected', options: ApprovalRequest = {}): Promise<JsonObject> {
+    return setApproval(this.session.registry, ref, status, { ...(options.description ? { description: options.description } : {}), force: options.force ?? false });
+  }
+
+  /** New endpoints run on the target's runtime; existing ones are reached with the runtime they were deployed with. */
+  private async endpoints(forDeploy: boolean): Promise<Endpoints> {
+    const choice = this.options.runtime ?? 'auto';
+    const runtime = !forDeploy ? new ProcessRuntime() : typeof choice === 'string' ? await selectRuntime(choice, this.options.notice ?? (() => undefined)) : choice;
+    return localEndpoints(this.session, runtime);
+  }
+
+  async deployEndpoint(ref: string, options: DeployRequest = {}): Promise<JsonObject> {
+    return (await this.endpoints(true)).deploy(ref, {
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.port === undefined ? {} : { port: options.port }),
+      allowUnapproved: options.allowUnapproved ?? false,
+    });
+  }
+
+  async describeEndpoint(name: string): Promise<JsonObject> {
+    return (await this.endpoints(false)).describe(name);
+  }
+
+  async listEndpoints(): Promise<JsonObject[]> {
+    return (await this.endpoints(false)).list();
+  }
+
+  async deleteEndpoint(name: string): Promise<void> {
+    await (await this.endpoints(false)).delete(name);
+  }
+
+  async invokeEndpoint(name: string, body: Uint8Array, contentType: string, accept?: string): Promise<{ contentType: string; body: string }> {
+    return (await this.endpoints(false)).invoke(name, body, contentType, accept);
   }
 }
 

@@ -5,7 +5,7 @@
  * `SagepipeError` that says why; none ignores what it was asked.
  */
 import type { LoadedDefinition } from '../definition/loader.ts';
-import type { PipelineDefinition } from '../definition/types.ts';
+import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 import type { ExecutionHandle } from './handle.ts';
 import type { ExecutionRecord } from './records.ts';
 
@@ -60,4 +60,29 @@ export interface ExecutionTarget {
   logs(execution: string, step?: string): Promise<readonly { readonly step: string; readonly text: string }[]>;
   /** An object of the target's S3 (step outputs, property files). */
   readObject(uri: string): Promise<Uint8Array>;
+
+  /** UpdateModelPackage's approval; returns the version as DescribeModelPackage shows it. */
+  setApproval(ref: string, status: 'Approved' | 'Rejected', options?: ApprovalRequest): Promise<JsonObject>;
+  /** Deploys a model package (ARN or `group/version`) and waits until it is in service: DescribeEndpoint's shape. */
+  deployEndpoint(ref: string, options?: DeployRequest): Promise<JsonObject>;
+  describeEndpoint(name: string): Promise<JsonObject>;
+  listEndpoints(): Promise<readonly JsonObject[]>;
+  deleteEndpoint(name: string): Promise<void>;
+  invokeEndpoint(name: string, body: Uint8Array, contentType: string, accept?: string): Promise<{ readonly contentType: string; readonly body: string }>;
+}
+
+export interface ApprovalRequest {
+  /** Kept in the approval history. */
+  readonly description?: string;
+  /** Approve a Rejected version (the local registry's guard; refused on SageMaker, which has none). */
+  readonly force?: boolean;
+}
+
+export interface DeployRequest {
+  /** @default from the model locally; required on SageMaker */
+  readonly name?: string;
+  /** A loopback port (local only). */
+  readonly port?: number;
+  /** Deploy a version that is not Approved (local only: SageMaker deploys what it is given). */
+  readonly allowUnapproved?: boolean;
 }

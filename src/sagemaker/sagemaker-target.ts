@@ -3,13 +3,14 @@
  * such as `sagepipe serve`). Selective execution and parallelism go to the service as SelectiveExecutionConfig and
  * ParallelismConfiguration; what SageMaker does not offer (step logs outside CloudWatch) is refused with a reason.
  */
-import type { PipelineDefinition } from '../definition/types.ts';
+import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 import type { EngineEvent, EventSink } from '../engine/events.ts';
 import { EventStream, type ExecutionHandle } from '../engine/handle.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
-import type { ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../engine/target.ts';
+import type { ApprovalRequest, DeployRequest, ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../engine/target.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { AwsSettings } from './aws-settings.ts';
+import { approveRemote, deleteEndpointRemote, deployRemote, describeEndpointRemote, invokeRemote, listEndpointsRemote } from './remote-endpoints.ts';
 import { definitionForExecution, describeRemote, executionArn, listRemote, pipelineOf, startRetryRemote, stopRemote } from './remote-executions.ts';
 import { type Clients, createClients, followExecution, readS3Object, startOnSageMaker } from './remote-run.ts';
 
@@ -116,5 +117,33 @@ export class SageMakerTarget implements ExecutionTarget {
 
   readObject(uri: string): Promise<Uint8Array> {
     return readS3Object(this.clients.s3, uri);
+  }
+
+  async setApproval(ref: string, status: 'Approved' | 'Rejected', options: ApprovalRequest = {}): Promise<JsonObject> {
+    if (options.force) throw new SagepipeError(ErrorCode.UsageError, '--force is the local registry\'s guard for approving a Rejected version: SageMaker has no such rule; leave it out');
+    return approveRemote(this.clients, ref, status, options.description);
+  }
+
+  async deployEndpoint(ref: string, options: DeployRequest = {}): Promise<JsonObject> {
+    if (!options.name) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, name the endpoint with --name');
+    if (options.port !== undefined) throw new SagepipeError(ErrorCode.UsageError, '--port places a local endpoint on this machine: SageMaker endpoints have none; leave it out');
+    if (options.allowUnapproved) throw new SagepipeError(ErrorCode.UsageError, '--allow-unapproved lifts the local approval check: SageMaker deploys any version; leave it out');
+    return deployRemote(this.clients, this.options.settings, ref, options.name, this.pollMs);
+  }
+
+  describeEndpoint(name: string): Promise<JsonObject> {
+    return describeEndpointRemote(this.clients, name);
+  }
+
+  listEndpoints(): Promise<JsonObject[]> {
+    return listEndpointsRemote(this.clients);
+  }
+
+  deleteEndpoint(name: string): Promise<void> {
+    return deleteEndpointRemote(this.clients, name);
+  }
+
+  async invokeEndpoint(name: string, body: Uint8Array, contentType: string, accept?: string): Promise<{ contentType: string; body: string }> {
+    return { contentType: accept ?? contentType, body: await invokeRemote(this.options.settings, name, body, contentType, accept) };
   }
 }

@@ -82,4 +82,14 @@ describe('startLocalSageMaker (sagepipe/testing) and runPipeline (sagepipe/sagem
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--runtime process chooses how jobs run on this machine/);
   });
+
+  it('GIVEN --target sagemaker WHEN local-only endpoint and registry flags are given THEN each is refused with a reason, not ignored', async () => {
+    const t = ['--target', 'sagemaker', '--endpoint-url', sm.endpoint, '--region', sm.region];
+    const port = await cli(['endpoints', 'deploy', 'ScoreModels/1', '--name', 'e1', '--port', '9999', '--role-arn', roleArn, ...t], { env: sm.env });
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/--port places a local endpoint on this machine/);
+    const force = await cli(['models', 'approve', 'arn:aws:sagemaker:us-east-1:000000000000:model-package/scoremodels/1', '--force', ...t], { env: sm.env });
+    expect(force.code).toBe(2);
+    expect(force.stderr).toMatch(/--force is the local registry's guard/);
+  });
 });
