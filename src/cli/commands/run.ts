@@ -4,7 +4,7 @@ import { compilePipelineFile } from '../../compile/compile.ts';
 import type { EngineEvent, EventSink } from '../../engine/events.ts';
 import type { ExecutionHandle } from '../../engine/handle.ts';
 import type { ExecutionTarget } from '../../engine/target.ts';
-import { parseParameterArgs } from '../../engine/parameters.ts';
+import { parseParameterArgs } from '../parameter-args.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
