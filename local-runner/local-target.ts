@@ -73,6 +73,13 @@ export class LocalTarget implements ExecutionTarget {
     return handle;
   }
 
+  /** Stops every execution this process runs through this target, and waits for them to end. */
+  async stopAll(): Promise<void> {
+    const handles = [...this.running.values()];
+    for (const h of handles) h.stop();
+    await Promise.all(handles.map((h) => h.done.catch(() => undefined)));
+  }
+
   async start(request: TargetStartRequest): Promise<ExecutionHandle> {
     for (const asset of request.assets ?? []) {
       if (!(await this.session.s3.headObject(asset.s3Uri))) await this.session.s3.putObject(asset.s3Uri, asset.content);

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiServer } from '../server/server.ts';
+import { LocalTarget } from '../../local-runner/local-target.ts';
 import { type RuntimeChoice, localBackend, localEndpoints, openSession, selectRuntime } from '../../local-runner/workspace.ts';
 import { type Workspace, type WorkspaceOptions, openWorkspace } from './local.ts';
 
@@ -50,7 +51,7 @@ export interface LocalSageMaker {
   readonly env: Readonly<Record<string, string>>;
   /** The workspace the server runs in (executions, S3 objects, registry). */
   readonly workspace: string;
-  /** Stops the server (and removes the temporary workspace it made). */
+  /** Stops running executions and the server (and removes the temporary workspace it made). */
   stop(): Promise<void>;
 }
 
@@ -61,9 +62,12 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions = {}): 
   const host = { env: process.env, cwd: process.cwd() };
   const session = openSession({ workspace: dir, region }, host);
   const runtime = await selectRuntime(options.runtime ?? 'auto', () => undefined);
+  const backend = localBackend(session, runtime, host);
+  const target = new LocalTarget({ session, backend });
   const server = createApiServer({
     session,
-    backend: localBackend(session, runtime, host),
+    backend,
+    target,
     endpoints: localEndpoints(session, runtime),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
@@ -86,6 +90,8 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions = {}): 
     },
     workspace: dir,
     stop: async () => {
+      // Executions still running end Stopped before their workspace can go.
+      await target.stopAll();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -58,6 +58,8 @@ export interface SageMakerApiOptions {
   readonly session: LocalSession;
   readonly backend: LocalBackend;
   readonly pipelines: PipelinesStore;
+  /** Runs the executions. @default a local target on the session and backend */
+  readonly target?: LocalTarget;
   /** Local endpoints, for CreateEndpoint & co. */
   readonly endpoints: Endpoints;
   readonly endpointConfigs: string;
@@ -94,7 +96,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
     }) as JsonObject;
   };
   // Executions go through the local target, like the CLI's: it runs them in this process and stops them.
-  const target = new LocalTarget({ session, backend });
+  const target = options.target ?? new LocalTarget({ session, backend });
   const pipelineArn = (name: string) => `arn:aws:sagemaker:${session.region}:${session.account}:pipeline/${name.toLowerCase()}`;
 
   const requirePipeline = async (name: string): Promise<PipelineRecord> => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../errors.ts';
 import { readRequestBody } from '../../containers/runtime/http-body.ts';
 import type { LocalBackend } from '../../local-runner/local-backend.ts';
+import type { LocalTarget } from '../../local-runner/local-target.ts';
 import type { LocalSession } from '../../local-runner/workspace.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError } from './api-error.ts';
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   readonly backend: LocalBackend;
   /** The local endpoints CreateEndpoint starts and InvokeEndpoint calls. */
   readonly endpoints: Endpoints;
+  /** Runs the executions. @default a local target on the session and backend */
+  readonly target?: LocalTarget;
   /** Called for each request (method, target, status), e.g. to log. */
   readonly onRequest?: (line: string) => void;
 }
@@ -41,6 +44,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     session: options.session,
     backend: options.backend,
     pipelines: options.session.pipelines,
+    ...(options.target ? { target: options.target } : {}),
     endpoints,
     endpointConfigs: join(options.session.workspace, 'endpoint-configs'),
   });
