@@ -3,6 +3,7 @@
  * one JSON file shaped like DescribeModelPackage. A version number is claimed by creating its file exclusively, so
  * two executions registering at the same time get distinct versions and lose nothing.
  */
+import { sageMakerArn } from '../../src/arn.ts';
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,11 +37,11 @@ export class FileRegistry {
   ) {}
 
   groupArn(group: string): string {
-    return `arn:aws:sagemaker:${this.identity.region}:${this.identity.account}:model-package-group/${group.toLowerCase()}`;
+    return sageMakerArn(this.identity, 'model-package-group', group);
   }
 
   packageArn(group: string, version: number): string {
-    return `arn:aws:sagemaker:${this.identity.region}:${this.identity.account}:model-package/${group.toLowerCase()}/${version}`;
+    return sageMakerArn(this.identity, 'model-package', `${group}/${version}`);
   }
 
   private groupDir(group: string): string {

@@ -2,6 +2,7 @@
  * The step-execution engine: starts executions of a loaded definition, retries failed or stopped ones, and runs
  * selective executions. It talks to jobs only through a JobBackend, reports only through events, and never prints.
  */
+import { executionArnOf, sageMakerArn } from '../arn.ts';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { loadDefinition, type LoadedDefinition } from '../definition/loader.ts';
@@ -115,11 +116,11 @@ export class Engine {
     const now = this.clock.now().toISOString();
     const region = this.options.region ?? 'us-east-1';
     const account = this.options.account ?? '000000000000';
-    const pipelineArn = `arn:aws:sagemaker:${region}:${account}:pipeline/${request.pipelineName.toLowerCase()}`;
+    const pipelineArn = sageMakerArn({ region, account }, 'pipeline', request.pipelineName);
     const record: ExecutionRecord = {
       PipelineArn: pipelineArn,
       PipelineName: request.pipelineName,
-      PipelineExecutionArn: `${pipelineArn}/execution/${id}`,
+      PipelineExecutionArn: executionArnOf(pipelineArn, id),
       PipelineExecutionId: id,
       PipelineExecutionDisplayName: request.displayName ?? `execution-${now.replace(/[^0-9]/g, '').slice(0, 14)}`,
       PipelineExecutionStatus: 'Executing',

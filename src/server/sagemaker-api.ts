@@ -2,6 +2,7 @@
  * The SageMaker operations `sagepipe serve` implements, on the local runner and its stores. Requests and responses
  * follow the SageMaker API model (timestamps as epoch seconds, the JSON 1.1 protocol's form).
  */
+import { sageMakerArn } from '../arn.ts';
 import { loadDefinitionText } from '../definition/loader.ts';
 import type { Json, JsonObject } from '../definition/types.ts';
 import { LocalTarget } from '../../local-runner/local-target.ts';
@@ -97,7 +98,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
   };
   // Executions go through the local target, like the CLI's: it runs them in this process and stops them.
   const target = options.target ?? new LocalTarget({ session, backend });
-  const pipelineArn = (name: string) => `arn:aws:sagemaker:${session.region}:${session.account}:pipeline/${name.toLowerCase()}`;
+  const pipelineArn = (name: string) => sageMakerArn(session, 'pipeline', name);
 
   const requirePipeline = async (name: string): Promise<PipelineRecord> => {
     const p = await pipelines.get(name);
@@ -302,8 +303,8 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
     async CreateModel(input) {
       const name = str(input, 'ModelName');
       const exists = await session.models.describe(name).then(() => true, () => false);
-      if (exists) throw validation(`Cannot create already existing model "arn:aws:sagemaker:${session.region}:${session.account}:model/${name.toLowerCase()}".`);
-      const arn = `arn:aws:sagemaker:${session.region}:${session.account}:model/${name.toLowerCase()}`;
+      if (exists) throw validation(`Cannot create already existing model "${sageMakerArn(session, 'model', name)}".`);
+      const arn = sageMakerArn(session, 'model', name);
       await session.models.save({ ...input, ModelName: name, ModelArn: arn, CreationTime: new Date().toISOString() });
       return { ModelArn: arn };
     },
@@ -313,7 +314,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
         const found = (await session.models.list()).find((m) => String(m.ModelName).toLowerCase() === name.toLowerCase());
         return toWire(found ?? (await session.models.describe(name))) as JsonObject;
       } catch {
-        throw validation(`Could not find model "arn:aws:sagemaker:${session.region}:${session.account}:model/${name.toLowerCase()}".`);
+        throw validation(`Could not find model "${sageMakerArn(session, 'model', name)}".`);
       }
     },
     async ListModels() {
@@ -385,7 +386,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       const variants = input.ProductionVariants;
       if (!Array.isArray(variants) || variants.length === 0) throw validation('ProductionVariants must name at least one variant');
       await mkdir(options.endpointConfigs, { recursive: true });
-      const arn = `arn:aws:sagemaker:${session.region}:${session.account}:endpoint-config/${name.toLowerCase()}`;
+      const arn = sageMakerArn(session, 'endpoint-config', name);
       await writeFileAtomic(configFile(name), JSON.stringify({ ...input, EndpointConfigArn: arn, CreationTime: new Date().toISOString() }));
       return { EndpointConfigArn: arn };
     },
@@ -408,7 +409,7 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       // The endpoint starts in the background; DescribeEndpoint reports Creating, then InService or Failed.
       void endpoints.deploy(String(found.ModelName), { name, allowUnapproved: true, source: { EndpointConfigName: configName } }).catch(() => undefined);
       for (let i = 0; i < 100 && !(await endpoints.describe(name).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 10));
-      return { EndpointArn: `arn:aws:sagemaker:${session.region}:${session.account}:endpoint/${name.toLowerCase()}` };
+      return { EndpointArn: sageMakerArn(session, 'endpoint', name) };
     },
     async DescribeEndpoint(input: JsonObject) {
       return endpointShape(str(input, 'EndpointName'));

@@ -101,6 +101,14 @@ describe('layer boundaries', () => {
     expect([...closure('src/api/sagemaker.ts').files].map(rel).filter((f) => f.startsWith('local-runner/'))).toEqual([]);
   });
 
+  it('GIVEN all sources THEN SageMaker ARNs are built only by src/arn.ts', () => {
+    const building = ['src', 'local-runner']
+      .flatMap((d) => files(join(REPO_ROOT, d)))
+      .filter((f) => !f.endsWith('src/arn.ts') && /`arn:aws:sagemaker:\$\{/.test(readFileSync(f, 'utf8')))
+      .map(rel);
+    expect(building).toEqual([]);
+  });
+
   it('GIVEN the package entry THEN it names its exports (no export *)', () => {
     expect(readFileSync(join(REPO_ROOT, 'src/index.ts'), 'utf8')).not.toMatch(/export \*/);
   });
