@@ -16,7 +16,7 @@ import { LocalTarget } from '../../local-runner/local-target.ts';
 import { latestVersion, setApproval } from '../../local-runner/registry/approval.ts';
 import type { ModelPackage } from '../../local-runner/registry/file-registry.ts';
 import type { EndpointRecord } from '../../local-runner/endpoints/endpoints.ts';
-import { type LocalSession, type RuntimeChoice, localEndpoints, openSession, selectRuntime } from '../../local-runner/workspace.ts';
+import { type RuntimeChoice, localEndpoints, openSession, selectRuntime } from '../../local-runner/workspace.ts';
 import { type CompileInputOptions, type PipelineInput, compileInput } from './compile-input.ts';
 import { type PipelineResult, pipelineResult } from './results.ts';
 
@@ -98,8 +98,6 @@ export interface Workspace {
   result(execution: string): Promise<PipelineResult>;
 }
 
-const WORKSPACES = new WeakMap<Workspace, { session: LocalSession; target: LocalTarget }>();
-
 /** Opens (creating on first write) a workspace. Nothing is started until something runs. */
 export function openWorkspace(options: WorkspaceOptions = {}): Workspace {
   const session = openSession({ ...(options.dir ? { workspace: options.dir } : {}), ...(options.region ? { region: options.region } : {}) }, { env: process.env, cwd: process.cwd() });
@@ -137,18 +135,17 @@ export function openWorkspace(options: WorkspaceOptions = {}): Workspace {
     executions: target,
     result: async (execution) => {
       const stored = await session.store.resolve(execution);
-      return resultOf(session, stored.record, stored.definition);
+      return resultOf(workspace, stored.record, stored.definition);
     },
   };
-  WORKSPACES.set(workspace, { session, target });
   return workspace;
 }
 
-function resultOf(session: LocalSession, record: PipelineResult['record'], definition: Parameters<typeof pipelineResult>[1]): Promise<PipelineResult> {
+function resultOf(workspace: Workspace, record: PipelineResult['record'], definition: Parameters<typeof pipelineResult>[1]): Promise<PipelineResult> {
   return pipelineResult(record, definition, {
-    readObject: (uri) => session.s3.getObject(uri),
-    pathOf: (uri) => session.s3.pathOf(uri),
-    describeModelPackage: async (arn) => (await session.registry.describe(arn)) as JsonObject,
+    readObject: (uri) => workspace.s3.read(uri),
+    pathOf: (uri) => workspace.s3.pathOf(uri),
+    describeModelPackage: async (arn) => (await workspace.registry.describe(arn)) as JsonObject,
   });
 }
 
@@ -170,14 +167,12 @@ export interface RunPipelineOptions extends CompileInputOptions {
 export async function runPipeline(input: PipelineInput, options: RunPipelineOptions = {}): Promise<PipelineExecution> {
   const workspace =
     typeof options.workspace === 'object' ? options.workspace : openWorkspace({ ...(options.workspace ? { dir: options.workspace } : {}), ...(options.runtime ? { runtime: options.runtime } : {}) });
-  const opened = WORKSPACES.get(workspace);
-  if (!opened) throw new SagepipeError(ErrorCode.UsageError, 'runPipeline: workspace must come from openWorkspace() (or be a folder)');
   if (typeof options.workspace === 'object' && options.runtime) {
     throw new SagepipeError(ErrorCode.UsageError, 'runPipeline: the runtime is the workspace\'s: pass it to openWorkspace({ runtime })');
   }
   const compiled = await compileInput(input, 'local', { ...options, context: { region: workspace.region, ...options.context } });
   const maxParallel = options.maxParallelExecutionSteps ?? compiled.maxParallelExecutionSteps;
-  const handle = await opened.target.start({
+  const handle = await workspace.executions.start({
     pipelineName: compiled.name,
     loaded: compiled.loaded,
     assets: compiled.assets,
@@ -186,7 +181,7 @@ export async function runPipeline(input: PipelineInput, options: RunPipelineOpti
     ...(options.select ? { selective: { sourceExecution: options.select.from, steps: options.select.steps } } : {}),
     ...(options.displayName ? { displayName: options.displayName } : {}),
   });
-  const done = handle.done.then((record) => resultOf(opened.session, record, compiled.loaded.definition));
+  const done = handle.done.then((record) => resultOf(workspace, record, compiled.loaded.definition));
   done.catch(() => undefined);
   return { executionArn: handle.executionArn, executionId: handle.executionId, done, events: handle.events, stop: () => handle.stop() };
 }
