@@ -47,6 +47,16 @@ describe('runPipeline (sagepipe/local)', async () => {
     expect((await workspace.registry.latest('ScoreModels', { approved: true })).ModelPackageVersion).toBe(1);
   });
 
+  it('GIVEN an earlier execution WHEN run with select THEN only the selected step runs and the record names its source', async () => {
+    const { executions } = await workspace.executions.list({ pipelineName: 'scorePipeline' });
+    const source = executions.find((e) => e.PipelineExecutionStatus === 'Succeeded')?.PipelineExecutionArn as string;
+    const result = await (await runPipeline(scorePipeline, { workspace, baseDir, parameters: { Score: '0.6' }, select: { steps: ['evaluate'], from: source } })).done;
+    expect(result.status).toBe('Succeeded');
+    expect(Object.keys(result.steps)).toEqual(['evaluate']);
+    expect(result.steps.evaluate?.metrics).toEqual({ accuracy: 0.6 });
+    expect(result.record.SelectiveExecutionConfig).toEqual({ SourcePipelineExecutionArn: source, SelectedSteps: [{ StepName: 'evaluate' }] });
+  });
+
   it('GIVEN a definition without a name WHEN run THEN it is refused with what to pass', async () => {
     await expect(runPipeline({ Version: '2020-12-01', Parameters: [], Steps: [] } as never, { workspace })).rejects.toThrow(/pass \{ name \}/);
   });
