@@ -1,11 +1,10 @@
 /** `sagepipe executions list|describe|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
 import type { Command } from 'commander';
-import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
-import { workspaceDir } from '../../../local-runner/workspace.ts';
+import { workspaceDir } from '../options.ts';
 import { addRunOptions, followWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
