@@ -52,6 +52,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async imageLabels(image: string): Promise<Readonly<Record<string, string>> | undefined> {
+    try {
+      return (await this.docker.getImage(image).inspect()).Config?.Labels ?? {};
+    } catch {
+      return undefined;
+    }
+  }
+
   async cleanupLeftovers(): Promise<number> {
     const containers = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`] }) });
     let removed = 0;
@@ -193,6 +201,20 @@ export class DockerRuntime implements ContainerRuntime {
       stream = await this.docker.buildImage(context, { t: options.tag, dockerfile: options.dockerfile, buildargs: options.buildargs, rm: true, forcerm: true });
     } catch (error) {
       throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to build ${options.tag}: ${errorMessage(error)}`, { cause: error });
+    }
+    await this.followProgress(stream, (failed) => new SagepipeError(ErrorCode.ImageUnavailable, `image build failed: ${failed}`), (event) => {
+      const text = (event.stream ?? event.status ?? '').trim();
+      if (text) for (const l of text.split('\n')) progress(l);
+    });
+  }
+
+  /** Imports a root file system tarball as `repo:tag` (docker import). */
+  async importImage(tarball: string, options: { readonly repo: string; readonly tag: string }, progress: (line: string) => void): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.importImage(tarball, { repo: options.repo, tag: options.tag });
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to import ${options.repo}:${options.tag}: ${errorMessage(error)}`, { cause: error });
     }
     await this.followProgress(stream, (failed) => new SagepipeError(ErrorCode.ImageUnavailable, `image build failed: ${failed}`), (event) => {
       const text = (event.stream ?? event.status ?? '').trim();

@@ -22,6 +22,8 @@ export interface TargetFlags {
   readonly account?: string;
   /** With --target sagemaker: how execution ids are resolved to ARNs. */
   readonly pipeline?: string;
+  /** `--image-map uri=local` pairs (local only). */
+  readonly imageMap?: readonly string[];
 }
 
 export type OpenedTarget =
@@ -53,6 +55,9 @@ export async function openTarget(flags: TargetFlags, io: CliIO, options: { reado
   }
   if (flags.runtime !== undefined && flags.runtime !== 'auto') {
     throw new SagepipeError(ErrorCode.UsageError, `--runtime ${flags.runtime} chooses how jobs run on this machine: with --target sagemaker SageMaker runs them; leave --runtime out`);
+  }
+  if ((flags.imageMap ?? []).length > 0) {
+    throw new SagepipeError(ErrorCode.UsageError, '--image-map chooses local images for image URIs: with --target sagemaker the URIs run as they are; leave it out');
   }
   if (flags.keepJobs) throw new SagepipeError(ErrorCode.UsageError, '--keep-jobs keeps local job folders: with --target sagemaker there are none; leave it out');
   const { resolveAwsSettings } = await import('../sagemaker/aws-settings.ts');

@@ -13,5 +13,7 @@ export function tempDir(prefix = 'sagepipe-test-'): { path: string; remove(): vo
 }
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-/** ../shared/data/adult.csv beside the checkout, else the copy `data/fetch.sh` writes into data/. */
-export const ADULT_CSV = [join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv'), join(REPO_ROOT, 'data', 'adult.csv')].find((p) => existsSync(p)) ?? join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');
+/** data/adult.csv (data/fetch.sh) when present, else the shared copy beside the checkout (or beside its parent, for a worktree under wt/). */
+export const ADULT_CSV =
+  [join(REPO_ROOT, 'data', 'adult.csv'), join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv'), join(REPO_ROOT, '..', '..', 'shared', 'data', 'adult.csv')].find((p) => existsSync(p)) ??
+  join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');
