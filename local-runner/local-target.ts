@@ -14,8 +14,10 @@ import type { JobBackend } from '../src/engine/backend.ts';
 import type { Endpoints } from './endpoints/endpoints.ts';
 import { setApproval } from './registry/approval.ts';
 import { ProcessRuntime } from './runtime/process-runtime.ts';
-import { type ContainerRuntime, isProcessAlive } from './runtime/runtime.ts';
-import { type HostEnv, type LocalSession, type RuntimeChoice, localBackend, localEndpoints, selectRuntime } from './workspace.ts';
+import type { ContainerRuntime } from './runtime/runtime.ts';
+import { isTerminal } from '../src/engine/records.ts';
+import { runnerAlive } from '../src/engine/runner-lease.ts';
+import { type HostEnv, type LocalSession, type RuntimeChoice, abandonedJobsRemover, localBackend, localEndpoints, recoverExecution, selectRuntime } from './workspace.ts';
 
 export interface LocalTargetOptions {
   readonly session: LocalSession;
@@ -31,11 +33,13 @@ export interface LocalTargetOptions {
   readonly backend?: JobBackend;
   /** Keep each job's folder after success. @default false */
   readonly keepJobFolders?: boolean;
+  /** Give jobs a network (Docker's bridge). @default false: local jobs have none */
+  readonly jobNetwork?: boolean;
 }
 
 export class LocalTarget implements ExecutionTarget {
   readonly kind = 'local' as const;
-  private backend: Promise<JobBackend> | undefined;
+  private backend: Promise<{ backend: JobBackend; runtime: ContainerRuntime | undefined }> | undefined;
   private readonly running = new Map<string, ExecutionHandle>();
 
   constructor(private readonly options: LocalTargetOptions) {}
@@ -46,7 +50,7 @@ export class LocalTarget implements ExecutionTarget {
 
   /** The runtime, chosen once; containers an earlier crashed run left behind are removed then. */
   private async engine(): Promise<Engine> {
-    if (this.options.backend) this.backend ??= Promise.resolve(this.options.backend);
+    if (this.options.backend) this.backend ??= Promise.resolve({ backend: this.options.backend, runtime: undefined });
     this.backend ??= (async () => {
       const notice = this.options.notice ?? (() => undefined);
       const choice = this.options.runtime ?? 'auto';
@@ -55,11 +59,12 @@ export class LocalTarget implements ExecutionTarget {
       if (removed > 0) notice(`removed ${removed} container(s) left by an earlier run that crashed`);
       const host = this.options.host;
       if (!host) throw new SagepipeError(ErrorCode.Internal, 'LocalTarget needs a host (or a backend)', { fault: 'sagepipe' });
-      return localBackend(this.session, runtime, host, { keepJobFolders: this.options.keepJobFolders ?? false });
+      return { backend: localBackend(this.session, runtime, host, { keepJobFolders: this.options.keepJobFolders ?? false, jobNetwork: this.options.jobNetwork ?? false }), runtime };
     })();
-    const backend = await this.backend;
+    const { backend, runtime } = await this.backend;
     return new Engine({
       backend,
+      removeAbandonedJobs: abandonedJobsRemover(this.session, runtime),
       store: this.session.store,
       region: this.session.region,
       account: this.session.account,
@@ -93,6 +98,7 @@ export class LocalTarget implements ExecutionTarget {
         ...(request.maxParallelExecutionSteps === undefined ? {} : { maxParallelExecutionSteps: request.maxParallelExecutionSteps }),
         ...(request.displayName ? { displayName: request.displayName } : {}),
         ...(request.selective ? { selective: { sourceExecutionId: request.selective.sourceExecution, steps: request.selective.steps } } : {}),
+        ...(request.codeSources && request.codeSources.length > 0 ? { codeSources: request.codeSources } : {}),
       }),
     );
   }
@@ -117,16 +123,19 @@ export class LocalTarget implements ExecutionTarget {
     if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
     }
-    if (isProcessAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
+    if (await runnerAlive(this.session.store, record)) {
       await this.session.store.requestStop(record.PipelineExecutionId);
       return { kind: 'requested', executionArn, detail: `asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it` };
     }
-    await markRunnerGone(this.session, record);
+    // Its process is gone (it crashed): end the jobs it left and mark the execution stopped.
+    await recoverExecution(this.session, record.PipelineExecutionId, 'Stopped');
     return { kind: 'markedStopped', executionArn };
   }
 
+  /** An execution whose runner died is shown as it is: Failed, with the reason. */
   async describe(execution: string): Promise<ExecutionRecord> {
-    return (await this.session.store.resolve(execution)).record;
+    const { record } = await this.session.store.resolve(execution);
+    return isTerminal(record.PipelineExecutionStatus) ? record : (await recoverExecution(this.session, record.PipelineExecutionId)).record;
   }
 
   async definition(execution: string): Promise<PipelineDefinition> {
@@ -134,7 +143,11 @@ export class LocalTarget implements ExecutionTarget {
   }
 
   async list(filter: { readonly pipelineName?: string } = {}): Promise<{ executions: ExecutionSummary[]; unreadable: string[] }> {
-    const { executions, corrupt } = await this.session.store.list(filter.pipelineName ? { pipelineName: filter.pipelineName } : {});
+    const listed = await this.session.store.list(filter.pipelineName ? { pipelineName: filter.pipelineName } : {});
+    const corrupt = listed.corrupt;
+    const executions = await Promise.all(
+      listed.executions.map(async (r) => (isTerminal(r.PipelineExecutionStatus) ? r : (await recoverExecution(this.session, r.PipelineExecutionId)).record)),
+    );
     return {
       executions: executions.map((r) => ({
         PipelineName: r.PipelineName,
@@ -152,7 +165,7 @@ export class LocalTarget implements ExecutionTarget {
   async logs(execution: string, step?: string): Promise<{ step: string; text: string }[]> {
     const { record } = await this.session.store.resolve(execution);
     if (step && !record.Steps.some((s) => s.StepName === step)) {
-      throw new SagepipeError(ErrorCode.UsageError, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
+      throw new SagepipeError(ErrorCode.ResourceNotFound, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
     }
     const names = step ? [step] : record.Steps.map((s) => s.StepName);
     const out: { step: string; text: string }[] = [];
@@ -198,20 +211,4 @@ export class LocalTarget implements ExecutionTarget {
   async invokeEndpoint(name: string, body: Uint8Array, contentType: string, accept?: string): Promise<{ contentType: string; body: string }> {
     return (await this.endpoints(false)).invoke(name, body, contentType, accept);
   }
-}
-
-/** The process running an execution is gone (it crashed): what it left running is marked Stopped. */
-async function markRunnerGone(session: LocalSession, record: ExecutionRecord): Promise<void> {
-  const now = new Date().toISOString();
-  for (const s of record.Steps) {
-    if (s.StepStatus === 'Executing' || s.StepStatus === 'Starting' || s.StepStatus === 'Stopping') {
-      s.StepStatus = 'Stopped';
-      s.EndTime = now;
-      s.FailureReason = 'the process running it ended';
-    }
-  }
-  record.PipelineExecutionStatus = 'Stopped';
-  record.EndTime = now;
-  record.LastModifiedTime = now;
-  await session.store.save(record);
 }

@@ -15,6 +15,7 @@ export interface TargetFlags {
   readonly workspace?: string;
   readonly runtime?: string;
   readonly keepJobs?: boolean;
+  readonly jobNetwork?: boolean;
   readonly endpointUrl?: string;
   readonly region?: string;
   readonly roleArn?: string;
@@ -49,6 +50,7 @@ export async function openTarget(flags: TargetFlags, io: CliIO, options: { reado
         host: io,
         notice,
         keepJobFolders: flags.keepJobs ?? false,
+        jobNetwork: flags.jobNetwork ?? false,
         ...(options.sink ? { sink: options.sink } : {}),
       }),
     };
@@ -59,6 +61,7 @@ export async function openTarget(flags: TargetFlags, io: CliIO, options: { reado
   if ((flags.imageMap ?? []).length > 0) {
     throw new SagepipeError(ErrorCode.UsageError, '--image-map chooses local images for image URIs: with --target sagemaker the URIs run as they are; leave it out');
   }
+  if (flags.jobNetwork) throw new SagepipeError(ErrorCode.UsageError, '--job-network gives local jobs a network: SageMaker jobs have theirs; leave it out');
   if (flags.keepJobs) throw new SagepipeError(ErrorCode.UsageError, '--keep-jobs keeps local job folders: with --target sagemaker there are none; leave it out');
   const { resolveAwsSettings } = await import('../sagemaker/aws-settings.ts');
   const { SageMakerTarget } = await import('../sagemaker/sagemaker-target.ts');

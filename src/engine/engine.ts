@@ -13,9 +13,19 @@ import type { EngineEvent, EventSink } from './events.ts';
 import { EventStream, type ExecutionHandle } from './handle.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { maxParallelIssue, pipelineNameIssue } from '../definition/limits.ts';
 import { prepareRun } from './runnable.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
+import { type AbandonedJobsRemover, markAbandoned, takeRunnerLease } from './runner-lease.ts';
+import { currentProcess } from '../util/process-identity.ts';
+import type { HeldLock } from '../util/file-lock.ts';
+
+/** The runner fields of a record: this process. */
+function runnerFields(): Pick<ExecutionRecord, 'RunnerPid' | 'RunnerStartTime' | 'RunnerHost'> {
+  const me = currentProcess();
+  return { RunnerPid: me.pid, ...(me.start ? { RunnerStartTime: me.start } : {}), RunnerHost: me.host };
+}
 
 export interface EngineOptions {
   readonly backend: JobBackend;
@@ -30,6 +40,10 @@ export interface EngineOptions {
   readonly account?: string;
   /** @default 12 random lower-case letters and digits, like SageMaker's execution ids */
   readonly newExecutionId?: () => string;
+  /** Cap of each step's log file; the head and the tail are kept. @default 16 MiB */
+  readonly maxLogBytes?: number;
+  /** Removes jobs a crashed runner left behind, before an abandoned execution is retried. @default none */
+  readonly removeAbandonedJobs?: AbandonedJobsRemover;
 }
 
 export interface StartExecutionRequest {
@@ -44,6 +58,8 @@ export interface StartExecutionRequest {
   readonly selective?: { readonly sourceExecutionId: string; readonly steps: readonly string[] };
   /** Aborting stops the execution: running jobs are ended, and it ends Stopped. */
   readonly signal?: AbortSignal;
+  /** The step scripts it runs (recorded, so a retry can tell when they changed on disk). */
+  readonly codeSources?: ExecutionRecord['CodeSources'];
 }
 
 /** 12 random lower-case letters and digits, like SageMaker's execution ids. */
@@ -80,6 +96,8 @@ export class Engine {
    */
   async launch(request: StartExecutionRequest): Promise<ExecutionHandle> {
     const { stream, sink, controller } = this.perExecution(request.signal);
+    const settings = [pipelineNameIssue(request.pipelineName), maxParallelIssue(request.maxParallelExecutionSteps)].flatMap((i) => (i ? [i] : []));
+    if (settings.length > 0) throw new SagepipeError(ErrorCode.DefinitionInvalid, 'the execution request is invalid', { issues: settings });
     const values = resolveParameters(request.loaded.parameters, request.parameters ?? {});
     const preset = new Map<string, JsonObject>();
     let selectiveConfig: ExecutionRecord['SelectiveExecutionConfig'];
@@ -135,13 +153,21 @@ export class Engine {
       PipelineParameters: [...values].map(([Name, v]) => ({ Name, Value: String(v) })),
       ParallelismConfiguration: { MaxParallelExecutionSteps: request.maxParallelExecutionSteps ?? defaultParallelism() },
       ...(selectiveConfig ? { SelectiveExecutionConfig: selectiveConfig } : {}),
+      ...(request.codeSources && request.codeSources.length > 0 ? { CodeSources: request.codeSources } : {}),
       Steps: [],
       NotExecutedSteps: [],
       RetryCount: 0,
-      RunnerPid: process.pid,
+      ...runnerFields(),
       ...(preparation && preparation.images.length > 0 ? { Images: [...preparation.images] } : {}),
     };
-    await this.options.store.create(record, request.loaded.definition);
+    // The lease is taken before the record says Executing, so nobody ever sees a running execution without a runner.
+    const lease = await takeRunnerLease(this.options.store, id);
+    try {
+      await this.options.store.create(record, request.loaded.definition);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
     sink({
       type: 'executionStarted',
       executionId: id,
@@ -151,7 +177,7 @@ export class Engine {
       retry: false,
     });
     if (preparation && preparation.images.length > 0) sink({ type: 'imagesResolved', images: preparation.images });
-    return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink));
+    return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink, lease));
   }
 
   /** Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded. */
@@ -161,9 +187,26 @@ export class Engine {
 
   /** Like retry, returning the handle once the execution is marked Executing again. */
   async launchRetry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionHandle> {
-    const { stream, sink, controller } = this.perExecution(options.signal);
-    const stored = await this.options.store.resolve(idOrArn);
+    const id = (await this.options.store.resolve(idOrArn)).record.PipelineExecutionId;
+    // One runner at a time: a second retry (or a retry of a running execution) is a conflict.
+    const lease = await takeRunnerLease(this.options.store, id);
+    try {
+      return await this.retryLeased(id, lease, options.signal);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  }
+
+  private async retryLeased(id: string, lease: HeldLock, signal: AbortSignal | undefined): Promise<ExecutionHandle> {
+    const { stream, sink, controller } = this.perExecution(signal);
+    const stored = await this.options.store.load(id);
     const record = stored.record;
+    if (record.PipelineExecutionStatus === 'Executing' || record.PipelineExecutionStatus === 'Stopping') {
+      // We hold the lease, so the runner that left it so is gone: clean up after it and retry directly.
+      await this.options.removeAbandonedJobs?.(id);
+      markAbandoned(record, 'Failed', this.clock.now());
+    }
     if (record.PipelineExecutionStatus !== 'Failed' && record.PipelineExecutionStatus !== 'Stopped') {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}: only Failed or Stopped executions can be retried`);
     }
@@ -186,7 +229,7 @@ export class Engine {
     delete record.EndTime;
     record.NotExecutedSteps = [];
     record.RetryCount += 1;
-    record.RunnerPid = process.pid;
+    Object.assign(record, runnerFields());
     await this.options.store.save(record);
     sink({
       type: 'executionStarted',
@@ -197,7 +240,7 @@ export class Engine {
       retry: true,
     });
     if (preparation && preparation.images.length > 0) sink({ type: 'imagesResolved', images: preparation.images });
-    return this.handle(record, stream, controller, this.runRecord(record, loaded, values, preset, controller.signal, sink));
+    return this.handle(record, stream, controller, this.runRecord(record, loaded, values, preset, controller.signal, sink, lease));
   }
 
   /** One execution's event stream (fed besides the engine's sink) and stop switch (also tripped by `signal`). */
@@ -236,6 +279,7 @@ export class Engine {
     preset: ReadonlyMap<string, JsonObject>,
     signal: AbortSignal,
     sink: EventSink,
+    lease: HeldLock,
   ): Promise<ExecutionRecord> {
     const run = new ExecutionRun({
       record,
@@ -247,7 +291,8 @@ export class Engine {
       sink,
       clock: this.clock,
       signal,
+      ...(this.options.maxLogBytes === undefined ? {} : { maxLogBytes: this.options.maxLogBytes }),
     });
-    return run.run();
+    return run.run().finally(() => lease.release());
   }
 }

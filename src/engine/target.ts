@@ -27,6 +27,8 @@ export interface TargetStartRequest {
   /** SelectiveExecutionConfig: run only `steps`, taking the others' results from `sourceExecution` (id or ARN). */
   readonly selective?: { readonly sourceExecution: string; readonly steps: readonly string[] };
   readonly displayName?: string;
+  /** The local files the step code was bundled from (local target: a retry says when they changed). @default none */
+  readonly codeSources?: readonly { readonly Path: string; readonly S3Uri: string }[];
 }
 
 export interface ExecutionSummary {

@@ -5,9 +5,8 @@ import { SCHEMA_CORRECTIONS, correctedSchema, createSchemaValidator, loadAwsSche
 describe('the definition schema', () => {
   it("GIVEN the project's copy of AWS's schema THEN it is the published one, unchanged", () => {
     // ../shared beside the checkout, or beside its parent for a worktree under wt/.
-    const candidates = ['../../../shared/schema/pipeline-definition.schema.json', '../../../../shared/schema/pipeline-definition.schema.json'].map((p) => new URL(p, import.meta.url));
-    const file = candidates.find((u) => existsSync(u)) ?? (candidates[0] as URL);
-    const shared = JSON.parse(readFileSync(file, 'utf8'));
+    const file = ['../../../shared', '../../../../shared'].map((up) => new URL(`${up}/schema/pipeline-definition.schema.json`, import.meta.url)).find((u) => existsSync(u));
+    const shared = JSON.parse(readFileSync(file ?? new URL('../../../shared/schema/pipeline-definition.schema.json', import.meta.url), 'utf8'));
     expect(loadAwsSchema()).toEqual(shared);
   });
 

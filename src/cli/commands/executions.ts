@@ -8,6 +8,7 @@ import { workspaceDir } from '../options.ts';
 import { addRunOptions, followWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
+import { changedCode } from '../../compile/code-changes.ts';
 
 function duration(r: Pick<ExecutionRecord, 'StartTime' | 'EndTime'>): string {
   if (!r.StartTime) return '';
@@ -81,10 +82,18 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
 
   addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
-    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean }) => {
+    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean; jobNetwork?: boolean }) => {
       await followWithDisplay(io, opts, async (sink) => {
-        const { target } = await openTarget(opts, io, { sink });
-        return { target, handle: await target.retry(id) };
+        const opened = await openTarget(opts, io, { sink });
+        if (opened.kind === 'local') {
+          const record = await opened.target.describe(id);
+          for (const path of await changedCode(record.CodeSources ?? [])) {
+            io.err(
+              `notice: ${path} changed since execution ${record.PipelineExecutionId} started; a retry runs the code that execution started with. Start a new run (sagepipe run) to use the changed code.\n`,
+            );
+          }
+        }
+        return { target: opened.target, handle: await opened.target.retry(id) };
       });
     });
 

@@ -22,6 +22,7 @@ export interface RunOptions extends CommonOptions {
   readonly maxParallel?: string;
   readonly name?: string;
   readonly keepJobs?: boolean;
+  readonly jobNetwork?: boolean;
   readonly target?: string;
   readonly endpointUrl?: string;
   readonly select?: string;
@@ -42,7 +43,8 @@ export function addRunOptions(command: Command): Command {
     .option('--json', 'print the final execution record as JSON on stdout')
     .option('--no-logs', 'do not print the jobs\' output')
     .option('--max-parallel <n>', 'MaxParallelExecutionSteps (default: the pipeline\'s, else the number of CPUs)')
-    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success');
+    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success')
+    .option('--job-network', 'give jobs a network (Docker\'s bridge); by default local jobs have none');
 }
 
 /** Exit codes: 0 Succeeded, 1 Failed, 130 Stopped. */
@@ -143,6 +145,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
         parameters,
         ...(selective ? { selective } : {}),
         ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
+        codeSources: compiled.assets.map((a) => ({ Path: a.localPath, S3Uri: a.s3Uri })),
       });
       return { target: opened.target, handle, definition: compiled.loaded.definition };
     });
