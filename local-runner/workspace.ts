@@ -23,7 +23,6 @@ import { recoverAbandoned } from '../src/engine/runner-lease.ts';
 import { removeAbandonedJobs } from './abandoned-jobs.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';
 import { VERSION } from '../src/version.ts';
-import { PipelinesStore } from './pipelines-store.ts';
 
 /** What opening a workspace needs from its host (the CLI's io, or the library's options). */
 export interface HostEnv {
@@ -44,8 +43,6 @@ export interface LocalSession {
   readonly store: ExecutionStore;
   readonly registry: FileRegistry;
   readonly models: ModelStore;
-  /** Pipelines created through the API (CreatePipeline). */
-  readonly pipelines: PipelinesStore;
   readonly region: string;
   readonly account: string;
   /** Image URI or repository → local image: sagepipe.config.json's `imageMap`, with `--image-map` over it. */
@@ -63,7 +60,6 @@ export function openSession(opts: { workspace?: string; region?: string; imageMa
     store: new ExecutionStore(workspace),
     registry: new FileRegistry(join(workspace, 'registry'), { region, account: LOCAL_ACCOUNT }),
     models: new ModelStore(join(workspace, 'models')),
-    pipelines: new PipelinesStore(join(workspace, 'pipelines')),
     region,
     account: LOCAL_ACCOUNT,
   };

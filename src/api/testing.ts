@@ -14,7 +14,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiServer } from '../server/server.ts';
-import { LocalTarget } from '../../local-runner/local-target.ts';
 import { type RuntimeChoice, localBackend, localEndpoints, openSession, selectRuntime } from '../../local-runner/workspace.ts';
 import { type Workspace, type WorkspaceOptions, openWorkspace } from './local.ts';
 
@@ -37,6 +36,8 @@ export interface LocalSageMakerOptions {
   readonly runtime?: RuntimeChoice;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /** Under the process runtime, jobs may run their own entrypoints as processes (serve's --allow-host-code). @default true */
+  readonly allowHostCode?: boolean;
   /** Called for each request (method, operation, status, time). @default none */
   readonly onRequest?: (line: string) => void;
 }
@@ -51,7 +52,7 @@ export interface LocalSageMaker {
   readonly env: Readonly<Record<string, string>>;
   /** The workspace the server runs in (executions, S3 objects, registry). */
   readonly workspace: string;
-  /** Stops running executions and the server (and removes the temporary workspace it made). */
+  /** Stops the server (and removes the temporary workspace it made); wait for your executions first. */
   stop(): Promise<void>;
 }
 
@@ -63,11 +64,12 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions = {}): 
   const session = openSession({ workspace: dir, region }, host);
   const runtime = await selectRuntime(options.runtime ?? 'auto', () => undefined);
   const backend = localBackend(session, runtime, host);
-  const target = new LocalTarget({ session, backend });
   const server = createApiServer({
     session,
     backend,
-    target,
+    runtimeKind: runtime.kind,
+    // Your own tests drive it: jobs may run their entrypoints as processes under the process runtime.
+    policy: { allowLocalPaths: false, allowHostCode: options.allowHostCode ?? true },
     endpoints: localEndpoints(session, runtime),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
@@ -90,8 +92,6 @@ export async function startLocalSageMaker(options: LocalSageMakerOptions = {}): 
     },
     workspace: dir,
     stop: async () => {
-      // Executions still running end Stopped before their workspace can go.
-      await target.stopAll();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
