@@ -2,9 +2,9 @@
 // entry points' type declarations with tsc (dist/types, relative imports rewritten from .ts to .js).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,8 +20,8 @@ await Promise.all([
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   }),
-  // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk).
-  build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost'],
+  // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk) and koffi (its native binary).
+  build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost', 'koffi'],
     banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" } }),
   declarations(),
 ]);
@@ -49,4 +49,30 @@ async function declarations() {
     }
   };
   rewrite(out);
+// Native XGBoost for the images: this machine's libxgboost (Debian's libxgboost0, XGBoost 1.7) and the libraries `ldd`
+// lists for it, laid out as a root file system that the Dockerfiles copy over their base. Empty where libxgboost is
+// not installed: the images then fall back to ml-xgboost's WebAssembly and say so in each training log.
+collectNativeXGBoost(join(root, 'dist/images/native'));
+
+function collectNativeXGBoost(out) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const candidates = ['/usr/lib/x86_64-linux-gnu/libxgboost.so.0', '/usr/lib/aarch64-linux-gnu/libxgboost.so.0'];
+  const lib = process.platform === 'linux' ? candidates.find((p) => existsSync(p)) : undefined;
+  writeFileSync(join(out, '.sagepipe-native'), lib ? `${lib}\n` : 'libxgboost not installed on the build machine\n');
+  if (!lib) return;
+  const put = (source, target) => {
+    const dest = join(out, target);
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(source, dest);
+  };
+  // Only what Node.js itself does not need: every base image already has Node's own libraries (libc, libstdc++ …),
+  // and overwriting them could break a base from another distribution. All go beside libxgboost, a default search path.
+  const libs = (file) => execFileSync('ldd', [file], { encoding: 'utf8' }).split('\n').flatMap((line) => {
+    const m = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line);
+    return m?.[1] && existsSync(m[1]) ? [m[1]] : [];
+  });
+  const nodeNeeds = new Set(libs(process.execPath).map((p) => basename(p)));
+  put(lib, lib);
+  for (const dep of libs(lib)) if (!nodeNeeds.has(basename(dep))) put(dep, join(dirname(lib), basename(dep)));
 }
