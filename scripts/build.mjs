@@ -49,6 +49,8 @@ async function declarations() {
     }
   };
   rewrite(out);
+}
+
 // Native XGBoost for the images: this machine's libxgboost (Debian's libxgboost0, XGBoost 1.7) and the libraries `ldd`
 // lists for it, laid out as a root file system that the Dockerfiles copy over their base. Empty where libxgboost is
 // not installed: the images then fall back to ml-xgboost's WebAssembly and say so in each training log.
