@@ -6,7 +6,7 @@ import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
 import { openSession } from '../session.ts';
-import { isProcessAlive } from '../../../local-runner/runtime/runtime.ts';
+import { stopLocalExecution } from '../../../local-runner/stop-execution.ts';
 import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 import { RunDisplay } from '../render/run-display.ts';
@@ -126,29 +126,8 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       io.out(`asked SageMaker to stop ${arn}\n`);
       return;
     }
-    const session = openSession(opts, io);
-    const { record } = await session.store.resolve(id);
-    if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
-      throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
-    }
-    if (isProcessAlive(record.RunnerPid) && record.RunnerPid !== process.pid) {
-      await session.store.requestStop(record.PipelineExecutionId);
-      io.out(`asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it\n`);
-      return;
-    }
-    // Its process is gone (it crashed): mark what it left as stopped.
-    const now = new Date().toISOString();
-    for (const s of record.Steps) {
-      if (s.StepStatus === 'Executing' || s.StepStatus === 'Starting' || s.StepStatus === 'Stopping') {
-        s.StepStatus = 'Stopped';
-        s.EndTime = now;
-        s.FailureReason = 'the process running it ended';
-      }
-    }
-    record.PipelineExecutionStatus = 'Stopped';
-    record.EndTime = now;
-    record.LastModifiedTime = now;
-    await session.store.save(record);
-    io.out(`execution ${record.PipelineExecutionId} marked Stopped (the process running it had ended)\n`);
+    const outcome = await stopLocalExecution(openSession(opts, io).store, id);
+    if (outcome.kind === 'requested') io.out(`asked the process running ${outcome.executionId} (pid ${outcome.pid}) to stop it\n`);
+    else io.out(`execution ${outcome.executionId} marked Stopped (the process running it had ended)\n`);
   });
 }

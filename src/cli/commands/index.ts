@@ -8,6 +8,7 @@ import { registerEndpointCommands } from './endpoints.ts';
 import { registerRegistryWorkflow } from './registry-workflow.ts';
 import { registerRunCommand } from './run.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerUiCommand } from './ui.ts';
 
 export function registerCommandsBeyondDefinition(program: Command, io: CliIO): void {
   registerRunCommand(program, io);
@@ -16,4 +17,5 @@ export function registerCommandsBeyondDefinition(program: Command, io: CliIO): v
   registerEndpointCommands(program, io);
   registerImageCommands(program, io);
   registerServeCommand(program, io);
+  registerUiCommand(program, io);
 }

@@ -1,0 +1,105 @@
+/**
+ * Live updates for the page: an execution's record and a step's log, followed on disk. The runner may be another
+ * process (`sagepipe run` writes its record as it goes, each write an atomic rename), so the files are the source of
+ * truth; one poll timer per followed execution serves every page that watches it.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+
+export interface LiveOptions {
+  /** How often followed files are checked. @default 250 ms */
+  readonly intervalMs?: number;
+}
+
+export function startEventStream(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.write(': sagepipe ui\n\n');
+}
+
+export function sendEvent(res: ServerResponse, event: string, data: unknown): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+async function signature(file: string): Promise<string> {
+  try {
+    const s = await stat(file);
+    return `${s.mtimeMs}:${s.size}:${s.ino}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+interface Followed {
+  readonly listeners: Set<() => void>;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Calls each listener when a file changes (mtime, size or inode: an atomic rename changes the inode). */
+export class FileFollower {
+  private readonly followed = new Map<string, Followed>();
+  private readonly intervalMs: number;
+  constructor(options: LiveOptions = {}) {
+    this.intervalMs = options.intervalMs ?? 250;
+  }
+
+  follow(file: string, listener: () => void): () => void {
+    let entry = this.followed.get(file);
+    if (!entry) {
+      const listeners = new Set<() => void>();
+      let last: string | undefined;
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void signature(file)
+          .then((sig) => {
+            if (last !== undefined && sig !== last) for (const l of listeners) l();
+            last = sig;
+          })
+          .finally(() => {
+            busy = false;
+          });
+      }, this.intervalMs);
+      timer.unref();
+      entry = { listeners, timer };
+      this.followed.set(file, entry);
+    }
+    entry.listeners.add(listener);
+    return () => {
+      const e = this.followed.get(file);
+      if (!e) return;
+      e.listeners.delete(listener);
+      if (e.listeners.size === 0) {
+        clearInterval(e.timer);
+        this.followed.delete(file);
+      }
+    };
+  }
+
+  close(): void {
+    for (const e of this.followed.values()) clearInterval(e.timer);
+    this.followed.clear();
+  }
+}
+
+/** Reads a file from `offset` to its end (at most `limit` bytes); a missing file reads as empty. */
+export async function readFrom(file: string, offset: number, limit = 1024 * 1024): Promise<{ text: string; next: number }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return { text: '', next: offset };
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size <= offset) return { text: '', next: size < offset ? 0 : offset };
+    const length = Math.min(size - offset, limit);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    // Cut at the last newline so a multi-byte character or half a line is never sent.
+    const cut = bytesRead === size - offset ? bytesRead : buffer.lastIndexOf(0x0a, bytesRead - 1) + 1 || bytesRead;
+    return { text: buffer.subarray(0, cut).toString('utf8'), next: offset + cut };
+  } finally {
+    await handle.close();
+  }
+}

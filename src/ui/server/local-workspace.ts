@@ -1,0 +1,101 @@
+/**
+ * The UI's workspace on the local runner: the same store, registry, endpoints and engine the CLI commands use, and
+ * the same functions for approval (setApproval) and stopping (stopLocalExecution). Executions started here run in
+ * this process and can be stopped from the page or from `sagepipe executions stop`.
+ */
+import { join } from 'node:path';
+import { loadDefinition } from '../../definition/loader.ts';
+import type { JobBackend } from '../../engine/backend.ts';
+import { Engine } from '../../engine/engine.ts';
+import type { EngineEvent } from '../../engine/events.ts';
+import type { ExecutionRecord } from '../../engine/records.ts';
+import type { ExecutionStore } from '../../engine/store.ts';
+import { errorMessage } from '../../errors.ts';
+import { setApproval } from '../../../local-runner/registry/approval.ts';
+import type { FileRegistry } from '../../../local-runner/registry/file-registry.ts';
+import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
+import type { LocalS3 } from '../../../local-runner/s3/local-s3.ts';
+import { stopLocalExecution } from '../../../local-runner/stop-execution.ts';
+import type { UiWorkspace } from './workspace.ts';
+
+export interface LocalWorkspaceDeps {
+  readonly path: string;
+  readonly store: ExecutionStore;
+  readonly s3: LocalS3;
+  readonly registry: FileRegistry;
+  readonly region: string;
+  readonly account: string;
+  /** Built on first use: choosing a runtime may probe Docker. */
+  readonly backend: () => Promise<JobBackend>;
+  readonly endpoints: () => Promise<Endpoints>;
+  /** Runs that end in error after they were recorded are reported here (the record says it too). */
+  readonly onRunError?: (executionId: string, message: string) => void;
+}
+
+export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
+  const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+
+  /** Runs an engine operation in the background; resolves with the execution id once it is recorded. */
+  async function launch(operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>): Promise<{ executionId: string }> {
+    const controller = new AbortController();
+    const backend = await deps.backend();
+    return new Promise((resolve, reject) => {
+      let id: string | undefined;
+      const sink = (event: EngineEvent) => {
+        if (event.type !== 'executionStarted' || id !== undefined) return;
+        id = event.executionId;
+        running.set(id, { controller, done });
+        resolve({ executionId: id });
+      };
+      const engine = new Engine({ backend, store: deps.store, sink, region: deps.region, account: deps.account });
+      const done: Promise<unknown> = operation(engine, controller.signal).then(
+        () => undefined,
+        (error: unknown) => {
+          if (id === undefined) reject(error);
+          else deps.onRunError?.(id, errorMessage(error));
+        },
+      );
+      void done.finally(() => {
+        if (id !== undefined) running.delete(id);
+      });
+    });
+  }
+
+  return {
+    path: deps.path,
+    listExecutions: () => deps.store.list(),
+    loadExecution: (id) => deps.store.resolve(id),
+    executionRecordFile: (id) => join(deps.store.dirOf(id), 'execution.json'),
+    logFile: (id, step) => deps.store.logFile(id, step),
+    readObject: (uri) => deps.s3.getObject(uri),
+    objectSize: async (uri) => (await deps.s3.headObject(uri))?.size,
+    groups: () => deps.registry.groups(),
+    versions: async (group) => deps.registry.list(await deps.registry.resolveGroupName(group)),
+    describeVersion: (ref) => deps.registry.describe(ref),
+    setApproval: (ref, status, options) =>
+      setApproval(deps.registry, ref, status, { ...(options.description ? { description: options.description } : {}), force: options.force ?? false }),
+    endpoints: async () => (await deps.endpoints()).list(),
+    deploy: async (ref, options) => (await deps.endpoints()).deploy(ref, { ...(options.name ? { name: options.name } : {}), allowUnapproved: options.allowUnapproved ?? false }),
+    invoke: async (name, body, contentType) => (await deps.endpoints()).invoke(name, Buffer.from(body, 'utf8'), contentType),
+    start: async (request) => {
+      const stored = await deps.store.resolve(request.fromExecution);
+      const loaded = loadDefinition(stored.definition, { source: `execution ${stored.record.PipelineExecutionId}` });
+      return launch((engine, signal) => engine.start({ loaded, pipelineName: stored.record.PipelineName, parameters: request.parameters, signal }));
+    },
+    retry: (id) => launch((engine, signal) => engine.retry(id, { signal })),
+    stop: async (idOrArn) => {
+      const { record } = await deps.store.resolve(idOrArn);
+      const mine = running.get(record.PipelineExecutionId);
+      if (mine) {
+        mine.controller.abort();
+        return { executionId: record.PipelineExecutionId, outcome: 'aborted' };
+      }
+      const outcome = await stopLocalExecution(deps.store, record.PipelineExecutionId);
+      return { executionId: outcome.executionId, outcome: outcome.kind };
+    },
+    close: async () => {
+      for (const run of running.values()) run.controller.abort();
+      await Promise.allSettled([...running.values()].map((r) => r.done));
+    },
+  };
+}
