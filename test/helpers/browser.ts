@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../../src/ui/graph/picture.ts';
 
 export const CHROMIUM = process.env.SAGEPIPE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -14,16 +15,6 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Browser {
   readonly context: BrowserContext;

@@ -53,7 +53,7 @@ function nodeSvg(node: DagNodeBox, options: DagSvgOptions): string {
     `<title>${escapeXml(title)}</title>`,
     `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${node.width}" height="${node.height}" rx="${radius}" fill="${STATUS_COLOURS[status] ?? '#fff'}" stroke="${selected ? '#1d4ed8' : '#555'}" stroke-width="${selected ? 3 : 1.2}"${node.type === 'Condition' ? ' stroke-dasharray="6 3"' : ''}/>`,
     `<text x="${node.x.toFixed(1)}" y="${(node.y - 4).toFixed(1)}" text-anchor="middle" font-size="13" font-weight="600">${escapeXml(node.name)}</text>`,
-    `<text x="${node.x.toFixed(1)}" y="${(node.y + 13).toFixed(1)}" text-anchor="middle" font-size="11" fill="#333">${escapeXml(node.type)} · ${status === 'NotExecuted' ? 'not executed' : status}</text>`,
+    `<text x="${node.x.toFixed(1)}" y="${(node.y + 13).toFixed(1)}" text-anchor="middle" font-size="11" fill="#333">${escapeXml(node.type)}${options.states ? ` · ${status === 'NotExecuted' ? 'not executed' : status}` : ''}</text>`,
   ];
   if (state?.cacheHit) {
     parts.push(
