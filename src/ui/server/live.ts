@@ -53,7 +53,8 @@ export class FileFollower {
         busy = true;
         void signature(file)
           .then((sig) => {
-            if (last !== undefined && sig !== last) for (const l of listeners) l();
+            // The first check fires too: a change between a caller's first read and this baseline is not lost.
+            if (sig !== last) for (const l of listeners) l();
             last = sig;
           })
           .finally(() => {

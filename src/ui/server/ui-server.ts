@@ -183,7 +183,6 @@ export function createUiServer(options: UiServerOptions): UiServer {
         const execId = stored.record.PipelineExecutionId;
         startEventStream(res);
         streams.add(res);
-        sendEvent(res, 'record', stored.record);
         let sending = false;
         let again = false;
         const push = async () => {
@@ -202,8 +201,10 @@ export function createUiServer(options: UiServerOptions): UiServer {
             sending = false;
           }
         };
+        // Subscribe first, then read: a write in between is caught by the follower.
         const unfollow = follower.follow(ws.executionRecordFile(execId), () => void push());
-        req.once('close', () => {
+        void push();
+        res.once('close', () => {
           unfollow();
           streams.delete(res);
         });
@@ -251,7 +252,7 @@ export function createUiServer(options: UiServerOptions): UiServer {
             }
           }, () => undefined);
         });
-        req.once('close', () => {
+        res.once('close', () => {
           unfollowLog();
           unfollowRecord();
           streams.delete(res);
