@@ -32,3 +32,6 @@ export async function launchBrowser(viewport = { width: 1400, height: 900 }): Pr
     },
   };
 }
+
+/** Browser tests run where Chromium is installed, and always in CI (where a missing browser fails them). */
+export const runBrowserTests = process.env.CI !== undefined || chromiumAvailable();
