@@ -9,6 +9,7 @@
  *   container    per-job container overhead (a no-op job) for the Docker and process runtimes
  *   invocations  /invocations latency p50/p99 and rows per second
  *   endpoint     a deployed local endpoint through `sagepipe endpoints invoke` and over raw HTTP
+ *   ui           `sagepipe ui` on 1,000 executions and a 300-step DAG (API, layout, Chromium render, live update)
  * Select with `npm run bench -- engine training` (default: all that this machine can run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ import { Engine } from '../src/engine/engine.ts';
 import type { JobBackend } from '../src/engine/backend.ts';
 import { ExecutionStore } from '../src/engine/store.ts';
 import { VERSION } from '../src/version.ts';
+import { benchUi } from './ui.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const ADULT = resolve(ROOT, '../shared/data/adult.csv');
@@ -313,6 +315,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   container: benchContainer,
   invocations: benchInvocations,
+  ui: () => benchUi(record),
 };
 
 const args = process.argv.slice(2);

@@ -147,13 +147,13 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     const child = run(process.execPath, runArgs(ws.path, '--param', 'ProcessingInstanceType=ml.m5.large'), { cwd: REPO_ROOT });
     const id = await eventually(() => executionIds(ws.path).find((e) => e !== firstId), 'the second execution');
     await page.goto(`${ui.url}#/executions/${id}`);
-    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+    await page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
     const executing = page.locator('.dag-node[data-status="Executing"]').first();
     await executing.waitFor({ timeout: 60_000 });
     const step = (await executing.getAttribute('data-step')) as string;
     await shot(page, 'ui-live');
     await page.locator(`.dag-node[data-step="${step}"][data-status="Succeeded"]`).waitFor({ timeout: 60_000 });
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     await child;
     await page.locator('#execution-status [data-status="Succeeded"]').waitFor({ timeout: 30_000 });
     expect(JSON.parse(readFileSync(join(ws.path, 'executions', id, 'execution.json'), 'utf8')).PipelineExecutionStatus).toBe('Succeeded');

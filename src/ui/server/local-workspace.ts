@@ -3,6 +3,7 @@
  * the same functions for approval (setApproval) and stopping (stopLocalExecution). Executions started here run in
  * this process and can be stopped from the page or from `sagepipe executions stop`.
  */
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDefinition } from '../../definition/loader.ts';
 import type { JobBackend } from '../../engine/backend.ts';
@@ -32,7 +33,47 @@ export interface LocalWorkspaceDeps {
   readonly onRunError?: (executionId: string, message: string) => void;
 }
 
+/**
+ * The executions, newest first, re-reading only records whose file changed since the last call (the list page asks
+ * often, and a workspace may hold thousands). Same result as ExecutionStore.list.
+ */
+function cachedLister(store: ExecutionStore): () => Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
+  const cache = new Map<string, { sig: string; record: ExecutionRecord }>();
+  return async () => {
+    let ids: string[];
+    try {
+      ids = (await readdir(store.executionsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return { executions: [], corrupt: [] };
+    }
+    const corrupt: string[] = [];
+    const seen = new Set(ids);
+    for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        const file = join(store.executionsDir, id, 'execution.json');
+        try {
+          const s = await stat(file);
+          const sig = `${s.mtimeMs}:${s.size}:${s.ino}`;
+          const hit = cache.get(id);
+          if (hit && hit.sig === sig) return hit.record;
+          const record = JSON.parse(await readFile(file, 'utf8')) as ExecutionRecord;
+          cache.set(id, { sig, record });
+          return record;
+        } catch {
+          corrupt.push(id);
+          return undefined;
+        }
+      }),
+    );
+    const executions = results.filter((r): r is ExecutionRecord => r !== undefined);
+    executions.sort((a, b) => (a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0));
+    return { executions, corrupt: corrupt.sort() };
+  };
+}
+
 export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
+  const listExecutions = cachedLister(deps.store);
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
   /** Runs an engine operation in the background; resolves with the execution id once it is recorded. */
@@ -63,7 +104,7 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
 
   return {
     path: deps.path,
-    listExecutions: () => deps.store.list(),
+    listExecutions,
     loadExecution: (id) => deps.store.resolve(id),
     executionRecordFile: (id) => join(deps.store.dirOf(id), 'execution.json'),
     logFile: (id, step) => deps.store.logFile(id, step),

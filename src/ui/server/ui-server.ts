@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
 import { loadDefinition } from '../../definition/loader.ts';
+import { type SchemaValidator, createSchemaValidator } from '../../definition/schema.ts';
 import { ErrorCode, errorMessage, isSagepipeError } from '../../errors.ts';
 import { isTerminal } from '../../engine/records.ts';
 import type { ApprovalStatus } from '../../../local-runner/registry/file-registry.ts';
@@ -113,12 +114,15 @@ export function createUiServer(options: UiServerOptions): UiServer {
   const maxDownload = options.maxDownloadBytes ?? 10 * 1024 * 1024;
   const layouts = new Map<string, DagLayout>();
   const streams = new Set<ServerResponse>();
+  // Compiling the definition schema takes seconds on a slow machine: done once, as soon as the server listens.
+  let validator: SchemaValidator | undefined;
+  const validatorOnce = () => (validator ??= createSchemaValidator());
 
   async function layoutOf(id: string): Promise<DagLayout> {
     const cached = layouts.get(id);
     if (cached) return cached;
     const stored = await ws.loadExecution(id);
-    const graph = loadDefinition(stored.definition, { source: `execution ${id}` }).graph;
+    const graph = loadDefinition(stored.definition, { source: `execution ${id}`, validator: validatorOnce() }).graph;
     const layout = layoutDag([...graph.nodes.values()].map((n) => ({ name: n.name, type: n.type, dependsOn: n.dependsOn, branch: n.branch })));
     layouts.set(stored.record.PipelineExecutionId, layout);
     return layout;
@@ -395,6 +399,8 @@ export function createUiServer(options: UiServerOptions): UiServer {
       sendJson(res, status, { error: { code, message: errorMessage(error) } });
     });
   });
+
+  server.once('listening', () => setImmediate(validatorOnce));
 
   return {
     server,

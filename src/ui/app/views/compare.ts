@@ -22,8 +22,8 @@ export const compareView: View = (root, query) => {
       const metricNames = [...new Set(executions.flatMap((e) => e.metrics.map(([k]) => k)))];
       const metricRows = metricNames.map((n) => {
         const values = executions.map((e) => e.metrics.find(([k]) => k === n)?.[1]);
-        const best = Math.max(...values.filter((v): v is number => v !== undefined));
-        return `<tr data-metric="${esc(n)}"><th>${esc(n)}</th>${values.map((v) => `<td class="num${v === best && values.length > 1 ? ' best' : ''}">${v === undefined ? '–' : esc(num(v))}</td>`).join('')}</tr>`;
+        const differs = new Set(values.map((v) => (v === undefined ? '–' : num(v)))).size > 1;
+        return `<tr class="${differs ? 'differs' : ''}" data-metric="${esc(n)}"><th>${esc(n)}</th>${values.map((v) => `<td class="num">${v === undefined ? '–' : esc(num(v))}</td>`).join('')}</tr>`;
       });
       root.innerHTML = `<section><h1>Compare ${executions.length} executions</h1>
         <h2>Parameters</h2><table class="compare" id="compare-params"><thead>${head}</thead><tbody>${paramRows.join('') || '<tr><td>no parameters</td></tr>'}</tbody></table>
