@@ -70,6 +70,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
   let browser: Browser;
   let page: Page;
   let firstId: string;
+  let endpointName: string | undefined;
 
   beforeAll(async () => {
     await run(process.execPath, runArgs(ws.path), { cwd: REPO_ROOT });
@@ -83,6 +84,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
   }, 180_000);
 
   afterAll(async () => {
+    if (endpointName) await run(process.execPath, [BIN, 'endpoints', 'delete', endpointName, '--workspace', ws.path], { cwd: REPO_ROOT }).catch(() => undefined);
     await browser?.close();
     ui?.child.kill('SIGTERM');
     ws.remove();
@@ -132,7 +134,6 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     await row.waitFor();
     expect(await row.locator('.approval .badge').getAttribute('data-status')).toBe('PendingManualApproval');
     expect(await row.textContent()).toMatch(/accuracy\s*0\.8\d/);
-    await shot(page, 'ui-models');
     await row.locator('input.reason').fill('accuracy is fine');
     await row.locator('button.approve').click();
     await expect.poll(() => page.locator('tr[data-version="AdultModelPackageGroupName/1"] .approval .badge').getAttribute('data-status')).toBe('Approved');
@@ -140,6 +141,27 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     const described = JSON.parse(stdout);
     expect(described.ModelApprovalStatus).toBe('Approved');
     expect(described['sagepipe:ApprovalHistory'].at(-1)).toMatchObject({ From: 'PendingManualApproval', To: 'Approved', Description: 'accuracy is fine' });
+  });
+
+  it('GIVEN the approved version WHEN deployed from the page and tried with two test rows THEN the predictions are evaluate.ts\'s', async () => {
+    const record = JSON.parse(readFileSync(join(ws.path, 'executions', firstId, 'execution.json'), 'utf8'));
+    const outputs = (step: string) => record.Steps.find((s: { StepName: string }) => s.StepName === step).Properties.ProcessingOutputConfig.Outputs;
+    const local = (uri: string) => join(ws.path, 's3', uri.replace('s3://', ''));
+    const testUri: string = outputs('adultProcess').find((o: { OutputName: string }) => o.OutputName === 'test').S3Output.S3Uri;
+    const rows = readFileSync(join(local(testUri), 'test.csv'), 'utf8').split('\n').slice(0, 2).map((r) => r.split(',').slice(1).join(','));
+    const expected = readFileSync(join(local(outputs('adultEval')[0].S3Output.S3Uri), 'predictions.csv'), 'utf8').split('\n').slice(0, 2).map(Number);
+    await page.locator('tr[data-version="AdultModelPackageGroupName/1"] button.deploy').click();
+    const endpoint = page.locator('#endpoints tr[data-endpoint]').first();
+    await endpoint.waitFor({ timeout: 60_000 });
+    endpointName = (await endpoint.getAttribute('data-endpoint')) as string;
+    expect(await endpoint.locator('.badge').getAttribute('data-status')).toBe('InService');
+    await endpoint.locator('textarea').fill(rows.join('\n'));
+    await endpoint.locator('form.invoke button').click();
+    await expect.poll(() => endpoint.locator('pre.answer').textContent(), { timeout: 30_000 }).toMatch(/\d/);
+    const got = ((await endpoint.locator('pre.answer').textContent()) ?? '').trim().split('\n').map(Number);
+    expect(got).toHaveLength(2);
+    got.forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThan(1e-6));
+    await shot(page, 'ui-models');
   });
 
   it('GIVEN a run in another process WHEN its page is open THEN a step turns from Executing to Succeeded without a reload', async () => {
@@ -168,6 +190,8 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     const cached = await page.locator('.dag-node[data-cache-hit="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
     expect(cached).toEqual(expect.arrayContaining(['adultProcess', 'adultTrain']));
     expect(await page.locator('.cache-badge').count()).toBe(cached.length);
+    // The cached training step ran no job here: its chart comes from the log of the run it reused.
+    await page.locator('svg.line-chart path.series[data-series="validation-logloss"]').waitFor();
   });
 
   it('GIVEN two executions WHEN compared THEN the differing parameter is marked and metrics sit side by side', async () => {

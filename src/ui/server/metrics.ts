@@ -38,14 +38,16 @@ export function trainingSeries(log: string): Record<string, [number, number][]> 
 export async function executionMetrics(
   stored: StoredExecution,
   readObject: (uri: string) => Promise<Uint8Array>,
-  readLog: (step: string) => Promise<string>,
+  readLog: (executionId: string, step: string) => Promise<string>,
 ): Promise<ExecutionMetrics> {
   const files = await readPropertyFiles(stored.record, stored.definition, readObject);
   const report = files.map((f) => ({ step: f.step, file: f.file, metrics: flattenMetrics(f.content as Json).filter(([k]) => !k.includes('confusion_matrix')) }));
   const training: TrainingSeries[] = [];
   for (const step of stored.record.Steps) {
     if (step.StepType !== 'Training') continue;
-    const series = trainingSeries(await readLog(step.StepName));
+    // A cache hit ran no job here: its lines are in the log of the execution it came from.
+    const source = step.CacheHitResult ? (step.CacheHitResult.SourcePipelineExecutionArn.split('/').pop() ?? '') : stored.record.PipelineExecutionId;
+    const series = trainingSeries(await readLog(source, step.StepName).catch(() => ''));
     if (Object.keys(series).length > 0) training.push({ step: step.StepName, series });
   }
   return { report, training };

@@ -128,6 +128,8 @@ export function createUiServer(options: UiServerOptions): UiServer {
     return layout;
   }
 
+  const readWholeLog = async (executionId: string, step: string) => (await readFrom(ws.logFile(executionId, step), 0, 32 * 1024 * 1024)).text;
+
   const text = (value: unknown, field: string): string => {
     if (typeof value !== 'string' || value === '') throw new HttpError(400, `field '${field}' must be a non-empty string`);
     return value;
@@ -267,9 +269,7 @@ export function createUiServer(options: UiServerOptions): UiServer {
       method: 'GET',
       pattern: /^\/api\/executions\/([\w-]+)\/metrics$/,
       handler: async (_req, res, [id]) => {
-        const stored = await ws.loadExecution(id as string);
-        const execId = stored.record.PipelineExecutionId;
-        sendJson(res, 200, await executionMetrics(stored, (uri) => ws.readObject(uri), async (step) => (await readFrom(ws.logFile(execId, step), 0, 32 * 1024 * 1024)).text));
+        sendJson(res, 200, await executionMetrics(await ws.loadExecution(id as string), (uri) => ws.readObject(uri), readWholeLog));
       },
     },
     {
@@ -281,8 +281,7 @@ export function createUiServer(options: UiServerOptions): UiServer {
         const out = [];
         for (const id of ids) {
           const stored = await ws.loadExecution(id);
-          const execId = stored.record.PipelineExecutionId;
-          const m = await executionMetrics(stored, (uri) => ws.readObject(uri), async (step) => (await readFrom(ws.logFile(execId, step), 0, 32 * 1024 * 1024)).text);
+          const m = await executionMetrics(stored, (uri) => ws.readObject(uri), readWholeLog);
           const final: [string, number][] = m.training.flatMap((t) => Object.entries(t.series).map(([k, v]): [string, number] => [`${t.step} final ${k}`, v.at(-1)?.[1] ?? Number.NaN]));
           out.push({ summary: summarize(stored.record), metrics: [...m.report.flatMap((r) => r.metrics), ...final] });
         }

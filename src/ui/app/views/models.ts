@@ -12,7 +12,7 @@ function versionRow(v: VersionSummary): string {
     <td>${v.metrics.map(([k, val]) => `<div class="small"><span class="muted">${esc(k)}</span> ${esc(num(val))}</div>`).join('') || '<span class="muted">none</span>'}</td>
     <td>${v.execution ? `<a href="#/executions/${esc(v.execution)}">${esc(v.execution)}</a>` : ''}</td>
     <td class="small">${v.history.map((h) => `<div>${esc(time(h.Time))}: ${esc(h.From)} → ${esc(h.To)}${h.Description ? ` (${esc(h.Description)})` : ''}</div>`).join('') || '<span class="muted">no changes</span>'}</td>
-    <td class="actions"><input class="reason" placeholder="reason" aria-label="reason for ${esc(ref)}">
+    <td class="row-actions"><input class="reason" placeholder="reason" aria-label="reason for ${esc(ref)}">
       <button class="approve" data-ref="${esc(ref)}">approve</button> <button class="reject" data-ref="${esc(ref)}">reject</button>
       <button class="deploy" data-ref="${esc(ref)}">deploy</button></td></tr>`;
 }
