@@ -73,10 +73,15 @@ export const executionsView: View = (root, query) => {
   }
 
   void load().catch((e: unknown) => (root.innerHTML = `<p class="error-text">${esc((e as Error).message)}</p>`));
-  // Running executions change: refresh while anything is executing.
+  // Runs change and new ones start (also from other terminals): refresh while the page is visible, more often while
+  // something is executing.
+  let ticks = 0;
   const timer = setInterval(() => {
-    if (data?.executions.some((e) => e.status === 'Executing' || e.status === 'Stopping')) void load().catch(() => undefined);
-  }, 3000);
+    ticks++;
+    if (document.visibilityState !== 'visible') return;
+    const running = data?.executions.some((e) => e.status === 'Executing' || e.status === 'Stopping');
+    if (running || ticks % 3 === 0) void load().catch(() => undefined);
+  }, 2000);
   return () => {
     closed = true;
     clearInterval(timer);

@@ -31,7 +31,8 @@ export function stepPanel(record: ExecutionRecord, name: string, type: string): 
   }
   const ms = step.StartTime ? (step.EndTime ? Date.parse(step.EndTime) : Date.now()) - Date.parse(step.StartTime) : undefined;
   const uris = s3Uris(step.Properties ?? {});
-  const inputs = uris.filter((u) => /Input|Source|ModelDataUrl|S3ModelArtifacts/.test(u.path) && !/Output/.test(u.path));
+  // What the step read (job inputs, the model data a model or package points at) vs what it wrote.
+  const inputs = uris.filter((u) => /Input|DataSource|ModelDataUrl|ModelMetrics|DriftCheck/.test(u.path) && !/Output|ModelArtifacts/.test(u.path));
   const outputs = uris.filter((u) => !inputs.includes(u));
   const args = step.CacheArguments;
   return `<h2>${esc(name)} <span class="muted">${esc(step.StepType)}</span> ${badge(step.StepStatus)}</h2>
