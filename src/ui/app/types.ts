@@ -29,6 +29,8 @@ export interface ExecutionDetail {
   record: ExecutionRecord;
   layout: DagLayout;
   parameters: { Name: string; Type: string; DefaultValue?: unknown }[];
+  /** Each step's Arguments as defined (references unevaluated). */
+  stepArguments: Record<string, unknown>;
 }
 
 export interface ExecutionMetrics {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
+import type { StepGraph } from '../../definition/graph.ts';
 import { loadDefinition } from '../../definition/loader.ts';
 import { type SchemaValidator, createSchemaValidator } from '../../definition/schema.ts';
 import { ErrorCode, errorMessage, isSagepipeError } from '../../errors.ts';
@@ -118,13 +119,24 @@ export function createUiServer(options: UiServerOptions): UiServer {
   let validator: SchemaValidator | undefined;
   const validatorOnce = () => (validator ??= createSchemaValidator());
 
-  async function layoutOf(id: string): Promise<DagLayout> {
-    const cached = layouts.get(id);
+  const graphs = new Map<string, StepGraph>();
+
+  /** The step graph of an execution's definition (which never changes), loaded once. */
+  async function graphOf(id: string): Promise<StepGraph> {
+    const cached = graphs.get(id);
     if (cached) return cached;
     const stored = await ws.loadExecution(id);
     const graph = loadDefinition(stored.definition, { source: `execution ${id}`, validator: validatorOnce() }).graph;
+    graphs.set(id, graph);
+    return graph;
+  }
+
+  async function layoutOf(id: string): Promise<DagLayout> {
+    const cached = layouts.get(id);
+    if (cached) return cached;
+    const graph = await graphOf(id);
     const layout = layoutDag([...graph.nodes.values()].map((n) => ({ name: n.name, type: n.type, dependsOn: n.dependsOn, branch: n.branch })));
-    layouts.set(stored.record.PipelineExecutionId, layout);
+    layouts.set(id, layout);
     return layout;
   }
 
@@ -178,7 +190,8 @@ export function createUiServer(options: UiServerOptions): UiServer {
       pattern: /^\/api\/executions\/([\w-]+)$/,
       handler: async (_req, res, [id]) => {
         const stored = await ws.loadExecution(id as string);
-        sendJson(res, 200, { record: stored.record, layout: await layoutOf(stored.record.PipelineExecutionId), parameters: stored.definition.Parameters ?? [] });
+        const steps = Object.fromEntries([...(await graphOf(stored.record.PipelineExecutionId)).nodes.values()].map((n) => [n.name, n.definition.Arguments ?? {}]));
+        sendJson(res, 200, { record: stored.record, layout: await layoutOf(stored.record.PipelineExecutionId), parameters: stored.definition.Parameters ?? [], stepArguments: steps });
       },
     },
     {

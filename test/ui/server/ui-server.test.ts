@@ -152,6 +152,7 @@ describe('the UI server', () => {
     expect(r.json.layout.nodes.map((n: any) => n.name)).toEqual(['A', 'B']);
     expect(r.json.layout.edges).toEqual([expect.objectContaining({ from: 'A', to: 'B', kind: 'dependency' })]);
     expect(r.json.parameters[0].Name).toBe('Threshold');
+    expect(r.json.stepArguments.B.ProcessingInputs[0].S3Input.S3Uri).toEqual(outputOf('A'));
     expect((await call(port, 'GET', '/api/executions/nosuchid')).status).toBe(404);
   });
 

@@ -85,7 +85,7 @@ export const executionView: View = (root, query, params) => {
     const log = panel.querySelector('#step-log')?.textContent ?? '';
     const sameStep = panel.querySelector('#step-log')?.getAttribute('data-step') === selected;
     const openDetails = [...panel.querySelectorAll('details')].map((d) => d.open);
-    panel.innerHTML = stepPanel(record, selected, type);
+    panel.innerHTML = stepPanel(record, selected, type, detail.stepArguments[selected]);
     [...panel.querySelectorAll('details')].forEach((d, i) => {
       if (openDetails[i] !== undefined) d.open = openDetails[i] as boolean;
     });
@@ -162,13 +162,18 @@ export const executionView: View = (root, query, params) => {
       root.innerHTML = `<section><div id="execution-header"></div>
         <div class="split"><div class="dag-box" id="dag" data-nodes="${d.layout.nodes.length}"></div><aside id="step-panel" class="panel"></aside></div>
         <h2>Metrics</h2><div id="metrics" class="charts"><p class="muted">loading…</p></div></section>`;
-      root.querySelector('#dag')?.addEventListener('click', (e) => {
+      const select = (e: Event) => {
         const node = (e.target as Element).closest('.dag-node');
         if (!node) return;
         selected = node.getAttribute('data-step') ?? undefined;
         history.replaceState(null, '', `#/executions/${id}${selected ? `?step=${encodeURIComponent(selected)}` : ''}`);
         drawDag();
         drawPanel();
+        (root.querySelector(`.dag-node[data-step="${CSS.escape(selected ?? '')}"]`) as SVGGElement | null)?.focus();
+      };
+      root.querySelector('#dag')?.addEventListener('click', select);
+      root.querySelector('#dag')?.addEventListener('keydown', (e) => {
+        if ((e as KeyboardEvent).key === 'Enter' || (e as KeyboardEvent).key === ' ') select(e);
       });
       onRecord(d.record);
       events = new EventSource(`/api/executions/${encodeURIComponent(id)}/events`);

@@ -23,11 +23,12 @@ function json(value: unknown): string {
   return `<pre class="json">${esc(JSON.stringify(value, null, 2))}</pre>`;
 }
 
-export function stepPanel(record: ExecutionRecord, name: string, type: string): string {
+export function stepPanel(record: ExecutionRecord, name: string, type: string, definedArguments: unknown): string {
   const step: Step | undefined = record.Steps.find((s) => s.StepName === name);
   const notExecuted = record.NotExecutedSteps.find((n) => n.StepName === name);
   if (!step) {
-    return `<h2>${esc(name)} <span class="muted">${esc(type)}</span></h2>${notExecuted ? `<p>not executed: ${esc(notExecuted.Reason)}</p>` : '<p class="muted">has not started</p>'}`;
+    return `<h2>${esc(name)} <span class="muted">${esc(type)}</span></h2>${notExecuted ? `<p>not executed: ${esc(notExecuted.Reason)}</p>` : '<p class="muted">has not started</p>'}
+      <details><summary>parameters (arguments as defined)</summary>${json(definedArguments ?? {})}</details>`;
   }
   const ms = step.StartTime ? (step.EndTime ? Date.parse(step.EndTime) : Date.now()) - Date.parse(step.StartTime) : undefined;
   const uris = s3Uris(step.Properties ?? {});
@@ -40,7 +41,7 @@ export function stepPanel(record: ExecutionRecord, name: string, type: string): 
     ${step.FailureReason ? `<p class="failure" id="failure-reason">${esc(step.FailureReason)}</p>` : ''}
     <details open><summary>inputs</summary>${uriList(inputs)}</details>
     <details open><summary>outputs</summary>${uriList(outputs)}</details>
-    ${args ? `<details><summary>parameters (evaluated arguments)</summary>${json(args)}</details>` : ''}
+    ${args ? `<details><summary>parameters (evaluated arguments)</summary>${json(args)}</details>` : `<details><summary>parameters (arguments as defined)</summary>${json(definedArguments ?? {})}</details>`}
     <details><summary>properties</summary>${json(step.Properties ?? {})}</details>
     <details><summary>metadata</summary>${json(step.Metadata)}</details>
     <h3>log</h3><pre class="log" id="step-log" data-step="${esc(name)}"></pre>`;
