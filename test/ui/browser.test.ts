@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launchBrowser, runBrowserTests } from '../helpers/browser.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 
@@ -71,6 +71,12 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
   let page: Page;
   let firstId: string;
   let endpointName: string | undefined;
+  const pageErrors: string[] = [];
+
+  afterEach(() => {
+    // No script error on any page, ever.
+    expect(pageErrors).toEqual([]);
+  });
 
   beforeAll(async () => {
     await run(process.execPath, runArgs(ws.path), { cwd: REPO_ROOT });
@@ -78,9 +84,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     ui = await startUi(ws.path);
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
   }, 180_000);
 
   afterAll(async () => {
@@ -162,7 +166,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     expect(got).toHaveLength(2);
     got.forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThan(1e-6));
     await shot(page, 'ui-models');
-  });
+  }, 150_000);
 
   it('GIVEN a run in another process WHEN its page is open THEN a step turns from Executing to Succeeded without a reload', async () => {
     // A changed instance type changes the steps' arguments, so nothing comes from the cache and the jobs really run.
@@ -179,7 +183,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     await child;
     await page.locator('#execution-status [data-status="Succeeded"]').waitFor({ timeout: 30_000 });
     expect(JSON.parse(readFileSync(join(ws.path, 'executions', id, 'execution.json'), 'utf8')).PipelineExecutionStatus).toBe('Succeeded');
-  });
+  }, 150_000);
 
   it('GIVEN the same run again WHEN opened THEN the steps that came from the cache are marked', async () => {
     const before = new Set(executionIds(ws.path));
@@ -192,7 +196,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     expect(await page.locator('.cache-badge').count()).toBe(cached.length);
     // The cached training step ran no job here: its chart comes from the log of the run it reused.
     await page.locator('svg.line-chart path.series[data-series="validation-logloss"]').waitFor();
-  });
+  }, 150_000);
 
   it('GIVEN two executions WHEN compared THEN the differing parameter is marked and metrics sit side by side', async () => {
     const ids = executionIds(ws.path);
