@@ -3,7 +3,6 @@
  * model registry, endpoints, and the start/retry/stop actions. The CLI builds the local implementation
  * (local-workspace.ts); a target interface can replace it without touching the routes.
  */
-import type { PipelineDefinition } from '../../definition/types.ts';
 import type { ExecutionRecord, StoredExecution } from '../../engine/records.ts';
 import type { ApprovalStatus, ModelPackage } from '../../../local-runner/registry/file-registry.ts';
 import type { EndpointRecord } from '../../../local-runner/endpoints/endpoints.ts';
@@ -38,5 +37,3 @@ export interface UiWorkspace {
   /** Ends what this process started (on shutdown). */
   close(): Promise<void>;
 }
-
-export type { PipelineDefinition };
