@@ -185,12 +185,16 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     expect(JSON.parse(readFileSync(join(ws.path, 'executions', id, 'execution.json'), 'utf8')).PipelineExecutionStatus).toBe('Succeeded');
   }, 150_000);
 
-  it('GIVEN the same run again WHEN opened THEN the steps that came from the cache are marked', async () => {
+  it('GIVEN the first execution WHEN started again from its page with the same parameters THEN the new run succeeds and its cache hits are marked', async () => {
     const before = new Set(executionIds(ws.path));
-    await run(process.execPath, runArgs(ws.path), { cwd: REPO_ROOT });
-    const id = executionIds(ws.path).find((e) => !before.has(e)) as string;
-    await page.goto(`${ui.url}#/executions/${id}`);
-    await page.locator('.dag-node').nth(5).waitFor();
+    await page.goto(`${ui.url}#/executions/${firstId}`);
+    await page.locator('details.start summary').click();
+    expect(await page.locator('#start-form input[name="InputData"]').inputValue()).toBe(adultData());
+    await page.locator('#start').click();
+    await page.waitForURL((url) => /#\/executions\/[a-z0-9]{12}$/.test(url.hash) && !url.hash.endsWith(firstId));
+    const id = new URL(page.url()).hash.split('/').pop() as string;
+    expect(before.has(id)).toBe(false);
+    await page.locator('#execution-status [data-status="Succeeded"]').waitFor({ timeout: 120_000 });
     const cached = await page.locator('.dag-node[data-cache-hit="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')));
     expect(cached).toEqual(expect.arrayContaining(['adultProcess', 'adultTrain']));
     expect(await page.locator('.cache-badge').count()).toBe(cached.length);
