@@ -1,10 +1,22 @@
 /** Executions: the list, one execution with its layout, live records and logs, metrics, compare, downloads, actions. */
+import { stat } from 'node:fs/promises';
 import { isTerminal } from '../../engine/records.ts';
 import { type ExecutionSummary, summarize } from './api.ts';
 import { HttpError, type Route, readJson, requireText, sendJson } from './http.ts';
 import { readFrom, sendEvent, startEventStream } from './live.ts';
 import { executionMetrics } from './metrics.ts';
 import type { RouteContext } from './route-context.ts';
+
+/** How much of a log the page gets when it starts following it. */
+const LOG_TAIL_BYTES = 512 * 1024;
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+}
 
 export function executionRoutes(ctx: RouteContext): Route[] {
   return [
@@ -79,18 +91,33 @@ export function executionRoutes(ctx: RouteContext): Route[] {
         }
         startEventStream(res);
         ctx.streams.add(res);
+        // A long log starts at its tail (whole lines): the page stays quick; the CLI prints all of it.
+        const size = await fileSize(file);
         let offset = 0;
+        if (size > LOG_TAIL_BYTES) {
+          const from = await readFrom(file, size - LOG_TAIL_BYTES, LOG_TAIL_BYTES);
+          const firstLine = from.text.indexOf('\n') + 1;
+          offset = size - LOG_TAIL_BYTES + Buffer.byteLength(from.text.slice(0, firstLine));
+          sendEvent(res, 'log', `[… ${offset} earlier bytes: sagepipe executions logs ${execId} ${step}]\n`);
+        }
         let reading = false;
+        let again = false;
         const pump = async () => {
-          if (reading) return;
+          if (reading) {
+            again = true;
+            return;
+          }
           reading = true;
           try {
-            for (;;) {
-              const chunk = await readFrom(file, offset);
-              offset = chunk.next;
-              if (chunk.text === '') break;
-              sendEvent(res, 'log', chunk.text);
-            }
+            do {
+              again = false;
+              for (;;) {
+                const chunk = await readFrom(file, offset);
+                offset = chunk.next;
+                if (chunk.text === '') break;
+                sendEvent(res, 'log', chunk.text);
+              }
+            } while (again);
           } finally {
             reading = false;
           }

@@ -8,6 +8,14 @@ import { type SchemaValidator, createSchemaValidator } from '../../definition/sc
 import { type DagLayout, layoutDag } from '../graph/layout.ts';
 import type { UiWorkspace } from './workspace.ts';
 
+/** Executions kept; the oldest entry goes first (a long-running server may be shown thousands). */
+const KEEP = 200;
+
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
+  map.set(key, value);
+  if (map.size > KEEP) map.delete(map.keys().next().value as string);
+}
+
 export class GraphCache {
   private validator: SchemaValidator | undefined;
   private readonly graphs = new Map<string, StepGraph>();
@@ -26,7 +34,7 @@ export class GraphCache {
     const stored = await this.workspace.loadExecution(id);
     this.validator ??= createSchemaValidator();
     const graph = loadDefinition(stored.definition, { source: `execution ${id}`, validator: this.validator }).graph;
-    this.graphs.set(id, graph);
+    remember(this.graphs, id, graph);
     return graph;
   }
 
@@ -35,7 +43,7 @@ export class GraphCache {
     if (cached) return cached;
     const graph = await this.graphOf(id);
     const layout = layoutDag([...graph.nodes.values()].map((n) => ({ name: n.name, type: n.type, dependsOn: n.dependsOn, branch: n.branch })));
-    this.layouts.set(id, layout);
+    remember(this.layouts, id, layout);
     return layout;
   }
 }

@@ -242,6 +242,24 @@ describe('the UI server', () => {
     }
   });
 
+  it('GIVEN a long log WHEN followed THEN the page gets its tail from a line start, saying how much was left out', async () => {
+    const id = first.PipelineExecutionId;
+    const line = (i: number) => `line ${String(i).padStart(7, '0')} ${'x'.repeat(90)}\n`;
+    await store.appendLog(id, 'A', Array.from({ length: 8000 }, (_, i) => line(i)).join(''));
+    const log = events(port, `/api/executions/${id}/steps/A/log?follow=1`);
+    try {
+      const notice = await log.until((e) => e.event === 'log');
+      expect(notice).toMatch(/^\[… \d+ earlier bytes: sagepipe executions logs \w+ A\]\n$/);
+      await log.until((e) => e.event === 'log' && String(e.data).endsWith(line(7999)));
+      const body = log.seen.slice(1).map((e) => e.data).join('');
+      expect(body).toMatch(/^line \d{7} x+\n/);
+      expect(body.length).toBeLessThanOrEqual(512 * 1024);
+      expect(Number(/\[… (\d+)/.exec(notice)?.[1]) + Buffer.byteLength(body)).toBe((await call(port, 'GET', `/api/executions/${id}/steps/A/log`)).body.length);
+    } finally {
+      log.close();
+    }
+  });
+
   it('GIVEN a finished execution WHEN stopped THEN the page gets the CLI\'s refusal', async () => {
     const r = await call(port, 'POST', `/api/executions/${first.PipelineExecutionId}/stop`, {}, { [TOKEN_HEADER]: TOKEN });
     expect(r.status).toBe(409);

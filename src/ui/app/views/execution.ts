@@ -104,7 +104,9 @@ export const executionView: View = (root, query, params) => {
       const pre = root.querySelector('#step-log');
       if (!pre) return;
       const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-      pre.textContent += JSON.parse((e as MessageEvent<string>).data) as string;
+      const text = `${pre.textContent ?? ''}${JSON.parse((e as MessageEvent<string>).data) as string}`;
+      // Keep the page light on chatty jobs: the last 1 MB is shown.
+      pre.textContent = text.length > 1_000_000 ? text.slice(text.indexOf('\n', text.length - 1_000_000) + 1) : text;
       if (atEnd) pre.scrollTop = pre.scrollHeight;
     });
     logStream.addEventListener('end', () => logStream?.close());
