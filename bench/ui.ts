@@ -3,12 +3,13 @@
  * same run: the executions list with 1,000 executions vs 10, and a 300-step DAG vs the reference pipeline's 6 steps
  * (layout, API, first render in Chromium, and a live update from a record write to the changed node on the page).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { ExecutionRecord, StepRecord } from '../src/engine/records.ts';
-import { ExecutionStore, writeFileAtomic } from '../src/engine/store.ts';
+import { ExecutionStore } from '../src/engine/store.ts';
+import type { PipelineDefinition } from '../src/definition/types.ts';
 import { FileRegistry } from '../local-runner/registry/file-registry.ts';
 import { LocalS3 } from '../local-runner/s3/local-s3.ts';
 import { layoutDag } from '../src/ui/graph/layout.ts';
@@ -59,18 +60,17 @@ function record(id: string, pipeline: string, steps: StepRecord[], i: number): E
   };
 }
 
-function workspace(executions: number, dagSteps: number): { path: string; ids: string[] } {
+/** A workspace written through the execution store (so its on-disk format is the store's). */
+async function workspace(executions: number, dagSteps: number): Promise<{ path: string; ids: string[] }> {
   const path = mkdtempSync(join(tmpdir(), 'sagepipe-bench-ui-'));
-  const def = JSON.stringify(definition(dagSteps));
+  const store = new ExecutionStore(path);
+  const def = definition(dagSteps) as PipelineDefinition;
   const names = [...Array.from({ length: dagSteps - 1 }, (_, i) => `step${i}`), 'gate'];
   const ids: string[] = [];
   for (let i = 0; i < executions; i++) {
     const id = `bench${String(i).padStart(6, '0')}`;
     ids.push(id);
-    const dir = join(path, 'executions', id);
-    mkdirSync(join(dir, 'logs'), { recursive: true });
-    writeFileSync(join(dir, 'definition.json'), def);
-    writeFileSync(join(dir, 'execution.json'), JSON.stringify(record(id, `pipeline${i % 5}`, names.map((n) => stepRecord(n, 'Succeeded')), i)));
+    await store.create(record(id, `pipeline${i % 5}`, names.map((n) => stepRecord(n, 'Succeeded')), i), def);
   }
   return { path, ids };
 }
@@ -122,9 +122,9 @@ export async function benchUi(out: Record_): Promise<void> {
   const l6 = layoutTime(6);
   out('ui', 'DAG layout (dagre), 300 steps (once per execution, then cached)', ms(l300), `${ms(l6)} for 6 steps`, `${(l300 / l6).toFixed(0)}x`);
 
-  const big = workspace(1000, 6);
-  const small = workspace(10, 6);
-  const dag = workspace(1, 300);
+  const big = await workspace(1000, 6);
+  const small = await workspace(10, 6);
+  const dag = await workspace(1, 300);
   const servers = await Promise.all([serve(big.path), serve(small.path), serve(dag.path)]);
   const [sBig, sSmall, sDag] = servers as [Awaited<ReturnType<typeof serve>>, Awaited<ReturnType<typeof serve>>, Awaited<ReturnType<typeof serve>>];
   try {
@@ -184,7 +184,7 @@ export async function benchUi(out: Record_): Promise<void> {
           const step = stored.record.Steps[Math.floor(stored.record.Steps.length / 2)] as StepRecord;
           step.StepStatus = status;
           const t = now();
-          await writeFileAtomic(join(s.store.dirOf(id), 'execution.json'), JSON.stringify(stored.record));
+          await s.store.save(stored.record);
           await page.locator(`.dag-node[data-step="${step.StepName}"][data-status="${status}"]`).waitFor();
           xs.push(now() - t);
         }

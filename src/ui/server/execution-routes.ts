@@ -69,7 +69,7 @@ export function executionRoutes(ctx: RouteContext): Route[] {
           }
         };
         // Subscribe first, then read: a write in between is caught by the follower.
-        const unfollow = ctx.follower.follow(ctx.workspace.executionRecordFile(execId), () => void push());
+        const unfollow = ctx.follower.follow(ctx.workspace.executionDir(execId), () => void push());
         void push();
         res.once('close', () => {
           unfollow();
@@ -125,7 +125,7 @@ export function executionRoutes(ctx: RouteContext): Route[] {
         await pump();
         const unfollowLog = ctx.follower.follow(file, () => void pump());
         // The record says when the step (and so its log) is done.
-        const unfollowRecord = ctx.follower.follow(ctx.workspace.executionRecordFile(execId), () => {
+        const unfollowRecord = ctx.follower.follow(ctx.workspace.executionDir(execId), () => {
           void ctx.workspace.loadExecution(execId).then(async (s) => {
             const st = s.record.Steps.find((x) => x.StepName === step);
             if (isTerminal(s.record.PipelineExecutionStatus) || (st && ['Succeeded', 'Failed', 'Stopped'].includes(st.StepStatus))) {

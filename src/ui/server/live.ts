@@ -3,7 +3,8 @@
  * process (`sagepipe run` writes its record as it goes, each write an atomic rename), so the files are the source of
  * truth; one poll timer per followed execution serves every page that watches it.
  */
-import { open, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 
 export interface LiveOptions {
@@ -20,10 +21,27 @@ export function sendEvent(res: ServerResponse, event: string, data: unknown): vo
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-async function signature(file: string): Promise<string> {
+/**
+ * What changes when a file does (mtime, size, inode: an atomic rename changes the inode). For a folder, the same of
+ * each file directly in it (sub-folders and temporary files left out): an execution's record may be kept in more
+ * than one file (a record and a journal of changes), and the UI does not need to know which.
+ */
+export async function signature(path: string): Promise<string> {
   try {
-    const s = await stat(file);
-    return `${s.mtimeMs}:${s.size}:${s.ino}`;
+    const s = await stat(path);
+    if (!s.isDirectory()) return `${s.mtimeMs}:${s.size}:${s.ino}`;
+    const entries = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.includes('.tmp-')).map((e) => e.name).sort();
+    const parts = await Promise.all(
+      entries.map(async (name) => {
+        try {
+          const f = await stat(join(path, name));
+          return `${name}=${f.mtimeMs}:${f.size}:${f.ino}`;
+        } catch {
+          return `${name}=gone`;
+        }
+      }),
+    );
+    return parts.join('|');
   } catch {
     return 'missing';
   }
@@ -34,7 +52,7 @@ interface Followed {
   readonly timer: NodeJS.Timeout;
 }
 
-/** Calls each listener when a file changes (mtime, size or inode: an atomic rename changes the inode). */
+/** Calls each listener when a file or a folder's files change (see `signature`). */
 export class FileFollower {
   private readonly followed = new Map<string, Followed>();
   private readonly intervalMs: number;
@@ -42,7 +60,8 @@ export class FileFollower {
     this.intervalMs = options.intervalMs ?? 250;
   }
 
-  follow(file: string, listener: () => void): () => void {
+  follow(path: string, listener: () => void): () => void {
+    const file = path;
     let entry = this.followed.get(file);
     if (!entry) {
       const listeners = new Set<() => void>();

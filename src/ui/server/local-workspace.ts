@@ -3,13 +3,12 @@
  * the same functions for approval (setApproval) and stopping (stopLocalExecution). Executions started here run in
  * this process and can be stopped from the page or from `sagepipe executions stop`.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
 import { loadDefinition } from '../../definition/loader.ts';
 import type { JobBackend } from '../../engine/backend.ts';
 import { Engine } from '../../engine/engine.ts';
 import type { EngineEvent } from '../../engine/events.ts';
-import type { ExecutionRecord } from '../../engine/records.ts';
+import { type ExecutionRecord, isTerminal } from '../../engine/records.ts';
 import type { ExecutionStore } from '../../engine/store.ts';
 import { errorMessage } from '../../errors.ts';
 import { setApproval } from '../../../local-runner/registry/approval.ts';
@@ -17,6 +16,7 @@ import type { FileRegistry } from '../../../local-runner/registry/file-registry.
 import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
 import type { LocalS3 } from '../../../local-runner/s3/local-s3.ts';
 import { stopLocalExecution } from '../../../local-runner/stop-execution.ts';
+import { signature } from './live.ts';
 import type { UiWorkspace } from './workspace.ts';
 
 export interface LocalWorkspaceDeps {
@@ -34,11 +34,11 @@ export interface LocalWorkspaceDeps {
 }
 
 /**
- * The executions, newest first, re-reading only records whose file changed since the last call (the list page asks
+ * The executions, newest first, re-reading only those whose files changed since the last call (the list page asks
  * often, and a workspace may hold thousands). Same result as ExecutionStore.list.
  */
 function cachedLister(store: ExecutionStore): () => Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
-  const cache = new Map<string, { sig: string; record: ExecutionRecord }>();
+  const cache = new Map<string, { dirMtime: number; sig: string; record: ExecutionRecord }>();
   return async () => {
     let ids: string[];
     try {
@@ -51,14 +51,17 @@ function cachedLister(store: ExecutionStore): () => Promise<{ executions: Execut
     for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
     const results = await Promise.all(
       ids.map(async (id) => {
-        const file = join(store.executionsDir, id, 'execution.json');
         try {
-          const s = await stat(file);
-          const sig = `${s.mtimeMs}:${s.size}:${s.ino}`;
+          const dir = store.dirOf(id);
+          const dirMtime = (await stat(dir)).mtimeMs;
           const hit = cache.get(id);
+          // A finished execution changes only by a whole new record (retry, stop), which renames a file into its
+          // folder: the folder's own time says so, and one stat per execution keeps the list quick.
+          if (hit && isTerminal(hit.record.PipelineExecutionStatus) && hit.dirMtime === dirMtime) return hit.record;
+          const sig = await signature(dir);
           if (hit && hit.sig === sig) return hit.record;
-          const record = JSON.parse(await readFile(file, 'utf8')) as ExecutionRecord;
-          cache.set(id, { sig, record });
+          const { record } = await store.load(id);
+          cache.set(id, { dirMtime, sig, record });
           return record;
         } catch {
           corrupt.push(id);
@@ -106,7 +109,7 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
     path: deps.path,
     listExecutions,
     loadExecution: (id) => deps.store.resolve(id),
-    executionRecordFile: (id) => join(deps.store.dirOf(id), 'execution.json'),
+    executionDir: (id) => deps.store.dirOf(id),
     logFile: (id, step) => deps.store.logFile(id, step),
     readObject: (uri) => deps.s3.getObject(uri),
     objectSize: async (uri) => (await deps.s3.headObject(uri))?.size,

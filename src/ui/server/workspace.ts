@@ -18,8 +18,8 @@ export interface UiWorkspace {
   readonly path: string;
   listExecutions(): Promise<{ executions: ExecutionRecord[]; corrupt: string[] }>;
   loadExecution(idOrArn: string): Promise<StoredExecution>;
-  /** The file that changes whenever the execution's record does (watched for live updates). */
-  executionRecordFile(id: string): string;
+  /** The folder whose files change whenever the execution's record does (followed for live updates). */
+  executionDir(id: string): string;
   logFile(id: string, step: string): string;
   readObject(uri: string): Promise<Uint8Array>;
   objectSize(uri: string): Promise<number | undefined>;

@@ -232,6 +232,8 @@ describe('the UI server', () => {
       stream.close();
       backend.held.delete('B');
     }
+    const listed = async () => (await call(port, 'GET', '/api/executions')).json.executions.find((e: any) => e.id === id)?.status;
+    expect(await listed()).toBe('Stopped');
     const retry = await call(port, 'POST', `/api/executions/${id}/retry`, {}, { [TOKEN_HEADER]: TOKEN });
     expect(retry.status, retry.body).toBe(202);
     const again = events(port, `/api/executions/${id}/events`);
@@ -240,6 +242,8 @@ describe('the UI server', () => {
     } finally {
       again.close();
     }
+    // The list had this execution Stopped (and cached): it sees the retry's new record.
+    expect(await listed()).toBe('Succeeded');
   });
 
   it('GIVEN a long log WHEN followed THEN the page gets its tail from a line start, saying how much was left out', async () => {
