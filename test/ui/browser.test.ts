@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutionStore } from '../../src/engine/store.ts';
 import { type Browser, launchBrowser, runBrowserTests } from '../helpers/browser.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 
@@ -148,8 +149,8 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
   });
 
   it('GIVEN the approved version WHEN deployed from the page and tried with two test rows THEN the predictions are evaluate.ts\'s', async () => {
-    const record = JSON.parse(readFileSync(join(ws.path, 'executions', firstId, 'execution.json'), 'utf8'));
-    const outputs = (step: string) => record.Steps.find((s: { StepName: string }) => s.StepName === step).Properties.ProcessingOutputConfig.Outputs;
+    const { record } = await new ExecutionStore(ws.path).load(firstId);
+    const outputs = (step: string) => (record.Steps.find((s) => s.StepName === step)?.Properties?.ProcessingOutputConfig as { Outputs: any[] }).Outputs;
     const local = (uri: string) => join(ws.path, 's3', uri.replace('s3://', ''));
     const testUri: string = outputs('adultProcess').find((o: { OutputName: string }) => o.OutputName === 'test').S3Output.S3Uri;
     const rows = readFileSync(join(local(testUri), 'test.csv'), 'utf8').split('\n').slice(0, 2).map((r) => r.split(',').slice(1).join(','));
@@ -182,7 +183,7 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     await child;
     await page.locator('#execution-status [data-status="Succeeded"]').waitFor({ timeout: 30_000 });
-    expect(JSON.parse(readFileSync(join(ws.path, 'executions', id, 'execution.json'), 'utf8')).PipelineExecutionStatus).toBe('Succeeded');
+    expect((await new ExecutionStore(ws.path).load(id)).record.PipelineExecutionStatus).toBe('Succeeded');
   }, 150_000);
 
   it('GIVEN the first execution WHEN started again from its page with the same parameters THEN the new run succeeds and its cache hits are marked', async () => {
