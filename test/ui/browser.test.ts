@@ -101,7 +101,9 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     await row.waitFor();
     expect(await row.getAttribute('data-status')).toBe('Succeeded');
     expect(await row.locator('td.params').textContent()).toContain('InputData=');
-    await shot(page, 'ui-executions');
+    const card = page.locator('.pipeline-card[data-pipeline="adultPipeline"]');
+    expect(await card.textContent()).toContain('1 execution');
+    expect(await card.locator('.badge').getAttribute('data-status')).toBe('Succeeded');
   });
 
   it('GIVEN the execution WHEN opened THEN the DAG shows its six steps Succeeded, the condition\'s branches, and the metrics charts', async () => {
@@ -210,5 +212,10 @@ describe.runIf(runBrowserTests)('sagepipe ui in Chromium, on a workspace where t
     expect(await page.locator('#compare-params tr.differs').evaluateAll((els) => els.map((e) => e.getAttribute('data-param')))).toEqual(['ProcessingInstanceType']);
     expect(await page.locator('#compare-metrics tr[data-metric="accuracy"] td').count()).toBe(ids.length);
     await shot(page, 'ui-compare');
+    if (shots) {
+      await page.goto(`${ui.url}#/executions`);
+      await page.locator('#executions tbody tr').nth(ids.length - 1).waitFor();
+      await shot(page, 'ui-executions');
+    }
   });
 });

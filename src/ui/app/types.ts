@@ -22,6 +22,7 @@ export interface ExecutionList {
   executions: ExecutionSummary[];
   total: number;
   pipelines: string[];
+  pipelineSummaries: { name: string; executions: number; latest: { id: string; status: string; created: string } }[];
   corrupt: string[];
 }
 

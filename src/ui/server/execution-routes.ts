@@ -29,8 +29,14 @@ export function executionRoutes(ctx: RouteContext): Route[] {
         const status = url.searchParams.get('status');
         const all: ExecutionSummary[] = executions.map(summarize);
         const pipelines = [...new Set(all.map((e) => e.pipeline))].sort();
+        // Per pipeline: how many executions, and the newest (the list is newest first).
+        const pipelineSummaries = pipelines.map((name) => {
+          const runs = all.filter((e) => e.pipeline === name);
+          const latest = runs[0] as ExecutionSummary;
+          return { name, executions: runs.length, latest: { id: latest.id, status: latest.status, created: latest.created } };
+        });
         const shown = all.filter((e) => (!pipeline || e.pipeline === pipeline) && (!status || e.status === status));
-        sendJson(res, 200, { executions: shown, total: all.length, pipelines, corrupt });
+        sendJson(res, 200, { executions: shown, total: all.length, pipelines, pipelineSummaries, corrupt });
       },
     },
     {

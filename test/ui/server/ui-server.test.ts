@@ -137,6 +137,10 @@ describe('the UI server', () => {
     const all = await call(port, 'GET', '/api/executions');
     expect(all.json.total).toBe(2);
     expect(all.json.pipelines).toEqual(['alpha', 'beta']);
+    expect(all.json.pipelineSummaries).toEqual([
+      { name: 'alpha', executions: 1, latest: expect.objectContaining({ id: first.PipelineExecutionId, status: 'Succeeded' }) },
+      { name: 'beta', executions: 1, latest: expect.objectContaining({ status: 'Failed' }) },
+    ]);
     const alpha = all.json.executions.find((e: any) => e.pipeline === 'alpha');
     expect(alpha).toMatchObject({ id: first.PipelineExecutionId, status: 'Succeeded', steps: 2 });
     expect(alpha.parameters).toEqual([{ Name: 'Threshold', Value: '0.7' }]);

@@ -28,7 +28,15 @@ export const executionsView: View = (root, query) => {
         <td class="params">${e.parameters.map((p) => `<code>${esc(p.Name)}=${esc(p.Value)}</code>`).join(' ')}</td>
         <td class="num">${e.steps}${e.cacheHits ? ` <span class="cache-tag" title="cache hits">${e.cacheHits} cached</span>` : ''}</td></tr>`,
     );
-    root.innerHTML = `<section><h1>Executions</h1>
+    const cards = data.pipelineSummaries
+      .map(
+        (p) => `<a class="pipeline-card${p.name === pipeline ? ' active' : ''}" data-pipeline="${esc(p.name)}" href="#/executions?pipeline=${encodeURIComponent(p.name)}">
+          <strong>${esc(p.name)}</strong><span class="muted small">${p.executions} execution${p.executions === 1 ? '' : 's'}</span>
+          <span class="small">latest ${badge(p.latest.status)} ${esc(time(p.latest.created))}</span></a>`,
+      )
+      .join('');
+    root.innerHTML = `<section><h1>Pipelines</h1><div class="pipelines">${cards || '<p class="muted">none yet</p>'}</div>
+      <h1>Executions</h1>
       <form class="filters" id="filters">
         <label>pipeline <select name="pipeline" id="filter-pipeline"><option value="">all</option>${data.pipelines.map((p) => `<option ${p === pipeline ? 'selected' : ''}>${esc(p)}</option>`).join('')}</select></label>
         <label>status <select name="status" id="filter-status"><option value="">all</option>${STATUSES.map((s) => `<option ${s === status ? 'selected' : ''}>${s}</option>`).join('')}</select></label>
