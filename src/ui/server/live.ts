@@ -1,7 +1,8 @@
 /**
  * Live updates for the page: an execution's record and a step's log, followed on disk. The runner may be another
- * process (`sagepipe run` writes its record as it goes, each write an atomic rename), so the files are the source of
- * truth; one poll timer per followed execution serves every page that watches it.
+ * process (`sagepipe run` writes its record as it goes), so the files are the source of truth; one poll timer per
+ * followed execution serves every page that watches it, and the engine's events of runs in this process trigger a
+ * check at once (`poke`).
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +51,7 @@ export async function signature(path: string): Promise<string> {
 interface Followed {
   readonly listeners: Set<() => void>;
   readonly timer: NodeJS.Timeout;
+  readonly check: () => void;
 }
 
 /** Calls each listener when a file or a folder's files change (see `signature`). */
@@ -61,16 +63,19 @@ export class FileFollower {
   }
 
   follow(path: string, listener: () => void): () => void {
-    const file = path;
-    let entry = this.followed.get(file);
+    let entry = this.followed.get(path);
     if (!entry) {
       const listeners = new Set<() => void>();
       let last: string | undefined;
       let busy = false;
-      const timer = setInterval(() => {
-        if (busy) return;
+      let again = false;
+      const check = (): void => {
+        if (busy) {
+          again = true;
+          return;
+        }
         busy = true;
-        void signature(file)
+        void signature(path)
           .then((sig) => {
             // The first check fires too: a change between a caller's first read and this baseline is not lost.
             if (sig !== last) for (const l of listeners) l();
@@ -78,22 +83,32 @@ export class FileFollower {
           })
           .finally(() => {
             busy = false;
+            if (again) {
+              again = false;
+              check();
+            }
           });
-      }, this.intervalMs);
+      };
+      const timer = setInterval(check, this.intervalMs);
       timer.unref();
-      entry = { listeners, timer };
-      this.followed.set(file, entry);
+      entry = { listeners, timer, check };
+      this.followed.set(path, entry);
     }
     entry.listeners.add(listener);
     return () => {
-      const e = this.followed.get(file);
+      const e = this.followed.get(path);
       if (!e) return;
       e.listeners.delete(listener);
       if (e.listeners.size === 0) {
         clearInterval(e.timer);
-        this.followed.delete(file);
+        this.followed.delete(path);
       }
     };
+  }
+
+  /** Checks a followed path now (something said it changed), without waiting for the next poll. */
+  poke(path: string): void {
+    this.followed.get(path)?.check();
   }
 
   close(): void {

@@ -78,6 +78,7 @@ function cachedLister(store: ExecutionStore): () => Promise<{ executions: Execut
 export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
   const listExecutions = cachedLister(deps.store);
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  const activity = new Set<(executionId: string) => void>();
 
   /** Runs an engine operation in the background; resolves with the execution id once it is recorded. */
   async function launch(operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>): Promise<{ executionId: string }> {
@@ -86,10 +87,13 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
     return new Promise((resolve, reject) => {
       let id: string | undefined;
       const sink = (event: EngineEvent) => {
-        if (event.type !== 'executionStarted' || id !== undefined) return;
-        id = event.executionId;
-        running.set(id, { controller, done });
-        resolve({ executionId: id });
+        if (event.type === 'executionStarted' && id === undefined) {
+          id = event.executionId;
+          running.set(id, { controller, done });
+          resolve({ executionId: id });
+        }
+        // The engine reports after it saved the record: pages following this execution can look now.
+        if (id !== undefined && event.type !== 'stepLog') for (const l of activity) l(id);
       };
       const engine = new Engine({ backend, store: deps.store, sink, region: deps.region, account: deps.account });
       const done: Promise<unknown> = operation(engine, controller.signal).then(
@@ -136,6 +140,10 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
       }
       const outcome = await stopLocalExecution(deps.store, record.PipelineExecutionId);
       return { executionId: outcome.executionId, outcome: outcome.kind };
+    },
+    onActivity: (listener) => {
+      activity.add(listener);
+      return () => activity.delete(listener);
     },
     close: async () => {
       for (const run of running.values()) run.controller.abort();

@@ -52,6 +52,7 @@ export function createUiServer(options: UiServerOptions): UiServer {
     readWholeLog: async (executionId, step) => (await readFrom(ws.logFile(executionId, step), 0, 32 * 1024 * 1024)).text,
   };
   const routes: Route[] = [...pageRoutes(ctx), ...executionRoutes(ctx), ...registryRoutes(ctx)];
+  const stopActivity = ws.onActivity((id) => follower.poke(ws.executionDir(id)));
 
   const server = createServer((req, res) => {
     const started = Date.now();
@@ -90,6 +91,7 @@ export function createUiServer(options: UiServerOptions): UiServer {
     server,
     guard,
     close: async () => {
+      stopActivity();
       follower.close();
       for (const s of ctx.streams) s.end();
       ctx.streams.clear();

@@ -34,6 +34,8 @@ export interface UiWorkspace {
   start(request: StartRequest): Promise<{ executionId: string }>;
   retry(idOrArn: string): Promise<{ executionId: string }>;
   stop(idOrArn: string): Promise<{ executionId: string; outcome: 'requested' | 'markedStopped' | 'aborted' }>;
+  /** Calls `listener` on each engine event (log lines aside) of the runs this process started; returns how to stop. */
+  onActivity(listener: (executionId: string) => void): () => void;
   /** Ends what this process started (on shutdown). */
   close(): Promise<void>;
 }

@@ -292,3 +292,51 @@ describe('the UI server', () => {
     expect((await call(port, 'GET', `/api/compare?ids=${ids[0]}`)).status).toBe(400);
   });
 });
+
+describe('the UI server with runs in its own process', () => {
+  const ws = tempDir('sagepipe-ui-events-');
+  const store = new ExecutionStore(ws.path);
+  const backend = new FakeBackend();
+  let ui: UiServer;
+  let port: number;
+  let first: ExecutionRecord;
+
+  beforeAll(async () => {
+    first = await new Engine({ backend, store }).start({ loaded: definition([processingStep('A'), processingStep('B', { input: outputOf('A') })]), pipelineName: 'alpha' });
+    const workspace = createLocalWorkspace({
+      path: ws.path,
+      store,
+      s3: new LocalS3(join(ws.path, 's3')),
+      registry: new FileRegistry(join(ws.path, 'registry'), { region: 'us-east-1', account: '000000000000' }),
+      region: 'us-east-1',
+      account: '000000000000',
+      backend: async () => backend,
+      endpoints: async () => {
+        throw new Error('no endpoints in this test');
+      },
+    });
+    // A poll slower than the test's time limit: whatever arrives came from the engine's events.
+    ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 600_000, token: TOKEN });
+    await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
+    port = (ui.server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await ui.close();
+    ws.remove();
+  });
+
+  it('GIVEN a run started from the page WHEN its steps change THEN the page hears of each change from the engine, without waiting for a poll', async () => {
+    const release = backend.hold('B');
+    const started = await call(port, 'POST', '/api/executions/start', { fromExecution: first.PipelineExecutionId, parameters: {} }, { [TOKEN_HEADER]: TOKEN });
+    const id = started.json.executionId as string;
+    const stream = events(port, `/api/executions/${id}/events`);
+    try {
+      await stream.until((e) => e.event === 'record' && stepStatus(e.data, 'B') === 'Executing');
+      release.resolve();
+      await stream.until((e) => e.event === 'record' && e.data.PipelineExecutionStatus === 'Succeeded');
+    } finally {
+      stream.close();
+    }
+  });
+});
+
