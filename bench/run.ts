@@ -9,11 +9,13 @@
  *   container    per-job container overhead (a no-op job) for the Docker and process runtimes
  *   invocations  /invocations latency p50/p99 and rows per second
  *   endpoint     a deployed local endpoint through `sagepipe endpoints invoke` and over raw HTTP
+ *   images       the Python images' Debian base from scratch (mmdebstrap, import) and every image's size
+ *   python       examples/adult-python and the Python SDK's reference definition beside examples/adult (TypeScript)
  *   ui           `sagepipe ui` on 1,000 executions and a 300-step DAG (API, layout, Chromium render, live update)
  * Select with `npm run bench -- engine training` (default: all that this machine can run).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +29,7 @@ import { VERSION } from '../src/version.ts';
 import { benchUi } from './ui.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const ADULT = resolve(ROOT, '../shared/data/adult.csv');
+const ADULT = existsSync(resolve(ROOT, 'data/adult.csv')) ? resolve(ROOT, 'data/adult.csv') : resolve(ROOT, '../shared/data/adult.csv');
 const CLI = resolve(ROOT, 'bin/sagepipe.js');
 const rows: string[][] = [];
 const figures: Record<string, number | string> = {};
@@ -171,9 +173,9 @@ async function trainingFolder(dir: string) {
 }
 
 // ------------------------------------------------------------------ pipeline
-function runPipeline(workspace: string, runtime: string, extra: string[] = []): { ms: number; peakKb: number; stdout: string } {
+function runPipeline(workspace: string, runtime: string, extra: string[] = [], example = 'adult'): { ms: number; peakKb: number; stdout: string } {
   const t = Date.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'run', 'examples/adult/pipeline.ts', '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json', '--param', `InputData=${ADULT}`, ...extra], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'run', `examples/${example}/pipeline.ts`, '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json', '--param', `InputData=${ADULT}`, ...extra], {
     cwd: ROOT,
     encoding: 'utf8',
   });
@@ -307,7 +309,85 @@ async function benchEndpoint(): Promise<void> {
   }
 }
 
+// ------------------------------------------------------------------ images
+const imageSize = (image: string) => Number(execFileSync('docker', ['image', 'inspect', '--format', '{{.Size}}', image], { encoding: 'utf8' }).trim());
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+async function benchImages(): Promise<void> {
+  if (!hasDocker()) return;
+  execFileSync(process.execPath, [CLI, 'images', 'build', '--quiet'], { stdio: 'ignore' });
+  const { buildPythonRootfs, PYTHON_BASE_IMAGE } = await import('../local-runner/images/python-base.ts');
+  // From scratch under a bench tag, so the shared base other runs use is left alone.
+  const dir = mkdtempSync(join(tmpdir(), 'sagepipe-bench-rootfs-'));
+  const tag = 'sagepipe-bench-base:python';
+  try {
+    const tarball = join(dir, 'rootfs.tar');
+    const t = Date.now();
+    await buildPythonRootfs(tarball, () => undefined);
+    const rootfsMs = Date.now() - t;
+    const i = Date.now();
+    execFileSync('docker', ['import', tarball, tag], { stdio: 'ignore' });
+    const importMs = Date.now() - i;
+    record('images', 'Python base from scratch: mmdebstrap root file system (Debian packages from the apt mirror)', ms(rootfsMs), '', `${mib(readFileSync(tarball).length)} tarball`);
+    record('images', 'Python base: docker import', ms(importMs), '', `total ${ms(rootfsMs + importMs)}`);
+    figures.python_base_build_ms = rootfsMs + importMs;
+  } finally {
+    spawnSync('docker', ['rmi', tag], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const node = imageSize(`sagepipe-node:${VERSION}`);
+  for (const image of [PYTHON_BASE_IMAGE, `sagepipe-sklearn:${VERSION}`, `sagepipe-xgboost:${VERSION}`, `sagepipe-node:${VERSION}`]) {
+    const size = imageSize(image);
+    record('images', `size of ${image}`, mib(size), `${mib(node)} sagepipe-node`, `${(size / node).toFixed(1)}x`);
+    figures[`size_${image}`] = size;
+  }
+}
+
+// ------------------------------------------------------------------ the Python SDK's definition
+/** The Python SDK's reference definition (test/fixtures/python-sdk), its data and scripts placed by `sagepipe s3 cp`. */
+function runPythonDefinition(workspace: string, runtime: string): { ms: number; stdout: string } {
+  const prefix = 's3://sagemaker-eu-west-1-123456789012/adult';
+  execFileSync(process.execPath, [CLI, 's3', 'cp', ADULT, `${prefix}/adult.csv`, '--workspace', workspace], { stdio: 'ignore' });
+  execFileSync(process.execPath, [CLI, 's3', 'cp', join(ROOT, 'examples/adult-python/'), `${prefix}/code/`, '--recursive', '--exclude', '*', '--include', '*.py', '--workspace', workspace], { stdio: 'ignore' });
+  const t = Date.now();
+  const r = spawnSync(process.execPath, [CLI, 'run', 'test/fixtures/python-sdk/adult.json', '--runtime', runtime, '--workspace', workspace, '--no-logs', '--json'], { cwd: ROOT, encoding: 'utf8' });
+  const elapsed = Date.now() - t;
+  if (r.status !== 0) throw new Error(`Python definition run failed: ${r.stderr}`);
+  return { ms: elapsed, stdout: r.stdout };
+}
+
+async function benchPython(): Promise<void> {
+  const runtimes = hasDocker() ? ['docker', 'process'] : ['process'];
+  if (runtimes.includes('docker')) execFileSync(process.execPath, [CLI, 'images', 'build', '--quiet'], { stdio: 'ignore' });
+  for (const runtime of runtimes) {
+    const wsTs = mkdtempSync(join(tmpdir(), `sagepipe-bench-ts-${runtime}-`));
+    const wsPy = mkdtempSync(join(tmpdir(), `sagepipe-bench-py-${runtime}-`));
+    const wsEx = mkdtempSync(join(tmpdir(), `sagepipe-bench-pyex-${runtime}-`));
+    try {
+      const ts = runPipeline(wsTs, runtime);
+      const example = runPipeline(wsEx, runtime, [], 'adult-python');
+      record('python', `examples/adult-python end to end, ${runtime} runtime (Python scripts on AWS's images)`, ms(example.ms), `${ms(ts.ms)} examples/adult (TypeScript)`, `${(example.ms / ts.ms).toFixed(2)}x`);
+      figures[`adult_python_${runtime}_ms`] = example.ms;
+      const py = runPythonDefinition(wsPy, runtime);
+      const steps = (JSON.parse(py.stdout) as { Steps: { StepName: string; StartTime: string; EndTime: string }[] }).Steps;
+      const took = (name: string) => {
+        const s = steps.find((x) => x.StepName === name);
+        return s ? ms(Date.parse(s.EndTime) - Date.parse(s.StartTime)) : '?';
+      };
+      record('python', `Python SDK reference definition end to end, ${runtime} runtime (scikit-learn + built-in XGBoost + Python evaluation)`, ms(py.ms), `${ms(ts.ms)} TypeScript pipeline`, `${(py.ms / ts.ms).toFixed(2)}x; preprocessing ${took('adultProcess')}, evaluation ${took('adultEval')}`);
+      figures[`python_pipeline_${runtime}_ms`] = py.ms;
+      figures[`ts_pipeline_${runtime}_ms`] = ts.ms;
+    } finally {
+      rmSync(wsTs, { recursive: true, force: true });
+      rmSync(wsPy, { recursive: true, force: true });
+      rmSync(wsEx, { recursive: true, force: true });
+    }
+  }
+}
+
 const SECTIONS: Record<string, () => Promise<void>> = {
+  images: benchImages,
+  python: benchPython,
   endpoint: benchEndpoint,
   engine: benchEngine,
   training: benchTraining,

@@ -2,18 +2,21 @@
  * The local runner's JobBackend: CreateProcessingJob / CreateTrainingJob requests run as containers (Docker or
  * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
  */
-import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Json, JsonObject } from '../src/definition/types.ts';
-import { type JobBackend, type JobContext, JobFailure, type JobResult } from '../src/engine/backend.ts';
+import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
+import { type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobResult, type RunPreparation } from '../src/engine/backend.ts';
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../src/engine/describe.ts';
-import { errorMessage, isSagepipeError } from '../src/errors.ts';
-import { packModel } from '../containers/runtime/model-archive.ts';
+import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
+import type { LoadedDefinition } from '../src/definition/loader.ts';
+import { imageIssues, missingInputIssues } from './preflight.ts';
+import { extractModel, packModel } from '../containers/runtime/model-archive.ts';
 import { extractMetrics } from './metrics.ts';
 import type { ModelStore } from './model-store.ts';
 import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
-import { type ResolvedImage, resolveImage } from './runtime/images.ts';
+import type { ImagePurpose } from './images/catalogue.ts';
+import { ImageResolver, type ResolvedImage, imageReady } from './images/resolve.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
 
@@ -32,6 +35,8 @@ export interface LocalBackendOptions {
   readonly cwd?: string;
   /** Makes an image available (builds sagepipe's own on demand). @default none: a missing image fails the job */
   readonly ensureImage?: (image: ResolvedImage, log: (line: string) => void) => Promise<void>;
+  /** Image URI or repository → local image (the project config's `imageMap` and `--image-map`). @default {} */
+  readonly imageMap?: Readonly<Record<string, string>>;
   /** Keep job folders after success (they are always kept after a failure). @default false */
   readonly keepJobFolders?: boolean;
   readonly now?: () => Date;
@@ -51,10 +56,108 @@ function timeoutOf(request: JsonObject): { timeoutSeconds?: number } {
   return typeof seconds === 'number' ? { timeoutSeconds: seconds } : {};
 }
 
+/** The SDK JSON-encodes hyperparameter values (`"\"train.py\""`); the training toolkit decodes what parses. */
+export function decodeHyperparameter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'string' ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
+/** The image each step that runs a container names, with what it is for; condition branches included. */
+interface StepImage {
+  readonly step: string;
+  readonly uri: string;
+  readonly purpose: ImagePurpose;
+  /** Runs a user's script (processing, framework-mode training) rather than the image's own program. */
+  readonly scripts: boolean;
+}
+
+function stepImages(steps: readonly JsonObject[], parameters: ReadonlyMap<string, string | number | boolean>): StepImage[] {
+  const found: StepImage[] = [];
+  const literal = (v: Json | undefined): string | undefined => {
+    if (typeof v === 'string') return v;
+    // A parameter's value is known at the start; other expressions are resolved when the step runs.
+    const get = obj(v).Get;
+    if (typeof get === 'string' && get.startsWith('Parameters.')) {
+      const value = parameters.get(get.slice('Parameters.'.length));
+      return value === undefined ? undefined : String(value);
+    }
+    return undefined;
+  };
+  for (const step of steps) {
+    const args = obj(step.Arguments);
+    const name = str(step.Name) ?? '?';
+    if (step.Type === 'Processing') {
+      const uri = literal(obj(args.AppSpecification).ImageUri);
+      if (uri) found.push({ step: name, uri, purpose: 'processing', scripts: true });
+    } else if (step.Type === 'Training') {
+      const uri = literal(obj(args.AlgorithmSpecification).TrainingImage);
+      if (uri) found.push({ step: name, uri, purpose: 'training', scripts: obj(args.HyperParameters).sagemaker_program !== undefined });
+    } else if (step.Type === 'Condition') {
+      found.push(...stepImages([...list(args.IfSteps), ...list(args.ElseSteps)], parameters));
+    }
+  }
+  return found;
+}
+
 export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
+  private readonly images: ImageResolver;
+  private readonly building = new Map<string, Promise<void>>();
   constructor(private readonly options: LocalBackendOptions) {
     this.now = options.now ?? (() => new Date());
+    const runtime = options.runtime;
+    this.images = new ImageResolver({
+      version: options.version,
+      imageMap: options.imageMap ?? {},
+      // Only Docker has images of arbitrary names; the process runtime runs sagepipe's own only.
+      ...(runtime.kind === 'docker' ? { hasLocalImage: (name: string) => runtime.hasImage(name) } : {}),
+    });
+  }
+
+  /**
+   * The images the steps that will run use, with the parameter values (checkDefinition has checked the literal ones):
+   * which local image stands in for each, reported before the first step; one given by a parameter that cannot run
+   * stops the start here.
+   */
+  async prepare(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation> {
+    const plans: ImagePlan[] = [];
+    const problems: { path: string; message: string }[] = [];
+    for (const { step, uri, purpose, scripts } of stepImages(definition.Steps as unknown as JsonObject[], parameters)) {
+      // Steps a selective execution takes from its source do not run.
+      if (steps !== undefined && !steps.has(step)) continue;
+      try {
+        const resolved = await this.images.resolve(uri, purpose);
+        await this.options.runtime.preflight?.(resolved.local, scripts);
+        plans.push({ StepName: step, Requested: uri, Local: resolved.local, ...(resolved.substitution ? { Substitution: resolved.substitution } : {}) });
+      } catch (error) {
+        problems.push({ path: `Steps.${step}`, message: errorMessage(error) });
+      }
+    }
+    if (problems.length === 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `step ${problems[0]?.path.slice(6)}: ${problems[0]?.message}`, { path: problems[0]?.path });
+    if (problems.length > 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `${problems.length} steps name images that cannot run here`, { issues: problems });
+    return { images: plans };
+  }
+
+  /**
+   * Before an execution starts: literal job images resolve (and can run on this runtime: the process runtime's python3
+   * has the image's modules), literal S3 reads exist (see preflight.ts).
+   */
+  async checkDefinition(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]> {
+    const images = await imageIssues(
+      loaded,
+      async (uri, purpose, args) => {
+        const resolved = await this.images.resolve(uri, purpose);
+        await this.options.runtime.preflight?.(resolved.local, purpose === 'processing' || obj(args.HyperParameters).sagemaker_program !== undefined);
+      },
+      steps,
+    );
+    const inputs = await missingInputIssues(loaded, async (uri) => (await this.options.s3.list(uri)).length > 0, steps);
+    return [...images, ...inputs];
   }
 
   private identity(name: string, start: Date): JobIdentity {
@@ -95,17 +198,24 @@ export class LocalBackend implements JobBackend {
     }
   }
 
-  private async image(uri: string, purpose: 'processing' | 'training', ctx: JobContext): Promise<string> {
+  private async image(uri: string, purpose: ImagePurpose, ctx: JobContext): Promise<string> {
     let resolved: ResolvedImage;
     try {
-      resolved = resolveImage(uri, purpose, this.options.version);
+      resolved = await this.images.resolve(uri, purpose);
     } catch (error) {
       throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
     }
-    if (!(await this.options.runtime.hasImage(resolved.local))) {
+    if (!(await imageReady(this.options.runtime, resolved))) {
       if (resolved.project && this.options.ensureImage) {
+        // Steps running at once share one build of an image.
+        let building = this.building.get(resolved.local);
+        if (!building) {
+          building = this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          this.building.set(resolved.local, building);
+          building.catch(() => this.building.delete(resolved.local));
+        }
         try {
-          await this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
+          await building;
         } catch (error) {
           throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
         }
@@ -118,6 +228,29 @@ export class LocalBackend implements JobBackend {
       }
     }
     return resolved.local;
+  }
+
+  /**
+   * Framework mode: the source archive (`sagemaker_submit_directory`) extracted into /opt/ml/code. SageMaker's
+   * container downloads it itself; here the container has no S3, so the runner puts it in place.
+   */
+  private async stageSourceDirectory(uri: string | undefined, code: string, scratch: string): Promise<void> {
+    if (!uri) return;
+    await mkdir(code, { recursive: true });
+    if (!uri.endsWith('.tar.gz')) {
+      await this.stageInput(uri, code, 'sagemaker_submit_directory');
+      return;
+    }
+    // Downloaded beside the job's opt/ml (not inside it, so the container never sees it), extracted, removed.
+    await this.stageInput(uri, scratch, 'sagemaker_submit_directory');
+    try {
+      const [archive] = await readdir(scratch);
+      await extractModel(join(scratch, archive ?? ''), code);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: sagemaker_submit_directory ${uri} is not a readable .tar.gz: ${errorMessage(error)}`);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }
 
   private async runContainer(spec: ContainerSpec, ctx: JobContext, what: string): Promise<{ exitCode: number; lines: string[] }> {
@@ -231,6 +364,7 @@ export class LocalBackend implements JobBackend {
     await writeFile(join(ml, 'input/config/hyperparameters.json'), JSON.stringify(hyperparameters, null, 2));
     await writeFile(join(ml, 'input/config/inputdataconfig.json'), JSON.stringify(channels, null, 2));
     await writeFile(join(ml, 'input/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }));
+    await this.stageSourceDirectory(decodeHyperparameter(hyperparameters.sagemaker_submit_directory), join(ml, 'code'), join(root, 'sourcedir'));
 
     const algorithm = obj(request.AlgorithmSpecification);
     const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
@@ -259,7 +393,6 @@ export class LocalBackend implements JobBackend {
     const properties = describeTrainingJob(request, this.identity(ctx.jobName, start), 'Completed', { FinalMetricDataList: metrics });
     const artifact = String(obj(properties.ModelArtifacts).S3ModelArtifacts);
     const archive = join(root, 'model.tar.gz');
-    const { readdir } = await import('node:fs/promises');
     const files = await readdir(join(ml, 'model'));
     if (files.length === 0) throw new JobFailure('AlgorithmError', 'AlgorithmError: the training job wrote nothing to /opt/ml/model');
     await packModel(join(ml, 'model'), archive, files.sort());

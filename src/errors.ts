@@ -27,6 +27,8 @@ export const ErrorCode = {
   ExecutionCorrupt: 'EXECUTION_CORRUPT',
   /** An operation is not allowed in the current state (retry of a running execution …). */
   InvalidState: 'INVALID_STATE',
+  /** A step the local engine or backend cannot run (its type, its image): refused before the execution starts. */
+  StepUnsupported: 'STEP_UNSUPPORTED',
   /** A job failed; the message is the job's failure reason. */
   JobFailed: 'JOB_FAILED',
   /** A container image could not be found or built. */
@@ -34,6 +36,7 @@ export const ErrorCode = {
   /** A local S3 URI or key is malformed or unsafe. */
   S3UriInvalid: 'S3_URI_INVALID',
   S3ObjectNotFound: 'S3_OBJECT_NOT_FOUND',
+  S3BucketNotFound: 'S3_BUCKET_NOT_FOUND',
   /** A model package / group / model cannot be found. */
   ResourceNotFound: 'RESOURCE_NOT_FOUND',
   /** Command line misuse. */

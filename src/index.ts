@@ -66,6 +66,7 @@ export {
 } from './sdk/steps/model.ts';
 export { ConditionStep, FailStep, type ConditionStepOptions, type FailStepOptions } from './sdk/steps/control.ts';
 export { type PipelineContext, type ImageName, imageUri } from './sdk/context.ts';
+export { imageUris, type ImageUriOptions, type SklearnVersion, type XgboostVersion } from './sdk/image-uris.ts';
 
 export { loadDefinition, loadDefinitionText, type LoadedDefinition, type LoadOptions } from './definition/loader.ts';
 export { toMermaid, type StepGraph, type GraphNode } from './definition/graph.ts';

@@ -12,7 +12,7 @@ import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import { extractModel } from '../../containers/runtime/model-archive.ts';
 import type { ModelStore } from '../model-store.ts';
 import type { FileRegistry, ModelPackage } from '../registry/file-registry.ts';
-import { resolveImage } from '../runtime/images.ts';
+import { ImageResolver, imageReady } from '../images/resolve.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { LocalS3 } from '../s3/local-s3.ts';
 
@@ -49,6 +49,8 @@ export interface EndpointsOptions {
   readonly account: string;
   /** Builds sagepipe's image when missing. */
   readonly ensureImage?: (image: string) => Promise<void>;
+  /** Image URI or repository → local image (the project config's `imageMap` and `--image-map`). @default {} */
+  readonly imageMap?: Readonly<Record<string, string>>;
 }
 
 export interface DeployOptions {
@@ -60,6 +62,13 @@ export interface DeployOptions {
   readonly timeoutMs?: number;
   /** Extra fields kept in the record's Source (e.g. the endpoint configuration it came from). */
   readonly source?: JsonObject;
+}
+
+/** A container's `Environment`, values as strings. */
+function environmentOf(container: JsonObject): Record<string, string> {
+  const env = container.Environment;
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) return {};
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
 }
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -101,7 +110,10 @@ export class Endpoints {
   }
 
   /** What to deploy: a model package (ARN or group/version) or a model created by a Model step. */
-  private async source(ref: string, allowUnapproved: boolean): Promise<{ image: string; modelDataUrl: string; source: JsonObject; defaultName: string }> {
+  private async source(
+    ref: string,
+    allowUnapproved: boolean,
+  ): Promise<{ image: string; modelDataUrl: string; environment: Record<string, string>; source: JsonObject; defaultName: string }> {
     if (/\/\d+$/.test(ref)) {
       const p: ModelPackage = await this.options.registry.describe(ref);
       if (p.ModelApprovalStatus !== 'Approved' && !allowUnapproved) {
@@ -116,6 +128,7 @@ export class Endpoints {
       return {
         image: String(container.Image),
         modelDataUrl: String(container.ModelDataUrl),
+        environment: environmentOf(container),
         source: { ModelPackageArn: p.ModelPackageArn },
         defaultName: `${p.ModelPackageGroupName}-${p.ModelPackageVersion}`.toLowerCase(),
       };
@@ -123,7 +136,13 @@ export class Endpoints {
     const model = await this.options.models.describe(ref);
     const container = model.PrimaryContainer as JsonObject | undefined;
     if (!container) throw new SagepipeError(ErrorCode.ResourceNotFound, `model ${ref} has no PrimaryContainer`, { path: ref });
-    return { image: String(container.Image), modelDataUrl: String(container.ModelDataUrl), source: { ModelName: String(model.ModelName) }, defaultName: String(model.ModelName).slice(0, 63) };
+    return {
+      image: String(container.Image),
+      modelDataUrl: String(container.ModelDataUrl),
+      environment: environmentOf(container),
+      source: { ModelName: String(model.ModelName) },
+      defaultName: String(model.ModelName).slice(0, 63),
+    };
   }
 
   async deploy(ref: string, options: DeployOptions = {}): Promise<EndpointRecord> {
@@ -141,8 +160,15 @@ export class Endpoints {
       if (!(await portFree(port))) throw new SagepipeError(ErrorCode.UsageError, `port ${port} is in use on 127.0.0.1: choose another --port or leave it out`);
     } else port = await freePort();
 
-    const image = resolveImage(found.image, 'inference', this.options.version);
-    if (!(await this.options.runtime.hasImage(image.local))) {
+    const runtime = this.options.runtime;
+    const resolver = new ImageResolver({
+      version: this.options.version,
+      imageMap: this.options.imageMap ?? {},
+      ...(runtime.kind === 'docker' ? { hasLocalImage: (n: string) => runtime.hasImage(n) } : {}),
+    });
+    const image = await resolver.resolve(found.image, 'inference');
+    await runtime.preflight?.(image.local, Boolean(found.environment.SAGEMAKER_PROGRAM));
+    if (!(await imageReady(this.options.runtime, image))) {
       if (image.project && this.options.ensureImage) await this.options.ensureImage(image.local);
       else throw new SagepipeError(ErrorCode.ImageUnavailable, `image ${image.local} is not available here (${this.options.runtime.kind} runtime)`);
     }
@@ -157,13 +183,14 @@ export class Endpoints {
     } catch (error) {
       throw new SagepipeError(ErrorCode.ResourceNotFound, `model data ${found.modelDataUrl} could not be read: ${errorMessage(error)}`, { cause: error });
     }
+    await this.stageSubmitDirectory(found.environment.SAGEMAKER_SUBMIT_DIRECTORY, root);
     const logFile = join(root, 'endpoint.log');
     const now = new Date().toISOString();
     const containerId = await this.options.runtime.startDetached(
       {
         image: image.local,
         args: ['serve'],
-        env: {},
+        env: found.environment,
         root,
         labels: { 'sagepipe.endpoint': name },
         networkIsolation: false,
@@ -194,6 +221,24 @@ export class Endpoints {
       return await this.waitInService(record, logFile, deadline);
     } finally {
       clearInterval(keepAlive);
+    }
+  }
+
+  /**
+   * An inference script's source archive on S3 (SAGEMAKER_SUBMIT_DIRECTORY, when the model was not repacked with its
+   * code) is extracted into /opt/ml/code: the container has no S3 to fetch it from here.
+   */
+  private async stageSubmitDirectory(uri: string | undefined, root: string): Promise<void> {
+    if (!uri?.startsWith('s3://')) return;
+    const download = join(root, 'sourcedir');
+    try {
+      await this.options.s3.downloadPrefix(uri, download);
+      const [archive] = await readdir(download);
+      await extractModel(join(download, archive ?? ''), join(root, 'opt/ml/code'));
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ResourceNotFound, `SAGEMAKER_SUBMIT_DIRECTORY ${uri} could not be read: ${errorMessage(error)}`, { cause: error });
+    } finally {
+      await rm(download, { recursive: true, force: true });
     }
   }
 

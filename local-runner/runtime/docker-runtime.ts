@@ -51,6 +51,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async imageLabels(image: string): Promise<Readonly<Record<string, string>> | undefined> {
+    try {
+      return (await this.docker.getImage(image).inspect()).Config?.Labels ?? {};
+    } catch {
+      return undefined;
+    }
+  }
+
   async cleanupLeftovers(): Promise<number> {
     const containers = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`] }) });
     let removed = 0;

@@ -1,8 +1,9 @@
 /**
  * Builds sagepipe's images through dockerode, offline or online, from the Dockerfiles in containers/.
- * Every Dockerfile takes ARG BASE_IMAGE (default node:20-bookworm-slim). Where no registry can be reached, a base is
- * made from this machine's own Node.js: a FROM scratch image with the node binary, the libraries `ldd` lists, CA
- * certificates, a minimal passwd/group and /tmp.
+ * Every Dockerfile takes ARG BASE_IMAGE. sagepipe-node's default is node:20-bookworm-slim; where no registry can be
+ * reached, a base is made from this machine's own Node.js: a FROM scratch image with the node binary, the libraries
+ * `ldd` lists, CA certificates, a minimal passwd/group and /tmp. The Python images (sagepipe-sklearn,
+ * sagepipe-xgboost) build on a Debian root file system made by mmdebstrap and imported (python-base.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { dirname, join } from 'node:path';
 import * as tar from 'tar';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
-import { PROJECT_IMAGES, type ProjectImage } from './images.ts';
+import { PROJECT_IMAGES, type ProjectImage } from '../images/catalogue.ts';
+import { PYTHON_BASE_IMAGE, buildPythonRootfs } from '../images/python-base.ts';
 
 export const DEFAULT_BASE_IMAGE = 'node:20-bookworm-slim';
 export const LOCAL_BASE_IMAGE = 'sagepipe-base:node20-local';
@@ -109,9 +111,42 @@ export class ImageBuilder {
     return this.buildLocalBase(options.progress);
   }
 
+  private pythonBaseBuild: Promise<string> | undefined;
+
+  /** The Python images' base: imported from an mmdebstrap root file system once, then reused. */
+  async pythonBase(progress: (line: string) => void): Promise<string> {
+    if (await this.runtime.hasImage(PYTHON_BASE_IMAGE)) return PYTHON_BASE_IMAGE;
+    // Both Python images may be wanted at once: one build of the base.
+    this.pythonBaseBuild ??= this.buildPythonBase(progress).finally(() => {
+      this.pythonBaseBuild = undefined;
+    });
+    return this.pythonBaseBuild;
+  }
+
+  private async buildPythonBase(progress: (line: string) => void): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'sagepipe-rootfs-'));
+    try {
+      const tarball = join(dir, 'rootfs.tar');
+      const started = Date.now();
+      await buildPythonRootfs(tarball, progress);
+      progress(`importing the root file system as ${PYTHON_BASE_IMAGE} (built in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      const [repo, tag] = PYTHON_BASE_IMAGE.split(':') as [string, string];
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await this.runtime.docker.importImage(tarball, { repo, tag });
+      } catch (error) {
+        throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to import ${PYTHON_BASE_IMAGE}: ${errorMessage(error)}`, { cause: error });
+      }
+      await this.follow(stream, progress);
+      return PYTHON_BASE_IMAGE;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /** Builds one of sagepipe's images, tagged with the project version. */
   async build(image: ProjectImage, options: BuildOptions): Promise<string> {
-    const base = await this.baseImage(options);
+    const base = image === 'node' ? await this.baseImage(options) : await this.pythonBase(options.progress);
     const tag = `sagepipe-${image}:${options.version}`;
     const context = assembleContext(options.root, image);
     try {
@@ -143,12 +178,13 @@ export function assembleContext(root: string, image: ProjectImage): { dir: strin
   } catch {
     throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ml-xgboost is not installed (run npm ci)`);
   }
-  const sources: [string, string][] = [
-    [join(root, `containers/${image}/Dockerfile`), `containers/${image}/Dockerfile`],
-    [join(xgboost, 'package.json'), 'node_modules/ml-xgboost/package.json'],
-    [join(xgboost, 'dist/wasm'), 'node_modules/ml-xgboost/dist/wasm'],
-  ];
+  const sources: [string, string][] = [[join(root, `containers/${image}/Dockerfile`), `containers/${image}/Dockerfile`]];
+  if (image !== 'sklearn') {
+    sources.push([join(xgboost, 'package.json'), 'node_modules/ml-xgboost/package.json'], [join(xgboost, 'dist/wasm'), 'node_modules/ml-xgboost/dist/wasm']);
+  }
   if (image === 'xgboost') sources.push([join(root, 'dist/images/xgboost/main.mjs'), 'dist/images/xgboost/main.mjs']);
+  // The Python images' entry programs (framework-mode training, inference scripts); not the process runtime's shim.
+  if (image !== 'node') sources.push([join(root, 'containers/python'), 'containers/python']);
   for (const [from] of sources) {
     if (!existsSync(from)) throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ${from} is missing (run npm ci && npm run build)`);
   }

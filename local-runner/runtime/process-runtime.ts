@@ -1,9 +1,11 @@
 /**
- * The process runtime: sagepipe's own Node-based images run as child processes, so the main job also runs where no
- * Docker daemon is reachable. Each job's folder stands in for `/` (SAGEPIPE_CONTAINER_ROOT); container paths in the
- * entrypoint are mapped into it. Network isolation cannot be enforced for a process (documented).
+ * The process runtime: sagepipe's own images run as child processes, so jobs also run where no Docker daemon is
+ * reachable: Node programs with this Node.js, Python scripts (the scikit-learn and XGBoost images) with the host's
+ * python3 when it has the modules the image would have. Each job's folder stands in for `/`
+ * (SAGEPIPE_CONTAINER_ROOT); container paths in the entrypoint are mapped into it, and a start-up shim maps the
+ * `/opt/ml/...` paths a Python script opens. Network isolation cannot be enforced for a process (documented).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +17,37 @@ import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type L
 interface Program {
   readonly command: string;
   readonly args: string[];
+  /** Added to the job's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The Python modules each Python image provides (Debian's packages in the image). */
+export const PYTHON_IMAGE_MODULES = {
+  sklearn: ['sklearn', 'pandas', 'numpy', 'scipy', 'joblib'],
+  xgboost: ['xgboost', 'sklearn', 'pandas', 'numpy', 'scipy', 'joblib'],
+} as const;
+export type PythonImage = keyof typeof PYTHON_IMAGE_MODULES;
+
+/** The interpreters tried, in order: Debian's (where apt's python3-sklearn etc. live), then whatever is on PATH. */
+export const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'] as const;
+
+export interface ProcessRuntimeOptions {
+  /** Python interpreters to try for the Python images' scripts, in order. @default PYTHON_CANDIDATES */
+  readonly pythons?: readonly string[];
+}
+
+/** Which of `modules` an interpreter cannot import; undefined when the interpreter does not run. */
+export function missingModules(python: string, modules: readonly string[]): string[] | undefined {
+  try {
+    const out = execFileSync(
+      python,
+      ['-c', 'import importlib.util, json, sys; print(json.dumps([m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]))', ...modules],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 },
+    );
+    return JSON.parse(out.trim()) as string[];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A job's environment: its own variables, its folder as the container root, and a published port on loopback. */
@@ -31,9 +64,60 @@ function environment(spec: ContainerSpec): NodeJS.ProcessEnv {
 export class ProcessRuntime implements ContainerRuntime {
   readonly kind = 'process' as const;
   private readonly root = packageRoot();
+  private readonly pythons = new Map<PythonImage, string>();
+  private readonly candidates: readonly string[];
+  constructor(options: ProcessRuntimeOptions = {}) {
+    this.candidates = options.pythons ?? PYTHON_CANDIDATES;
+  }
 
   async hasImage(image: string): Promise<boolean> {
-    return /^sagepipe-(xgboost|node):/.test(image);
+    return /^sagepipe-(xgboost|node|sklearn):/.test(image);
+  }
+
+  /** The host interpreter for an image's Python scripts, chosen once; an error names what is missing where. */
+  python(image: PythonImage): string {
+    const known = this.pythons.get(image);
+    if (known) return known;
+    const modules = PYTHON_IMAGE_MODULES[image];
+    const found: string[] = [];
+    for (const candidate of this.candidates) {
+      const missing = missingModules(candidate, modules);
+      if (missing === undefined) continue;
+      if (missing.length === 0) {
+        this.pythons.set(image, candidate);
+        return candidate;
+      }
+      found.push(`${candidate} lacks ${missing.join(', ')}`);
+    }
+    throw new SagepipeError(
+      ErrorCode.ImageUnavailable,
+      `sagepipe-${image}'s Python scripts need python3 with ${modules.join(', ')} to run as processes: ${found.length > 0 ? found.join('; ') : 'no python3 found'}. ` +
+        `Install them (Debian: apt-get install python3-sklearn python3-pandas${image === 'xgboost' ? ' python3-xgboost' : ''}), or use --runtime docker`,
+      { path: image },
+    );
+  }
+
+  async preflight(image: string, runsScript: boolean): Promise<void> {
+    const python = /^sagepipe-(xgboost|sklearn):/.exec(image)?.[1] as PythonImage | undefined;
+    // sagepipe-xgboost's built-in algorithm needs no Python; scripts on either image do.
+    if (python && (runsScript || python === 'sklearn')) this.python(python);
+  }
+
+  /** A Python program of a Python image: the host's interpreter, the path shim, the image's environment. */
+  private pythonProgram(image: PythonImage, args: string[]): Program {
+    const python = this.python(image);
+    return {
+      command: python,
+      args,
+      env: {
+        PYTHONPATH: resolve(this.root, 'containers/python/process'),
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+        SAGEPIPE_IMAGE: image,
+        SAGEPIPE_NODE: process.execPath,
+        SAGEPIPE_XGBOOST_MAIN: resolve(this.root, 'dist/images/xgboost/main.mjs'),
+      },
+    };
   }
 
   async cleanupLeftovers(): Promise<number> {
@@ -42,6 +126,17 @@ export class ProcessRuntime implements ContainerRuntime {
 
   private program(spec: ContainerSpec): Program {
     const map = (arg: string) => (arg.startsWith('/opt/ml/') ? join(spec.root, arg) : arg);
+    const python = /^sagepipe-(xgboost|sklearn):/.exec(spec.image)?.[1] as PythonImage | undefined;
+    if (python && spec.entrypoint && spec.entrypoint.length > 0) {
+      const [first, ...rest] = spec.entrypoint;
+      if (!/(^|\/)python3?(\.\d+)?$/.test(first ?? '')) {
+        throw new SagepipeError(ErrorCode.ImageUnavailable, `sagepipe-${python} runs Python scripts as processes (ContainerEntrypoint ["python3", "<script>"]); got ${JSON.stringify(spec.entrypoint)}: use --runtime docker`);
+      }
+      return this.pythonProgram(python, [...rest, ...spec.args].map(map));
+    }
+    if (python && (python === 'sklearn' || this.frameworkMode(spec))) {
+      return this.pythonProgram(python, [resolve(this.root, 'containers/python/sagepipe_entry.py'), ...spec.args]);
+    }
     if (spec.image.startsWith('sagepipe-xgboost:')) {
       const main = resolve(this.root, 'dist/images/xgboost/main.mjs');
       if (!existsSync(main)) throw new SagepipeError(ErrorCode.ImageUnavailable, `sagepipe-xgboost's program ${main} is not built: run npm run build`);
@@ -62,9 +157,21 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     throw new SagepipeError(
       ErrorCode.ImageUnavailable,
-      `image ${spec.image} cannot run as a process: only sagepipe-xgboost and sagepipe-node can; use --runtime docker for other images`,
+      `image ${spec.image} cannot run as a process: only sagepipe-xgboost, sagepipe-sklearn and sagepipe-node can; use --runtime docker for other images`,
       { path: spec.image },
     );
+  }
+
+  /** Whether a train/serve start runs a user's script (framework mode) rather than the built-in algorithm. */
+  private frameworkMode(spec: ContainerSpec): boolean {
+    if (spec.args[0] === 'serve') return Boolean(spec.env.SAGEMAKER_PROGRAM);
+    if (spec.args[0] !== 'train') return false;
+    try {
+      const hps = JSON.parse(readFileSync(join(spec.root, 'opt/ml/input/config/hyperparameters.json'), 'utf8')) as Record<string, unknown>;
+      return 'sagemaker_program' in hps;
+    } catch {
+      return false;
+    }
   }
 
   /** Scripts import packages the image provides (ml-xgboost); they resolve from `<root>/node_modules`. */
@@ -81,7 +188,7 @@ export class ProcessRuntime implements ContainerRuntime {
     this.linkModules(spec.root);
     const child = spawn(program.command, program.args, {
       cwd: spec.root,
-      env: environment(spec),
+      env: { ...environment(spec), ...program.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = lineSplitter((l) => log(l, 'stdout'));
@@ -140,7 +247,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const child = spawn(program.command, program.args, {
       cwd: spec.root,
       detached: true,
-      env: environment(spec),
+      env: { ...environment(spec), ...program.env },
       stdio: ['ignore', out, out],
     });
     child.unref();

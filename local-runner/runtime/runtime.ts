@@ -50,6 +50,13 @@ export interface ContainerRuntime {
   remove(id: string): Promise<void>;
   /** Whether the image can be run here (present, or a program this runtime knows). */
   hasImage(image: string): Promise<boolean>;
+  /** A present image's labels (runtimes with real images only). */
+  imageLabels?(image: string): Promise<Readonly<Record<string, string>> | undefined>;
+  /**
+   * Throws when an image cannot run here (a missing interpreter or module), checked before a run starts; `runsScript`:
+   * the job runs a user's script rather than the image's own program. Optional.
+   */
+  preflight?(image: string, runsScript: boolean): Promise<void>;
   /** Removes containers left by runs that crashed. Returns how many. */
   cleanupLeftovers(): Promise<number>;
 }

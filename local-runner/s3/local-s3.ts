@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ErrorCode, SagepipeError } from '../../src/errors.ts';
+import { ErrorCode, SagepipeError, isSagepipeError } from '../../src/errors.ts';
 import { type S3Location, formatS3Uri, parseS3Uri } from './s3-uri.ts';
 
 export interface S3Object {
@@ -39,12 +39,38 @@ export class LocalS3 {
     await rename(temp, path);
   }
 
-  async putFile(uri: string, file: string): Promise<void> {
+  /** Copies a file in; with `lastModified`, the object keeps that time (as `aws s3 sync` relies on). */
+  async putFile(uri: string, file: string, options: { readonly lastModified?: Date } = {}): Promise<void> {
     const path = this.pathOf(uri);
     await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.sagepipe-tmp-${randomUUID()}`;
     await copyFile(file, temp);
+    if (options.lastModified) await utimes(temp, options.lastModified, options.lastModified);
     await rename(temp, path);
+  }
+
+  /** The buckets: the folders directly under the root, sorted by name. */
+  async buckets(): Promise<{ readonly name: string; readonly created: Date }[]> {
+    let entries;
+    try {
+      entries = await readdir(this.root, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    const out = [];
+    for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      out.push({ name: e.name, created: (await stat(join(this.root, e.name))).birthtime });
+    }
+    return out;
+  }
+
+  async hasBucket(bucket: string): Promise<boolean> {
+    try {
+      return (await stat(resolve(this.root, parseS3Uri(`s3://${bucket}/`).bucket))).isDirectory();
+    } catch (error) {
+      if (isSagepipeError(error)) throw error;
+      return false;
+    }
   }
 
   async getObject(uri: string): Promise<Buffer> {

@@ -12,7 +12,8 @@ import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import type { ContainerRuntime } from '../../local-runner/runtime/runtime.ts';
 import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
 import { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
-import type { ProjectImage } from '../../local-runner/runtime/images.ts';
+import { PROJECT_IMAGES, type ProjectImage } from '../../local-runner/images/catalogue.ts';
+import { parseImageMapArgs, readProjectConfig } from '../../local-runner/config/project-config.ts';
 import { packageRoot } from '../compile/bundle.ts';
 import { type CodeAsset, LOCAL_ACCOUNT } from '../compile/compile.ts';
 import { ExecutionStore } from '../engine/store.ts';
@@ -31,12 +32,16 @@ export interface LocalSession {
   readonly models: ModelStore;
   readonly region: string;
   readonly account: string;
+  /** Image URI or repository → local image: sagepipe.config.json's `imageMap`, with `--image-map` over it. */
+  readonly imageMap: Readonly<Record<string, string>>;
 }
 
-export function openSession(opts: { workspace?: string; region?: string }, io: CliIO): LocalSession {
+export function openSession(opts: { workspace?: string; region?: string; imageMap?: readonly string[] }, io: CliIO): LocalSession {
   const workspace = workspaceDir(opts, io);
   const region = opts.region ?? io.env.AWS_REGION ?? 'us-east-1';
+  const imageMap = { ...readProjectConfig(io.cwd).imageMap, ...parseImageMapArgs(opts.imageMap ?? []) };
   return {
+    imageMap,
     workspace,
     s3: new LocalS3(join(workspace, 's3')),
     store: new ExecutionStore(workspace),
@@ -76,12 +81,12 @@ export async function stageAssets(session: LocalSession, assets: readonly CodeAs
 
 /** Builds one of sagepipe's own images when a job or endpoint needs it; only this version's tag can be built. */
 async function buildProjectImage(builder: ImageBuilder, local: string, log: (line: string) => void): Promise<void> {
-  const m = /^sagepipe-(xgboost|node):(.+)$/.exec(local);
+  const m = new RegExp(`^sagepipe-(${PROJECT_IMAGES.join('|')}):(.+)$`).exec(local);
   if (!m) return;
   if (m[2] !== VERSION) {
     throw new SagepipeError(ErrorCode.ImageUnavailable, `${local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
   }
-  log(`image ${local} is missing: building it (once)`);
+  log(`image ${local} is missing or predates this sagepipe: building it (once${m[1] === 'node' ? '' : '; the first Python image also builds its Debian base, about 2 minutes'})`);
   await builder.build(m[1] as ProjectImage, { version: VERSION, root: packageRoot(), progress: log });
 }
 
@@ -98,6 +103,7 @@ export function localBackend(session: LocalSession, runtime: ContainerRuntime, i
     account: session.account,
     cwd: io.cwd,
     keepJobFolders: options.keepJobFolders ?? false,
+    imageMap: session.imageMap,
     ...(builder ? { ensureImage: (image, log) => buildProjectImage(builder, image.local, log) } : {}),
   });
 }
@@ -116,6 +122,7 @@ export function localEndpoints(session: LocalSession, runtime: ContainerRuntime)
     version: VERSION,
     region: session.region,
     account: session.account,
+    imageMap: session.imageMap,
     ...(runtime instanceof DockerRuntime ? { ensureImage: (image: string) => buildProjectImage(new ImageBuilder(runtime), image, () => undefined) } : {}),
   });
 }

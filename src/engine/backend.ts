@@ -3,8 +3,9 @@
  * runtimes, SageMaker itself). Requests are the step's evaluated `Arguments`, i.e. the SageMaker API request;
  * results are shaped like the matching Describe* response, which become the step's properties.
  */
-import { ErrorCode, SagepipeError } from '../errors.ts';
-import type { JsonObject } from '../definition/types.ts';
+import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
+import type { LoadedDefinition } from '../definition/loader.ts';
+import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 
 export interface JobContext {
   readonly executionId: string;
@@ -26,13 +27,40 @@ export interface JobResult {
   readonly properties: JsonObject;
 }
 
+/** An image a step will run, as the backend resolved it before the execution started. */
+export interface ImagePlan {
+  readonly StepName: string;
+  /** The image URI the step names. */
+  readonly Requested: string;
+  /** What runs it here. */
+  readonly Local: string;
+  /** Set when a stand-in or a mapping replaced an AWS image, with where versions differ. */
+  readonly Substitution?: string;
+}
+
+/** What a backend checked before any step ran. */
+export interface RunPreparation {
+  readonly images: readonly ImagePlan[];
+}
+
 export interface JobBackend {
+  /**
+   * Checks what can be checked before the first step starts (the images every step names, resolved at once) and
+   * throws a SagepipeError for what cannot run. Optional: backends with nothing to check leave it out.
+   */
+  prepare?(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation>;
   runProcessingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   runTrainingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModel(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModelPackage(request: JsonObject, context: JobContext): Promise<JobResult>;
   /** Reads an object of the artifact store (for `Std:JsonGet` on property files). */
   readObject(s3Uri: string): Promise<Uint8Array>;
+  /**
+   * Problems that would make a step fail before doing anything (an image this backend cannot run …), found from the
+   * definition alone; `steps` are the ones that will run (default all). The engine refuses to start when any are
+   * returned, and `validate --local` reports them.
+   */
+  checkDefinition?(loaded: LoadedDefinition, steps?: ReadonlySet<string>): Promise<readonly Issue[]>;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { prepareRun } from './runnable.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
 
@@ -101,6 +102,10 @@ export class Engine {
       };
     }
 
+    // Before anything is recorded or run: step types the engine has no runner for, inputs that are missing and images
+    // the backend cannot run all fail the start (steps taken from a source execution do not run, so are not checked).
+    const toRun = new Set(request.loaded.graph.order.filter((n) => !preset.has(n)));
+    const preparation = await prepareRun(request.loaded, this.options.backend, values, toRun, request.pipelineName, 'so the execution was not started');
     const id = this.newId();
     const now = this.clock.now().toISOString();
     const region = this.options.region ?? 'us-east-1';
@@ -123,6 +128,7 @@ export class Engine {
       NotExecutedSteps: [],
       RetryCount: 0,
       RunnerPid: process.pid,
+      ...(preparation && preparation.images.length > 0 ? { Images: [...preparation.images] } : {}),
     };
     await this.options.store.create(record, request.loaded.definition);
     this.sink({
@@ -133,6 +139,7 @@ export class Engine {
       steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: false,
     });
+    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
     return this.runRecord(record, request.loaded, values, preset, request.signal);
   }
 
@@ -154,6 +161,9 @@ export class Engine {
       const sourceProps = succeededProperties(source.record);
       for (const name of loaded.graph.order) if (!selected.has(name) && !preset.has(name)) preset.set(name, sourceProps.get(name) ?? {});
     }
+    const toRun = new Set(loaded.graph.order.filter((n) => !preset.has(n)));
+    const preparation = await prepareRun(loaded, this.options.backend, values, toRun, `execution ${record.PipelineExecutionId}`, 'so it was not retried');
+    if (preparation && preparation.images.length > 0) record.Images = [...preparation.images];
     record.PipelineExecutionStatus = 'Executing';
     delete record.FailureReason;
     delete record.EndTime;
@@ -169,6 +179,7 @@ export class Engine {
       steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: true,
     });
+    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
     return this.runRecord(record, loaded, values, preset, options.signal);
   }
 

@@ -1,9 +1,11 @@
 /** What the engine reports while it runs: typed events for a sink (the CLI renders them; tests record them). */
 import type { JsonObject } from '../definition/types.ts';
+import type { ImagePlan } from './backend.ts';
 import type { ExecutionRecord, ExecutionStatus } from './records.ts';
 
 export type EngineEvent =
   | { readonly type: 'executionStarted'; readonly executionId: string; readonly executionArn: string; readonly pipelineName: string; readonly steps: readonly { name: string; type: string }[]; readonly retry: boolean }
+  | { readonly type: 'imagesResolved'; readonly images: readonly ImagePlan[] }
   | { readonly type: 'stepStarted'; readonly step: string; readonly stepType: string; readonly attempt: number; readonly at: string }
   | { readonly type: 'stepLog'; readonly step: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
   | { readonly type: 'stepCacheHit'; readonly step: string; readonly sourceExecutionArn: string }

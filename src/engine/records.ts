@@ -3,6 +3,7 @@
  * ListPipelineExecutionSteps (each with its resolved `Properties`). Status values are the service's.
  */
 import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
+import type { ImagePlan } from './backend.ts';
 
 export const ExecutionStatus = {
   Executing: 'Executing',
@@ -71,6 +72,8 @@ export interface ExecutionRecord {
   NotExecutedSteps: NotExecutedStep[];
   /** sagepipe: how many times the execution was retried. */
   RetryCount: number;
+  /** sagepipe: the images the steps run, resolved before the first step (stand-ins for AWS's images included). */
+  Images?: ImagePlan[];
   /** sagepipe: the process running the execution, so a stop from elsewhere can reach it (or find it gone). */
   RunnerPid?: number;
 }

@@ -6,6 +6,7 @@ import { loadDefinitionText } from '../definition/loader.ts';
 import type { Json, JsonObject } from '../definition/types.ts';
 import { Engine, newExecutionId } from '../engine/engine.ts';
 import { resolveParameters } from '../engine/parameters.ts';
+import { prepareRun } from '../engine/runnable.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import { isSagepipeError } from '../errors.ts';
 import { setApproval } from '../../local-runner/registry/approval.ts';
@@ -194,11 +195,23 @@ export function sageMakerOperations(options: SageMakerApiOptions): Record<string
       const p = await requirePipeline(str(input, 'PipelineName'));
       const loaded = checkDefinition(p.PipelineDefinition);
       const given = Object.fromEntries(((input.PipelineParameters ?? []) as JsonObject[]).map((x) => [String(x.Name), String(x.Value)]));
+      let values: ReadonlyMap<string, string | number | boolean>;
       try {
-        resolveParameters(loaded.parameters, given);
+        values = resolveParameters(loaded.parameters, given);
       } catch (error) {
         if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
         throw error;
+      }
+      // What the local runner cannot run is refused now, as a ValidationException, not as an execution that fails
+      // (the engine checks again when it starts; a selective execution is checked there, knowing its steps).
+      if (!input.SelectiveExecutionConfig) {
+        try {
+          await prepareRun(loaded, backend, values, undefined, p.PipelineName);
+        } catch (error) {
+          if (!isSagepipeError(error)) throw error;
+          const detail = error.issues.length > 0 ? error.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : error.message;
+          throw validation(`The local runner cannot run this pipeline: ${detail}`);
+        }
       }
       const id = newExecutionId();
       const max = (input.ParallelismConfiguration as { MaxParallelExecutionSteps?: number } | undefined)?.MaxParallelExecutionSteps ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;

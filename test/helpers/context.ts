@@ -1,5 +1,5 @@
 /** A pipeline context and temporary folders for tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveContext } from '../../src/compile/compile.ts';
@@ -13,4 +13,7 @@ export function tempDir(prefix = 'sagepipe-test-'): { path: string; remove(): vo
 }
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const ADULT_CSV = join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');
+/** data/adult.csv (data/fetch.sh) when present, else the shared copy beside the checkout (or beside its parent, for a worktree under wt/). */
+export const ADULT_CSV =
+  [join(REPO_ROOT, 'data', 'adult.csv'), join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv'), join(REPO_ROOT, '..', '..', 'shared', 'data', 'adult.csv')].find((p) => existsSync(p)) ??
+  join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv');

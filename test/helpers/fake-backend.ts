@@ -1,6 +1,7 @@
 /** An in-memory JobBackend: answers with Describe-shaped properties, optionally holding or failing chosen steps. */
 import type { JsonObject } from '../../src/definition/types.ts';
-import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult } from '../../src/engine/backend.ts';
+import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult, type RunPreparation } from '../../src/engine/backend.ts';
+import type { PipelineDefinition } from '../../src/definition/types.ts';
 import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from '../../src/engine/describe.ts';
 import { type Deferred, deferred } from './deferred.ts';
 
@@ -22,6 +23,8 @@ export class FakeBackend implements JobBackend {
   readonly writes = new Map<string, Record<string, Record<string, string>>>();
   running = 0;
   maxRunning = 0;
+  /** What the backend checks before a run (none unless a test sets it). */
+  prepare?: (definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>) => Promise<RunPreparation>;
   private packageVersions = new Map<string, number>();
 
   hold(step: string): Deferred<void> {

@@ -10,6 +10,7 @@ import {
   CreatePipelineCommand,
   DescribePipelineCommand,
   ListModelPackagesCommand,
+  ListPipelineExecutionsCommand,
   SageMakerClient,
   StartPipelineExecutionCommand,
   UpdateModelPackageCommand,
@@ -83,6 +84,16 @@ describe('sagepipe serve with the AWS SDK', () => {
     });
     const started = await sm.send(new StartPipelineExecutionCommand({ PipelineName: 'failing', PipelineParameters: [{ Name: 'Count', Value: '3' }] }));
     expect(started.PipelineExecutionArn).toMatch(/^arn:aws:sagemaker:us-east-1:000000000000:pipeline\/failing\/execution\/[a-z0-9]{12}$/);
+  });
+
+  it('GIVEN a pipeline with a step type the local runner cannot run WHEN started THEN ValidationException naming it, and no execution', async () => {
+    const lambda = JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Notify', Type: 'Lambda', Arguments: {}, FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }] });
+    await sm.send(new CreatePipelineCommand({ PipelineName: 'with-lambda', PipelineDefinition: lambda, RoleArn: 'arn:aws:iam::000000000000:role/r' }));
+    await expect(sm.send(new StartPipelineExecutionCommand({ PipelineName: 'with-lambda' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining("Steps[0]: step 'Notify' has type 'Lambda', which sagepipe's local engine cannot run"),
+    });
+    expect((await sm.send(new ListPipelineExecutionsCommand({ PipelineName: 'with-lambda' }))).PipelineExecutionSummaries).toEqual([]);
   });
 
   it('GIVEN an operation sagepipe does not implement WHEN called THEN the service error for an unknown operation', async () => {

@@ -7,7 +7,10 @@ import { toMermaid } from '../../definition/graph.ts';
 import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
-import { openSession, stageAssets } from '../session.ts';
+import { resolveParameters } from '../../engine/parameters.ts';
+import { prepareRun } from '../../engine/runnable.ts';
+import { addImageMapOption } from './run.ts';
+import { localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
 
 export function registerDefinitionCommands(program: Command, io: CliIO): void {
   addContextOptions(
@@ -29,18 +32,27 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
     } else io.out(text);
   });
 
-  addContextOptions(
+  addImageMapOption(addContextOptions(
     program
       .command('validate')
       .description('check a pipeline module or definition JSON; exit 0 when valid, 1 with every error when not')
       .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
-      .option('--json', 'print the result as JSON'),
-  ).action(async (file: string, opts: CommonOptions & { json?: boolean }) => {
+      .option('--json', 'print the result as JSON')
+      .option('--local', 'also check that the local runner can run every step (step types, images), as `run` does before starting')
+      .option('--runtime <runtime>', 'with --local: the runtime to check for (docker, process, auto)', 'auto'),
+  )).action(async (file: string, opts: CommonOptions & { json?: boolean; local?: boolean; runtime?: string; imageMap?: string[] }) => {
     try {
       const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
+      if (opts.local) {
+        const session = openSession(opts, io);
+        // As `run` does before it starts: the pipeline's own step code is then in the local S3, like any input.
+        await stageAssets(session, compiled.assets);
+        const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
+        await prepareRun(compiled.loaded, localBackend(session, runtime, io), resolveParameters(compiled.loaded.parameters, {}), undefined, file);
+      }
       const steps = compiled.loaded.graph.nodes.size;
       if (opts.json) io.out(`${JSON.stringify({ valid: true, file, steps, errors: [] })}\n`);
-      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters)\n`);
+      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters${opts.local ? '; every step can run locally' : ''})\n`);
     } catch (error) {
       if (!isSagepipeError(error) || error.code === ErrorCode.Internal) throw error;
       if (opts.json) {

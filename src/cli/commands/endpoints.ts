@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { collect } from './run.ts';
 import { ProcessRuntime } from '../../../local-runner/runtime/process-runtime.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
@@ -33,8 +34,9 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
     .option('--allow-unapproved', 'deploy a version that is not Approved')
     .option('--runtime <runtime>', 'docker, process, or auto', 'auto')
     .option('--role-arn <arn>', 'with --target sagemaker: the model\'s execution role')
-    .option('--json', 'print the DescribeEndpoint-shaped record'))
-    .action(async (ref: string, opts: TargetOptions & { workspace?: string; name?: string; port?: string; allowUnapproved?: boolean; runtime?: string; json?: boolean }) => {
+    .option('--json', 'print the DescribeEndpoint-shaped record')
+    .option('--image-map <uri=local>', "run this local image for an image URI or repository (repeatable; over sagepipe.config.json's imageMap)", collect, []))
+    .action(async (ref: string, opts: TargetOptions & { workspace?: string; name?: string; port?: string; allowUnapproved?: boolean; runtime?: string; json?: boolean; imageMap?: string[] }) => {
       const aws = await remote(opts, io);
       if (aws) {
         if (!opts.name) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, name the endpoint with --name');

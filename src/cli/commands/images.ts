@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DockerRuntime } from '../../../local-runner/runtime/docker-runtime.ts';
 import { ImageBuilder } from '../../../local-runner/runtime/image-builder.ts';
-import { PROJECT_IMAGES, type ProjectImage } from '../../../local-runner/runtime/images.ts';
+import { PROJECT_IMAGES, type ProjectImage } from '../../../local-runner/images/catalogue.ts';
 import { packageRoot } from '../../compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import { VERSION } from '../../version.ts';
@@ -21,7 +21,7 @@ export function registerImageCommands(program: Command, io: CliIO): void {
     .command('build')
     .description(`build sagepipe's images (tag ${VERSION}); offline, from this machine's Node.js when no base image is present`)
     .argument('[images...]', `which (${PROJECT_IMAGES.join(', ')}); default all`)
-    .option('--base <image>', 'base image (ARG BASE_IMAGE); default node:20-bookworm-slim if present, else a local one')
+    .option('--base <image>', "sagepipe-node's base image (ARG BASE_IMAGE); default node:20-bookworm-slim if present, else a local one. The Python images build on a Debian base made with mmdebstrap (once)")
     .option('--quiet', 'print only the result')
     .action(async (names: string[], opts: { base?: string; quiet?: boolean }) => {
       const unknown = names.filter((n) => !(PROJECT_IMAGES as readonly string[]).includes(n));

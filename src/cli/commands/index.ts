@@ -7,6 +7,7 @@ import { registerModelCommands } from './models.ts';
 import { registerEndpointCommands } from './endpoints.ts';
 import { registerRegistryWorkflow } from './registry-workflow.ts';
 import { registerRunCommand } from './run.ts';
+import { registerS3Commands } from './s3.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerUiCommand } from './ui.ts';
 
@@ -16,6 +17,7 @@ export function registerCommandsBeyondDefinition(program: Command, io: CliIO): v
   registerRegistryWorkflow(registerModelCommands(program, io), io);
   registerEndpointCommands(program, io);
   registerImageCommands(program, io);
+  registerS3Commands(program, io);
   registerServeCommand(program, io);
   registerUiCommand(program, io);
 }

@@ -26,12 +26,18 @@ export interface RunOptions extends CommonOptions {
   readonly endpointUrl?: string;
   readonly select?: string;
   readonly from?: string;
+  readonly imageMap?: string[];
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** `--image-map`, for every command that resolves images. */
+export function addImageMapOption(command: Command): Command {
+  return command.option('--image-map <uri=local>', "run this local image for an image URI or repository (repeatable; over sagepipe.config.json's imageMap)", collect, []);
+}
+
 export function addRunOptions(command: Command): Command {
-  return command
+  return addImageMapOption(command)
     .option('--runtime <runtime>', 'docker, process, or auto (Docker when a daemon answers)', 'auto')
     .option('--json', 'print the final execution record as JSON on stdout')
     .option('--no-logs', 'do not print the jobs\' output')

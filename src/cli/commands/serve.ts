@@ -1,5 +1,6 @@
 /** `sagepipe serve`: the SageMaker-compatible API (and S3 subset) on the local runner, for any AWS SDK. */
 import type { Command } from 'commander';
+import { collect } from './run.ts';
 import { createApiServer } from '../../server/server.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
@@ -12,7 +13,8 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     .option('--port <port>', 'port', '4566')
     .option('--runtime <runtime>', 'docker, process, or auto', 'auto')
     .option('--quiet', 'do not log requests')
-    .action(async (opts: { workspace?: string; host: string; port: string; runtime?: string; quiet?: boolean }) => {
+    .option('--image-map <uri=local>', "run this local image for an image URI or repository (repeatable; over sagepipe.config.json's imageMap)", collect, [])
+    .action(async (opts: { workspace?: string; host: string; port: string; runtime?: string; quiet?: boolean; imageMap?: string[] }) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SagepipeError(ErrorCode.UsageError, `--port must be 0-65535 (got '${opts.port}')`);
       const session = openSession(opts, io);

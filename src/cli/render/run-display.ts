@@ -108,6 +108,12 @@ export class RunDisplay {
           this.timer.unref();
         }
         return;
+      case 'imagesResolved': {
+        // One line per distinct stand-in: several steps on the same AWS image say it once.
+        const lines = new Set(event.images.filter((i) => i.Substitution).map((i) => `  image ${i.Substitution}`));
+        for (const line of lines) this.print(line);
+        return;
+      }
       case 'stepStarted': {
         const r = this.row(event.step);
         r.state = 'running';
