@@ -90,6 +90,9 @@ async function serve(path: string) {
     endpoints: async () => {
       throw new Error('no endpoints in the benchmark');
     },
+    stopElsewhere: async () => {
+      throw new Error('no runs in the benchmark');
+    },
   });
   const ui = createUiServer({ workspace: ws, host: '127.0.0.1', assetsDir: join(process.cwd(), 'dist', 'ui') });
   await new Promise<void>((r) => ui.server.listen(0, '127.0.0.1', r));

@@ -2,7 +2,7 @@
  * The local runner's JobBackend: CreateProcessingJob / CreateTrainingJob requests run as containers (Docker or
  * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
  */
-import { cp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
@@ -12,12 +12,15 @@ import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } f
 import type { LoadedDefinition } from '../src/definition/loader.ts';
 import { imageIssues, missingInputIssues } from './preflight.ts';
 import { extractModel, packModel } from '../containers/runtime/model-archive.ts';
-import { extractMetrics } from './metrics.ts';
+import { MetricsCollector } from './metrics.ts';
+import { OutputDigest, jobFailureReason } from './failure-reason.ts';
+import { assertConfinedTree, confinedJoin } from '../src/util/confine.ts';
 import type { ModelStore } from './model-store.ts';
 import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
 import type { ImagePurpose } from './images/catalogue.ts';
 import { ImageResolver, type ResolvedImage, imageReady } from './images/resolve.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
+import { jobResources } from './runtime/resources.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
 
 export interface LocalBackendOptions {
@@ -35,6 +38,16 @@ export interface LocalBackendOptions {
   readonly cwd?: string;
   /** Makes an image available (builds sagepipe's own on demand). @default none: a missing image fails the job */
   readonly ensureImage?: (image: ResolvedImage, log: (line: string) => void) => Promise<void>;
+  /**
+   * Give jobs a network (Docker's default bridge). Local jobs read and write files only, so by default they get none.
+   * @default false
+   */
+  readonly jobNetwork?: boolean;
+  /**
+   * Accept inputs that are local paths (file:// or a path) besides s3:// URIs. A server taking definitions from
+   * clients turns this off: a client must not make the host read its files. @default true
+   */
+  readonly localInputs?: boolean;
   /** Image URI or repository → local image (the project config's `imageMap` and `--image-map`). @default {} */
   readonly imageMap?: Readonly<Record<string, string>>;
   /** Keep job folders after success (they are always kept after a failure). @default false */
@@ -46,9 +59,14 @@ const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !==
 const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.map(obj) : []);
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
 
-/** A request's `Environment`, values as strings. */
-const environmentOf = (request: JsonObject): Record<string, string> =>
-  Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? '']));
+/**
+ * A request's `Environment`, values as strings. Node in the job maps stack traces through the bundle's source map
+ * (to the step's TypeScript file and line) unless the request sets NODE_OPTIONS itself.
+ */
+const environmentOf = (request: JsonObject): Record<string, string> => ({
+  NODE_OPTIONS: '--enable-source-maps',
+  ...Object.fromEntries(Object.entries(obj(request.Environment)).map(([k, v]) => [k, str(v) ?? ''])),
+});
 
 /** `StoppingCondition.MaxRuntimeInSeconds` as a container time limit, when given. */
 function timeoutOf(request: JsonObject): { timeoutSeconds?: number } {
@@ -179,6 +197,9 @@ export class LocalBackend implements JobBackend {
       }
       return;
     }
+    if (this.options.localInputs === false) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: ${uri} is a local path, and this runner only takes s3:// inputs (local paths are turned off)`);
+    }
     const path = uri.startsWith('file://') ? fileURLToPath(uri) : isAbsolute(uri) ? uri : resolve(this.options.cwd ?? process.cwd(), uri);
     let info;
     try {
@@ -253,11 +274,12 @@ export class LocalBackend implements JobBackend {
     }
   }
 
-  private async runContainer(spec: ContainerSpec, ctx: JobContext, what: string): Promise<{ exitCode: number; lines: string[] }> {
-    const lines: string[] = [];
+  private async runContainer(spec: ContainerSpec, ctx: JobContext, what: string, onLine?: (line: string) => void): Promise<{ exitCode: number; digest: OutputDigest }> {
+    // Only a digest of the output is kept here (the log goes to the store as it comes): memory stays constant.
+    const digest = new OutputDigest();
     const log = (line: string, stream: 'stdout' | 'stderr') => {
-      lines.push(line);
-      if (lines.length > 200) lines.shift();
+      digest.feed(line, stream);
+      onLine?.(line);
       ctx.log(line, stream);
     };
     let result;
@@ -271,7 +293,30 @@ export class LocalBackend implements JobBackend {
     if (result.timedOut) {
       throw new JobFailure('ClientError', `${what} exceeded MaxRuntimeInSeconds (${spec.timeoutSeconds} s) and was stopped`);
     }
-    return { exitCode: result.exitCode, lines };
+    return { exitCode: result.exitCode, digest };
+  }
+
+  /** Where a failed job's user finds the rest. */
+  private logHint(ctx: JobContext, root: string): string {
+    return `full log: sagepipe executions logs ${ctx.executionId} ${ctx.stepName}; job folder kept at ${root}`;
+  }
+
+  /** A folder a container wrote, checked to stay inside its job folder before the host reads it. */
+  private async confined(root: string, path: string, what: string): Promise<string> {
+    try {
+      return await assertConfinedTree(root, path, what);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
+    }
+  }
+
+  /** A container path from a request, as a host path inside the job folder. */
+  private hostPath(root: string, containerPath: string, what: string): string {
+    try {
+      return confinedJoin(root, containerPath);
+    } catch (error) {
+      throw new JobFailure('ClientError', `ClientError: ${what}: ${errorMessage(error)}`);
+    }
   }
 
   async runProcessingJob(request: JsonObject, ctx: JobContext): Promise<JobResult> {
@@ -289,7 +334,7 @@ export class LocalBackend implements JobBackend {
       if (!local.startsWith('/opt/ml/processing/')) throw new JobFailure('ClientError', `ClientError: input '${name}': LocalPath ${local} must be under /opt/ml/processing/`);
       if (str(s3.S3DataType) === 'ManifestFile') throw new JobFailure('ClientError', `ClientError: input '${name}': ManifestFile inputs are not supported locally`);
       if (str(s3.S3InputMode) === 'Pipe') throw new JobFailure('ClientError', `ClientError: input '${name}': Pipe mode is not supported locally (use File)`);
-      await this.stageInput(uri, join(root, local), `input '${name}'`);
+      await this.stageInput(uri, this.hostPath(root, local, `input '${name}'`), `input '${name}'`);
       readOnly.push(local);
     }
     const outputs = list(obj(request.ProcessingOutputConfig).Outputs);
@@ -298,7 +343,7 @@ export class LocalBackend implements JobBackend {
       if (!local || !local.startsWith('/opt/ml/processing/')) {
         throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}': LocalPath ${local} must be under /opt/ml/processing/`);
       }
-      await mkdir(join(root, local), { recursive: true });
+      await mkdir(this.hostPath(root, local, `output '${str(o.OutputName)}'`), { recursive: true });
     }
     await writeFile(join(root, 'opt/ml/config/processingjobconfig.json'), JSON.stringify({ ...request, ProcessingJobName: ctx.jobName }, null, 2));
     await writeFile(join(root, 'opt/ml/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }));
@@ -313,23 +358,25 @@ export class LocalBackend implements JobBackend {
       root,
       readOnlyPaths: readOnly,
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
-      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true,
+      networkIsolation: obj(request.NetworkConfig).EnableNetworkIsolation === true || !this.options.jobNetwork,
+      resources: jobResources(str(obj(obj(request.ProcessingResources).ClusterConfig).InstanceType)),
       ...timeoutOf(request),
     };
-    const { exitCode, lines } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
+    const { exitCode, digest } = await this.runContainer(spec, ctx, `processing job ${ctx.jobName}`);
     if (exitCode !== 0) {
-      const tail = lines.slice(-3).join(' | ');
+      const { reason, fromFailureFile } = await jobFailureReason(root, exitCode, digest, this.logHint(ctx, root));
       throw new JobFailure(
-        'AlgorithmError',
-        `AlgorithmError: the container exited with code ${exitCode}${tail ? `; last output: ${tail}` : ''} (job folder kept at ${root})`,
-        describeProcessingJob(request, this.identity(ctx.jobName, start), 'Failed', { ExitMessage: tail }),
+        fromFailureFile && reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
+        reason,
+        describeProcessingJob(request, this.identity(ctx.jobName, start), 'Failed', { ExitMessage: reason, FailureReason: reason }),
       );
     }
     for (const o of outputs) {
       const s3 = obj(o.S3Output);
       const uri = str(s3.S3Uri) ?? '';
+      const folder = await this.confined(root, this.hostPath(root, str(s3.LocalPath) ?? '', `output '${str(o.OutputName)}'`), `output '${str(o.OutputName)}'`);
       try {
-        await this.options.s3.uploadDirectory(join(root, str(s3.LocalPath) ?? ''), uri);
+        await this.options.s3.uploadDirectory(folder, uri);
       } catch (error) {
         throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}' could not be uploaded to ${uri}: ${errorMessage(error)}`);
       }
@@ -370,22 +417,24 @@ export class LocalBackend implements JobBackend {
     const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
     const spec: ContainerSpec = {
       image,
-      args: ['train'],
+      // AlgorithmSpecification.ContainerEntrypoint / ContainerArguments override the image's, as on SageMaker.
+      ...(Array.isArray(algorithm.ContainerEntrypoint) ? { entrypoint: algorithm.ContainerEntrypoint.map((v) => str(v) ?? '') } : {}),
+      args: Array.isArray(algorithm.ContainerArguments) ? algorithm.ContainerArguments.map((v) => str(v) ?? '') : ['train'],
       env: environmentOf(request),
       root,
       readOnlyPaths: ['/opt/ml/input/data'],
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
-      networkIsolation: request.EnableNetworkIsolation === true,
+      networkIsolation: request.EnableNetworkIsolation === true || !this.options.jobNetwork,
+      resources: jobResources(str(obj(request.ResourceConfig).InstanceType)),
       ...timeoutOf(request),
     };
-    const logLines: string[] = [];
-    const { exitCode } = await this.runContainer(spec, { ...ctx, log: (line, stream) => (logLines.push(line), ctx.log(line, stream)) }, `training job ${ctx.jobName}`);
-    const metrics = extractMetrics(list(algorithm.MetricDefinitions), logLines, this.now());
+    const collector = new MetricsCollector(list(algorithm.MetricDefinitions));
+    const { exitCode, digest } = await this.runContainer(spec, ctx, `training job ${ctx.jobName}`, (line) => collector.feed(line));
+    const metrics = collector.result(this.now());
     if (exitCode !== 0) {
-      const failure = await readFile(join(ml, 'output/failure'), 'utf8').catch(() => '');
-      const reason = failure.trim() || `AlgorithmError: the container exited with code ${exitCode}; last output: ${logLines.slice(-3).join(' | ')}`;
+      const { reason, fromFailureFile } = await jobFailureReason(root, exitCode, digest, this.logHint(ctx, root));
       throw new JobFailure(
-        reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
+        fromFailureFile && reason.startsWith('ClientError') ? 'ClientError' : 'AlgorithmError',
         reason,
         describeTrainingJob(request, this.identity(ctx.jobName, start), 'Failed', { FailureReason: reason, FinalMetricDataList: metrics }),
       );
@@ -393,9 +442,10 @@ export class LocalBackend implements JobBackend {
     const properties = describeTrainingJob(request, this.identity(ctx.jobName, start), 'Completed', { FinalMetricDataList: metrics });
     const artifact = String(obj(properties.ModelArtifacts).S3ModelArtifacts);
     const archive = join(root, 'model.tar.gz');
-    const files = await readdir(join(ml, 'model'));
+    const modelDir = await this.confined(root, join(ml, 'model'), '/opt/ml/model');
+    const files = await readdir(modelDir).catch(() => [] as string[]);
     if (files.length === 0) throw new JobFailure('AlgorithmError', 'AlgorithmError: the training job wrote nothing to /opt/ml/model');
-    await packModel(join(ml, 'model'), archive, files.sort());
+    await packModel(modelDir, archive, files.sort());
     await this.options.s3.putFile(artifact, archive);
     if (!this.options.keepJobFolders) await rm(root, { recursive: true, force: true });
     return { properties };
@@ -441,7 +491,7 @@ export class LocalBackend implements JobBackend {
         MetadataProperties: { GeneratedBy: ctx.executionArn, ProjectId: ctx.stepName },
         ModelApprovalStatus: status,
       } as unknown as ModelPackage;
-    });
+    }, { PipelineExecutionArn: ctx.executionArn, StepName: ctx.stepName });
     return { properties: Object.fromEntries(Object.entries(record).filter(([k]) => !k.startsWith('sagepipe:'))) as JsonObject };
   }
 

@@ -5,24 +5,38 @@
 import type { JsonObject } from '../src/definition/types.ts';
 
 export function extractMetrics(definitions: readonly JsonObject[], lines: readonly string[], at: Date): JsonObject[] {
-  const out: JsonObject[] = [];
-  for (const d of definitions) {
-    const name = typeof d.Name === 'string' ? d.Name : undefined;
-    const pattern = typeof d.Regex === 'string' ? d.Regex : undefined;
-    if (!name || !pattern) continue;
-    let re: RegExp;
-    try {
-      re = new RegExp(pattern);
-    } catch {
-      continue;
+  const collector = new MetricsCollector(definitions);
+  for (const line of lines) collector.feed(line);
+  return collector.result(at);
+}
+
+/** The same, line by line as the job writes them: only the last value of each metric is kept, never the log. */
+export class MetricsCollector {
+  private readonly metrics: { name: string; re: RegExp; value: number | undefined }[] = [];
+  constructor(definitions: readonly JsonObject[]) {
+    for (const d of definitions) {
+      const name = typeof d.Name === 'string' ? d.Name : undefined;
+      const pattern = typeof d.Regex === 'string' ? d.Regex : undefined;
+      if (!name || !pattern) continue;
+      try {
+        this.metrics.push({ name, re: new RegExp(pattern), value: undefined });
+      } catch {
+        // An invalid regex matches nothing, as on SageMaker.
+      }
     }
-    let value: number | undefined;
-    for (const raw of lines) {
-      const m = re.exec(raw.replace(/\t/g, '#011'));
-      const v = m?.[1] === undefined ? Number.NaN : Number(m[1]);
-      if (Number.isFinite(v)) value = v;
-    }
-    if (value !== undefined) out.push({ MetricName: name, Value: value, Timestamp: at.toISOString() });
   }
-  return out;
+
+  feed(raw: string): void {
+    if (this.metrics.length === 0) return;
+    const line = raw.replace(/\t/g, '#011');
+    for (const m of this.metrics) {
+      const match = m.re.exec(line);
+      const v = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+      if (Number.isFinite(v)) m.value = v;
+    }
+  }
+
+  result(at: Date): JsonObject[] {
+    return this.metrics.flatMap((m) => (m.value === undefined ? [] : [{ MetricName: m.name, Value: m.value, Timestamp: at.toISOString() }]));
+  }
 }

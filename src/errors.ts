@@ -39,6 +39,10 @@ export const ErrorCode = {
   S3BucketNotFound: 'S3_BUCKET_NOT_FOUND',
   /** A model package / group / model cannot be found. */
   ResourceNotFound: 'RESOURCE_NOT_FOUND',
+  /** A path from input (a name, a key, a link a container made) would lead outside the folder it belongs to. */
+  PathUnsafe: 'PATH_UNSAFE',
+  /** Another process is already doing this (running the execution …). */
+  Conflict: 'CONFLICT',
   /** Command line misuse. */
   UsageError: 'USAGE_ERROR',
   /** Something in sagepipe itself went wrong. */

@@ -20,7 +20,13 @@ export interface ApprovalOptions {
 }
 
 export async function setApproval(registry: FileRegistry, ref: string, status: ApprovalStatus, options: ApprovalOptions = {}): Promise<ModelPackage> {
-  const current = await registry.describe(ref);
+  const found = await registry.describe(ref);
+  // Read, change and write under the group's lock: parallel approvals each add their history entry.
+  return registry.withGroupLock(found.ModelPackageGroupName, async () => change(registry, await registry.describe(ref), status, options));
+}
+
+async function change(registry: FileRegistry, current: ModelPackage, status: ApprovalStatus, options: ApprovalOptions): Promise<ModelPackage> {
+  const ref = `${current.ModelPackageGroupName}/${current.ModelPackageVersion}`;
   const from = current.ModelApprovalStatus;
   if (from === 'Rejected' && status === 'Approved' && !options.force) {
     throw new SagepipeError(

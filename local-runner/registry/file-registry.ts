@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import { writeFileAtomic } from '../../src/engine/store.ts';
+import { withLock } from '../../src/util/file-lock.ts';
 
 export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['PendingManualApproval', 'Approved', 'Rejected'];
@@ -26,6 +27,13 @@ export interface RegistryIdentity {
   readonly region: string;
   readonly account: string;
 }
+
+/** Which execution and step registered a version (sagepipe's field; kept out of Describe output). */
+export interface RegistrationSource {
+  readonly PipelineExecutionArn: string;
+  readonly StepName: string;
+}
+const SOURCE_KEY = 'sagepipe:RegisteredBy';
 
 const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
@@ -64,17 +72,40 @@ export class FileRegistry {
     return JSON.parse(await readFile(file, 'utf8')) as JsonObject;
   }
 
-  /** Registers a new version; `build` receives the claimed version and returns the record to store. */
-  async createPackage(group: string, creationTime: string, build: (version: number, arn: string) => ModelPackage): Promise<ModelPackage> {
+  /** The lock for read-modify-write changes of a group's versions (claiming one, approving one). */
+  withGroupLock<T>(group: string, fn: () => Promise<T>): Promise<T> {
+    return withLock(join(this.groupDir(group), '.lock'), fn, { what: `model package group ${group}` });
+  }
+
+  /**
+   * Registers a new version; `build` receives the claimed version and returns the record to store. With `source`
+   * (the execution and step registering it), registering is idempotent: a version that source already registered is
+   * returned instead of a second one (a retry after a crash between registering and recording it).
+   */
+  async createPackage(
+    group: string,
+    creationTime: string,
+    build: (version: number, arn: string) => ModelPackage,
+    source?: RegistrationSource,
+  ): Promise<ModelPackage> {
     await this.ensureGroup(group, creationTime);
     const dir = this.groupDir(group);
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      const version = (await this.versions(group)).reduce((m, v) => Math.max(m, v), 0) + 1;
-      const file = join(dir, `${version}.json`);
-      const record = build(version, this.packageArn(group, version));
-      if (await createExclusive(file, `${JSON.stringify(record, null, 2)}\n`)) return record;
-    }
-    throw new SagepipeError(ErrorCode.Internal, `could not claim a version in group ${group}`, { fault: 'sagepipe' });
+    return this.withGroupLock(group, async () => {
+      if (source) {
+        for (const existing of await this.list(group)) {
+          const by = existing[SOURCE_KEY] as unknown as RegistrationSource | undefined;
+          if (by?.PipelineExecutionArn === source.PipelineExecutionArn && by.StepName === source.StepName) return existing;
+        }
+      }
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        const version = (await this.versions(group)).reduce((m, v) => Math.max(m, v), 0) + 1;
+        const file = join(dir, `${version}.json`);
+        const built = build(version, this.packageArn(group, version));
+        const record = source ? ({ ...built, [SOURCE_KEY]: source } as unknown as ModelPackage) : built;
+        if (await createExclusive(file, `${JSON.stringify(record, null, 2)}\n`)) return record;
+      }
+      throw new SagepipeError(ErrorCode.Internal, `could not claim a version in group ${group}`, { fault: 'sagepipe' });
+    });
   }
 
   private async versions(group: string): Promise<number[]> {

@@ -7,10 +7,38 @@ import { PassThrough } from 'node:stream';
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
-import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, isProcessAlive, lineSplitter } from './runtime.ts';
+import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
+import { currentProcess, hostId, isAlive } from '../../src/util/process-identity.ts';
 
 export const MANAGED_LABEL = 'sagepipe.managed';
 export const OWNER_LABEL = 'sagepipe.owner-pid';
+export const OWNER_START_LABEL = 'sagepipe.owner-start';
+/** The host that created a container: clean-up on a shared daemon only touches this host's. */
+export const HOST_LABEL = 'sagepipe.host';
+export const EXECUTION_LABEL = 'sagepipe.execution';
+
+/** Labels every managed container carries: who owns it, so only its own host cleans it up, and only once it died. */
+export function ownerLabels(): Record<string, string> {
+  const me = currentProcess();
+  return { [MANAGED_LABEL]: 'true', [OWNER_LABEL]: String(me.pid), ...(me.start ? { [OWNER_START_LABEL]: me.start } : {}), [HOST_LABEL]: me.host };
+}
+
+/**
+ * The container's host configuration: least privilege (no new privileges, every capability dropped, a pids limit),
+ * CPU and memory from the instance type, and no network unless the job needs one (an endpoint's published port).
+ */
+export function hostConfigFor(spec: ContainerSpec): Docker.ContainerCreateOptions['HostConfig'] {
+  const binds = [`${spec.root}/opt/ml:/opt/ml`, ...(spec.readOnlyPaths ?? []).map((p) => `${spec.root}${p}:${p}:ro`)];
+  const r = spec.resources;
+  return {
+    Binds: binds,
+    NetworkMode: spec.networkIsolation && !spec.port ? 'none' : 'bridge',
+    SecurityOpt: ['no-new-privileges'],
+    CapDrop: ['ALL'],
+    ...(r ? { PidsLimit: r.pids, Memory: r.memoryBytes, MemorySwap: r.memoryBytes, NanoCpus: Math.round(r.cpus * 1e9) } : { PidsLimit: 4096 }),
+    ...(spec.port ? { PortBindings: { [`${spec.port.container}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(spec.port.host) }] } } : {}),
+  };
+}
 
 export interface DockerRuntimeOptions {
   /** @default dockerode's defaults (DOCKER_HOST or /var/run/docker.sock) */
@@ -60,11 +88,13 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async cleanupLeftovers(): Promise<number> {
-    const containers = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`] }) });
+    // Only this host's: on a shared or remote daemon, another host's owner pid says nothing here.
+    const containers = await this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `${HOST_LABEL}=${hostId()}`] }) });
     let removed = 0;
     for (const c of containers) {
-      const owner = Number(c.Labels?.[OWNER_LABEL]);
-      if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) continue;
+      const pid = Number(c.Labels?.[OWNER_LABEL]);
+      const start = c.Labels?.[OWNER_START_LABEL];
+      if (isAlive({ pid, host: hostId(), ...(start ? { start } : {}) })) continue;
       try {
         await this.docker.getContainer(c.Id).remove({ force: true });
         removed++;
@@ -75,24 +105,35 @@ export class DockerRuntime implements ContainerRuntime {
     return removed;
   }
 
+  /** Removes the containers of one execution made on this host (its runner died). Returns how many. */
+  async removeExecutionContainers(executionId: string): Promise<number> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`${MANAGED_LABEL}=true`, `${HOST_LABEL}=${hostId()}`, `${EXECUTION_LABEL}=${executionId}`] }),
+    });
+    let removed = 0;
+    for (const c of containers) {
+      await this.docker.getContainer(c.Id).remove({ force: true }).then(
+        () => removed++,
+        () => undefined,
+      );
+    }
+    return removed;
+  }
+
   /** `managed` containers belong to a run and are cleaned up when their owner is gone; endpoints are not. */
   private async create(spec: ContainerSpec, managed = true): Promise<Docker.Container> {
-    const binds = [`${spec.root}/opt/ml:/opt/ml`, ...(spec.readOnlyPaths ?? []).map((p) => `${spec.root}${p}:${p}:ro`)];
     try {
       return await this.docker.createContainer({
         Image: spec.image,
         ...(spec.entrypoint && spec.entrypoint.length > 0 ? { Entrypoint: [...spec.entrypoint] } : {}),
         Cmd: [...spec.args],
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-        Labels: managed ? { ...spec.labels, [MANAGED_LABEL]: 'true', [OWNER_LABEL]: String(process.pid) } : { ...spec.labels },
+        Labels: managed ? { ...spec.labels, ...ownerLabels() } : { ...spec.labels },
         ...(this.user ? { User: this.user } : {}),
         WorkingDir: '/opt/ml',
         ...(spec.port ? { ExposedPorts: { [`${spec.port.container}/tcp`]: {} } } : {}),
-        HostConfig: {
-          Binds: binds,
-          NetworkMode: spec.networkIsolation ? 'none' : 'bridge',
-          ...(spec.port ? { PortBindings: { [`${spec.port.container}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(spec.port.host) }] } } : {}),
-        },
+        HostConfig: hostConfigFor(spec),
       });
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
@@ -105,7 +146,8 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  private async attach(container: Docker.Container, log: LogSink): Promise<() => void> {
+  /** Attaches to the container's output; the returned function waits (briefly) for its last bytes and flushes. */
+  private async attach(container: Docker.Container, log: LogSink): Promise<() => Promise<void>> {
     const stream = await container.attach({ stream: true, stdout: true, stderr: true });
     const out = lineSplitter((l) => log(l, 'stdout'));
     const err = lineSplitter((l) => log(l, 'stderr'));
@@ -113,8 +155,16 @@ export class DockerRuntime implements ContainerRuntime {
     const stderr = new PassThrough();
     stdout.on('data', (c: Buffer) => out.write(c));
     stderr.on('data', (c: Buffer) => err.write(c));
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
     this.docker.modem.demuxStream(stream, stdout, stderr);
-    return () => {
+    return async () => {
+      // The stream ends once the daemon has sent everything the container wrote; a stuck one is not waited for long.
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await new Promise((r) => setImmediate(r));
       out.end();
       err.end();
     };
@@ -144,9 +194,7 @@ export class DockerRuntime implements ContainerRuntime {
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
       const result = (await waiting) as { StatusCode: number };
-      // Let the attached stream deliver its last lines.
-      await new Promise((r) => setImmediate(r));
-      flush();
+      await flush();
       return { exitCode: result.StatusCode, timedOut, stopped };
     } catch (error) {
       if (error instanceof SagepipeError) throw error;

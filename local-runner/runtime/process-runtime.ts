@@ -6,13 +6,61 @@
  * `/opt/ml/...` paths a Python script opens. Network isolation cannot be enforced for a process (documented).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../src/compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import { CONTAINER_ROOT_ENV } from '../../containers/runtime/paths.ts';
 import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, isProcessAlive, lineSplitter } from './runtime.ts';
+import { type ProcessIdentity, currentProcess, isAlive, processStartTime } from '../../src/util/process-identity.ts';
+
+/**
+ * The file naming a running job's process group, next to its job folder (outside what the job itself is given):
+ * a runner that died leaves it behind, and clean-up kills that group.
+ */
+const treeFile = (root: string) => `${root}.process.json`;
+
+/** Kills a job's whole process tree (its group), not only the direct child. */
+export function killTree(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
+ * Kills the process trees of jobs whose runner died, from the files they left in `folder` (an execution's jobs
+ * folder). A recorded process whose start time no longer matches is another process and is left alone.
+ */
+export function killAbandonedTrees(folder: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((n) => n.endsWith('.process.json'));
+  } catch {
+    return 0;
+  }
+  let killed = 0;
+  for (const name of names) {
+    const file = join(folder, name);
+    try {
+      const id = JSON.parse(readFileSync(file, 'utf8')) as ProcessIdentity & { runner: ProcessIdentity };
+      if (!isAlive(id.runner) && isAlive(id)) {
+        killTree(id.pid, 'SIGKILL');
+        killed++;
+      }
+      if (!isAlive(id.runner)) rmSync(file, { force: true });
+    } catch {
+      // Unreadable: nothing to act on.
+    }
+  }
+  return killed;
+}
 
 interface Program {
   readonly command: string;
@@ -186,11 +234,18 @@ export class ProcessRuntime implements ContainerRuntime {
   private spawn(spec: ContainerSpec, log: LogSink): ChildProcess {
     const program = this.program(spec);
     this.linkModules(spec.root);
+    // Its own process group, so a time-out or a stop ends everything the job started.
     const child = spawn(program.command, program.args, {
       cwd: spec.root,
       env: { ...environment(spec), ...program.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    if (child.pid !== undefined) {
+      const start = processStartTime(child.pid);
+      const id = { pid: child.pid, ...(start ? { start } : {}), host: currentProcess().host, runner: currentProcess() };
+      writeFileSync(treeFile(spec.root), JSON.stringify(id));
+    }
     const out = lineSplitter((l) => log(l, 'stdout'));
     const err = lineSplitter((l) => log(l, 'stderr'));
     child.stdout?.on('data', (c: Buffer) => out.write(c));
@@ -218,12 +273,14 @@ export class ProcessRuntime implements ContainerRuntime {
           ? undefined
           : setTimeout(() => {
               timedOut = true;
-              child.kill('SIGKILL');
+              if (child.pid !== undefined) killTree(child.pid, 'SIGKILL');
             }, spec.timeoutSeconds * 1000);
       const onAbort = () => {
         stopped = true;
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        if (child.pid === undefined) return;
+        const pid = child.pid;
+        killTree(pid, 'SIGTERM');
+        setTimeout(() => killTree(pid, 'SIGKILL'), 5000).unref();
       };
       signal.addEventListener('abort', onAbort, { once: true });
       child.on('error', (error) => {
@@ -231,9 +288,16 @@ export class ProcessRuntime implements ContainerRuntime {
         signal.removeEventListener('abort', onAbort);
         reject(new SagepipeError(ErrorCode.JobFailed, `cannot start ${spec.image} as a process: ${error.message}`, { cause: error }));
       });
+      // A background process the job left holds its output open; ending the group lets 'close' come.
+      child.on('exit', () => {
+        if (child.pid !== undefined) killTree(child.pid, 'SIGKILL');
+      });
       child.on('close', (code, sig) => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
+        // Whatever the job left running in its group ends with it.
+        if (child.pid !== undefined) killTree(child.pid, 'SIGKILL');
+        rmSync(treeFile(spec.root), { force: true });
         resolvePromise({ exitCode: code ?? (sig ? 128 + 9 : 1), timedOut, stopped });
       });
     });
@@ -270,23 +334,13 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async remove(id: string): Promise<void> {
     const pid = Number(id);
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      return;
-    }
+    if (!isProcessAlive(pid)) return;
+    // A detached endpoint leads its own process group: end the whole group.
+    killTree(pid, 'SIGTERM');
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
+      if (!isProcessAlive(pid)) return;
     }
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone.
-    }
+    killTree(pid, 'SIGKILL');
   }
 }

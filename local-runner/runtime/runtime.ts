@@ -4,6 +4,8 @@
  * bind-mounts and the process runtime hands to the program as SAGEPIPE_CONTAINER_ROOT. No dockerode type leaks out.
  */
 
+import { pidRunning } from '../../src/util/process-identity.ts';
+
 export type RuntimeKind = 'docker' | 'process';
 
 export interface ContainerSpec {
@@ -19,8 +21,10 @@ export interface ContainerSpec {
   /** Container paths (under /opt/ml) to mount read-only on top. */
   readonly readOnlyPaths?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
-  /** No network at all (NetworkConfig.EnableNetworkIsolation). */
+  /** No network at all (NetworkConfig.EnableNetworkIsolation, and every local job unless it asks for one). */
   readonly networkIsolation: boolean;
+  /** CPU, memory and process limits (Docker enforces them; the process runtime cannot). @default none */
+  readonly resources?: import('./resources.ts').JobResources;
   /** Killed after this many seconds (StoppingCondition.MaxRuntimeInSeconds). */
   readonly timeoutSeconds?: number;
   /** Publish a container port on a loopback host port (endpoints). */
@@ -61,33 +65,64 @@ export interface ContainerRuntime {
   cleanupLeftovers(): Promise<number>;
 }
 
-/** Splits a byte stream into lines, keeping a trailing partial line until the next chunk or the end. */
-export function lineSplitter(emit: (line: string) => void): { write(chunk: Buffer | string): void; end(): void } {
-  let rest = '';
+/** Lines longer than this are cut into pieces of this size (a minified bundle, output without newlines). */
+export const MAX_LINE_CHARS = 16 * 1024;
+
+/**
+ * Splits a byte stream into lines, keeping a trailing partial line until the next chunk or the end. Linear in the
+ * output's size: only the new chunk is searched for newlines, and a partial line is kept as a list of pieces (joined
+ * once); a line over MAX_LINE_CHARS is emitted in pieces, so output without newlines never piles up in memory.
+ */
+export function lineSplitter(emit: (line: string) => void, maxLine = MAX_LINE_CHARS): { write(chunk: Buffer | string): void; end(): void } {
+  const decoder = new TextDecoder('utf-8');
+  let pieces: string[] = [];
+  let pending = 0;
+  const flushLong = () => {
+    let text = pieces.join('');
+    while (text.length >= maxLine) {
+      emit(text.slice(0, maxLine));
+      text = text.slice(maxLine);
+    }
+    pieces = text.length > 0 ? [text] : [];
+    pending = text.length;
+  };
   return {
     write(chunk) {
-      rest += chunk.toString();
-      let i = rest.indexOf('\n');
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      let start = 0;
+      let i = text.indexOf('\n');
       while (i >= 0) {
-        emit(rest.slice(0, i).replace(/\r$/, ''));
-        rest = rest.slice(i + 1);
-        i = rest.indexOf('\n');
+        pieces.push(text.slice(start, i));
+        let line = pieces.join('');
+        if (line.endsWith('\r')) line = line.slice(0, -1);
+        while (line.length > maxLine) {
+          emit(line.slice(0, maxLine));
+          line = line.slice(maxLine);
+        }
+        emit(line);
+        pieces = [];
+        pending = 0;
+        start = i + 1;
+        i = text.indexOf('\n', start);
+      }
+      if (start < text.length) {
+        pieces.push(text.slice(start));
+        pending += text.length - start;
+        if (pending >= maxLine) flushLong();
       }
     },
     end() {
+      const tail = decoder.decode();
+      if (tail) pieces.push(tail);
+      const rest = pieces.join('');
       if (rest.length > 0) emit(rest);
-      rest = '';
+      pieces = [];
+      pending = 0;
     },
   };
 }
 
-/** Whether a process exists (EPERM: it exists but belongs to someone else). */
+/** Whether a process runs (EPERM: it exists but belongs to someone else; a zombie has ended). */
 export function isProcessAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== undefined && pid > 0 && pidRunning(pid);
 }

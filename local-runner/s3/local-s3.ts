@@ -9,6 +9,7 @@ import { copyFile, mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ErrorCode, SagepipeError, isSagepipeError } from '../../src/errors.ts';
 import { type S3Location, formatS3Uri, parseS3Uri } from './s3-uri.ts';
+import { isInside } from '../../src/util/confine.ts';
 
 export interface S3Object {
   readonly uri: string;
@@ -25,7 +26,7 @@ export class LocalS3 {
     const loc = typeof uri === 'string' ? parseS3Uri(uri) : uri;
     const path = resolve(this.root, loc.bucket, loc.key);
     const bucketRoot = resolve(this.root, loc.bucket);
-    if (path !== bucketRoot && !path.startsWith(bucketRoot + sep)) {
+    if (!isInside(bucketRoot, path)) {
       throw new SagepipeError(ErrorCode.S3UriInvalid, `'${formatS3Uri(loc)}' leaves its bucket`, { path: formatS3Uri(loc) });
     }
     return path;

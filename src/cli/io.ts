@@ -1,5 +1,5 @@
 /** What the CLI writes to and reads from, passed in so commands can be tested without a terminal. */
-import { isSagepipeError, describeError, errorMessage } from '../errors.ts';
+import { ErrorCode, isSagepipeError, describeError, errorMessage } from '../errors.ts';
 
 export interface CliIO {
   out(text: string): void;
@@ -27,6 +27,43 @@ export class ExitCode extends Error {
   }
 }
 
+/**
+ * The exit code rule (README, docs/local-runner.md): 0 success; 1 the command was understood but what it did failed
+ * or what it names does not exist (a failed execution, an unknown execution or step, an invalid definition, a
+ * conflict); 2 the command line itself is wrong (unknown flag, missing argument, a flag value that is malformed or
+ * invalid, `--param` included); 130 stopped; 70 a bug in sagepipe.
+ */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.UsageError:
+    case ErrorCode.ParameterInvalid:
+      return 2;
+    case ErrorCode.Internal:
+      return 70;
+    case ErrorCode.PipelineInvalid:
+    case ErrorCode.DefinitionInvalid:
+    case ErrorCode.FileUnreadable:
+    case ErrorCode.ReferenceUnresolved:
+    case ErrorCode.ExecutionNotFound:
+    case ErrorCode.ExecutionCorrupt:
+    case ErrorCode.InvalidState:
+    case ErrorCode.JobFailed:
+    case ErrorCode.ImageUnavailable:
+    case ErrorCode.S3UriInvalid:
+    case ErrorCode.S3ObjectNotFound:
+    case ErrorCode.ResourceNotFound:
+    case ErrorCode.PathUnsafe:
+    case ErrorCode.Conflict:
+    case ErrorCode.S3BucketNotFound:
+    case ErrorCode.StepUnsupported:
+      return 1;
+    default: {
+      const never: never = code;
+      return never;
+    }
+  }
+}
+
 /** Prints an error the way users should see it: user mistakes as plain lines, stack traces only with --debug. */
 export function reportError(io: CliIO, error: unknown, debug: boolean): number {
   if (error instanceof ExitCode) return error.code;
@@ -35,7 +72,7 @@ export function reportError(io: CliIO, error: unknown, debug: boolean): number {
     io.err(`error: ${lines.join('\n')}\n`);
     if (error.fault === 'sagepipe') io.err('This is a bug in sagepipe; run with --debug for details.\n');
     if (debug && error.stack) io.err(`${error.stack}\n`);
-    return error.code === 'USAGE_ERROR' ? 2 : 1;
+    return exitCodeFor(error.code);
   }
   io.err(`internal error: ${errorMessage(error)}\n`);
   if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);

@@ -17,6 +17,9 @@ import { parseImageMapArgs, readProjectConfig } from '../../local-runner/config/
 import { packageRoot } from '../compile/bundle.ts';
 import { type CodeAsset, LOCAL_ACCOUNT } from '../compile/compile.ts';
 import { ExecutionStore } from '../engine/store.ts';
+import type { ExecutionRecord } from '../engine/records.ts';
+import { recoverAbandoned } from '../engine/runner-lease.ts';
+import { removeAbandonedJobs } from '../../local-runner/abandoned-jobs.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
@@ -86,11 +89,23 @@ async function buildProjectImage(builder: ImageBuilder, local: string, log: (lin
   if (m[2] !== VERSION) {
     throw new SagepipeError(ErrorCode.ImageUnavailable, `${local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
   }
-  log(`image ${local} is missing or predates this sagepipe: building it (once${m[1] === 'node' ? '' : '; the first Python image also builds its Debian base, about 2 minutes'})`);
+  log(`image ${local} is missing or predates this sagepipe: building it (once${m[1] === 'node' ? '' : '; the first Python image also builds its Debian base, 1½ to 5 minutes'})`);
   await builder.build(m[1] as ProjectImage, { version: VERSION, root: packageRoot(), progress: log });
 }
 
-export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: CliIO, options: { keepJobFolders?: boolean } = {}): LocalBackend {
+/** Ends what a crashed runner of an execution left running (containers on this host, process trees). */
+export function abandonedJobsRemover(session: LocalSession, runtime?: ContainerRuntime): (executionId: string) => Promise<void> {
+  return async (executionId) => {
+    await removeAbandonedJobs({ jobsDir: join(session.workspace, 'jobs'), ...(runtime instanceof DockerRuntime ? { docker: runtime } : {}) }, executionId);
+  };
+}
+
+/** Brings non-final executions whose runner died up to date (Failed, or Stopped when asked), removing their jobs. */
+export async function recoverExecution(session: LocalSession, id: string, status: 'Failed' | 'Stopped' = 'Failed'): Promise<{ record: ExecutionRecord; recovered: boolean }> {
+  return recoverAbandoned(session.store, id, { removeJobs: abandonedJobsRemover(session), status });
+}
+
+export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: CliIO, options: { keepJobFolders?: boolean; jobNetwork?: boolean } = {}): LocalBackend {
   const builder = runtime instanceof DockerRuntime ? new ImageBuilder(runtime) : undefined;
   return new LocalBackend({
     s3: session.s3,
@@ -103,6 +118,7 @@ export function localBackend(session: LocalSession, runtime: ContainerRuntime, i
     account: session.account,
     cwd: io.cwd,
     keepJobFolders: options.keepJobFolders ?? false,
+    jobNetwork: options.jobNetwork ?? false,
     imageMap: session.imageMap,
     ...(builder ? { ensureImage: (image, log) => buildProjectImage(builder, image.local, log) } : {}),
   });

@@ -78,6 +78,9 @@ export async function bundleScript(path: string): Promise<BundledScript> {
       // Scripts may use what sagepipe depends on (danfojs-node, tar …) without installing it themselves.
       nodePaths: [resolve(packageRoot(), 'node_modules')],
       legalComments: 'none',
+      // Stack traces name the TypeScript file and line (with NODE_OPTIONS=--enable-source-maps, set for local jobs).
+      sourcemap: 'inline',
+      sourcesContent: false,
       // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
       banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" },
     });

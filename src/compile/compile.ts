@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { maxParallelIssue, pipelineNameIssue } from '../definition/limits.ts';
 import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
 import { type LoadedDefinition, loadDefinition, loadDefinitionText } from '../definition/loader.ts';
 import { type PipelineContext, imageUri } from '../sdk/context.ts';
@@ -61,6 +62,14 @@ export interface CompileOptions {
   readonly name?: string;
 }
 
+/** The pipeline's name and parallelism, as CreatePipeline would check them (a JavaScript module is not type-checked). */
+function checkPipelineSettings(file: string, name: unknown, maxParallel: unknown, hint: string): void {
+  const issues = [pipelineNameIssue(name), maxParallelIssue(maxParallel)].flatMap((i) => (i ? [{ ...i, message: `${i.message}${i.path === 'PipelineName' ? hint : ''}` }] : []));
+  if (issues.length > 0) {
+    throw new SagepipeError(ErrorCode.DefinitionInvalid, `${file}: ${issues.length} error${issues.length === 1 ? '' : 's'} in the pipeline`, { path: file, issues });
+  }
+}
+
 export async function compilePipelineFile(file: string, options: CompileOptions): Promise<CompiledPipeline> {
   if (extname(file) === '.json') {
     let text: string;
@@ -70,13 +79,16 @@ export async function compilePipelineFile(file: string, options: CompileOptions)
       throw new SagepipeError(ErrorCode.FileUnreadable, `cannot read ${file}: ${errorMessage(error)}`, { path: file, cause: error });
     }
     const loaded = loadDefinitionText(text, { source: file });
-    return { name: options.name ?? basename(file, '.json'), loaded, assets: [], maxParallelExecutionSteps: undefined, source: file };
+    const name = options.name ?? basename(file, '.json');
+    checkPipelineSettings(file, name, undefined, options.name === undefined ? ' (taken from the file name: give one with --name)' : '');
+    return { name, loaded, assets: [], maxParallelExecutionSteps: undefined, source: file };
   }
   const pipeline = await loadPipelineModule(file, options.context);
   const assets = await stageCode(pipeline, dirname(resolve(file)), options.context);
   const byPath = new Map(assets.map((a) => [a.requested, a.staged] as const));
   const definition = pipeline.toDefinition({ resolveCode: (p) => byPath.get(p) });
   const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file });
+  checkPipelineSettings(file, options.name ?? pipeline.name, pipeline.parallelismConfiguration?.maxParallelExecutionSteps, '');
   return {
     name: options.name ?? pipeline.name,
     loaded,

@@ -21,6 +21,7 @@ import {
 import { normalizeConditions } from './conditions.ts';
 import { jsonErrorPosition } from './json-position.ts';
 import { isIsoDuration } from './duration.ts';
+import { requestIssues, tooDeep } from './limits.ts';
 
 export interface LoadedDefinition {
   readonly definition: PipelineDefinition;
@@ -77,6 +78,12 @@ export function loadDefinition(value: unknown, options: LoadOptions = {}): Loade
     issues.push({ path: '', message: 'a definition must be a JSON object with Version and Steps' });
     throw fail();
   }
+  // Before anything recursive walks it.
+  const deep = tooDeep(value);
+  if (deep) {
+    issues.push(deep);
+    throw fail();
+  }
   if (value.Version === undefined) issues.push({ path: 'Version', message: "missing required field 'Version' (\"2020-12-01\")" });
   issues.push(...validator.validateTop(value));
   if (!Array.isArray(value.Steps)) {
@@ -95,7 +102,7 @@ export function loadDefinition(value: unknown, options: LoadOptions = {}): Loade
         issues.push({ path, message: 'a step must be an object with a Name and a Type' });
         return;
       }
-      issues.push(...validator.validateStep(raw, path));
+      issues.push(...validator.validateStep(raw, path), ...requestIssues(raw.Type, raw.Arguments, path));
       const step = raw as unknown as StepDefinition;
       flat.push({ step, path, branch });
       if (step.Type === 'Condition' && isPlainObject(step.Arguments)) {

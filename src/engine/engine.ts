@@ -11,9 +11,19 @@ import type { JobBackend } from './backend.ts';
 import type { EventSink } from './events.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
+import { maxParallelIssue, pipelineNameIssue } from '../definition/limits.ts';
 import { prepareRun } from './runnable.ts';
 import type { ExecutionRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
+import { type AbandonedJobsRemover, markAbandoned, takeRunnerLease } from './runner-lease.ts';
+import { currentProcess } from '../util/process-identity.ts';
+import type { HeldLock } from '../util/file-lock.ts';
+
+/** The runner fields of a record: this process. */
+function runnerFields(): Pick<ExecutionRecord, 'RunnerPid' | 'RunnerStartTime' | 'RunnerHost'> {
+  const me = currentProcess();
+  return { RunnerPid: me.pid, ...(me.start ? { RunnerStartTime: me.start } : {}), RunnerHost: me.host };
+}
 
 export interface EngineOptions {
   readonly backend: JobBackend;
@@ -28,6 +38,10 @@ export interface EngineOptions {
   readonly account?: string;
   /** @default 12 random lower-case letters and digits, like SageMaker's execution ids */
   readonly newExecutionId?: () => string;
+  /** Cap of each step's log file; the head and the tail are kept. @default 16 MiB */
+  readonly maxLogBytes?: number;
+  /** Removes jobs a crashed runner left behind, before an abandoned execution is retried. @default none */
+  readonly removeAbandonedJobs?: AbandonedJobsRemover;
 }
 
 export interface StartExecutionRequest {
@@ -42,6 +56,8 @@ export interface StartExecutionRequest {
   readonly selective?: { readonly sourceExecutionId: string; readonly steps: readonly string[] };
   /** Aborting stops the execution: running jobs are ended, and it ends Stopped. */
   readonly signal?: AbortSignal;
+  /** The step scripts it runs (recorded, so a retry can tell when they changed on disk). */
+  readonly codeSources?: ExecutionRecord['CodeSources'];
 }
 
 /** 12 random lower-case letters and digits, like SageMaker's execution ids. */
@@ -69,6 +85,8 @@ export class Engine {
 
   /** Validates everything, records the execution, then runs it to the end. */
   async start(request: StartExecutionRequest): Promise<ExecutionRecord> {
+    const settings = [pipelineNameIssue(request.pipelineName), maxParallelIssue(request.maxParallelExecutionSteps)].flatMap((i) => (i ? [i] : []));
+    if (settings.length > 0) throw new SagepipeError(ErrorCode.DefinitionInvalid, 'the execution request is invalid', { issues: settings });
     const values = resolveParameters(request.loaded.parameters, request.parameters ?? {});
     const preset = new Map<string, JsonObject>();
     let selectiveConfig: ExecutionRecord['SelectiveExecutionConfig'];
@@ -124,13 +142,21 @@ export class Engine {
       PipelineParameters: [...values].map(([Name, v]) => ({ Name, Value: String(v) })),
       ParallelismConfiguration: { MaxParallelExecutionSteps: request.maxParallelExecutionSteps ?? defaultParallelism() },
       ...(selectiveConfig ? { SelectiveExecutionConfig: selectiveConfig } : {}),
+      ...(request.codeSources && request.codeSources.length > 0 ? { CodeSources: request.codeSources } : {}),
       Steps: [],
       NotExecutedSteps: [],
       RetryCount: 0,
-      RunnerPid: process.pid,
+      ...runnerFields(),
       ...(preparation && preparation.images.length > 0 ? { Images: [...preparation.images] } : {}),
     };
-    await this.options.store.create(record, request.loaded.definition);
+    // The lease is taken before the record says Executing, so nobody ever sees a running execution without a runner.
+    const lease = await takeRunnerLease(this.options.store, id);
+    try {
+      await this.options.store.create(record, request.loaded.definition);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
     this.sink({
       type: 'executionStarted',
       executionId: id,
@@ -140,13 +166,30 @@ export class Engine {
       retry: false,
     });
     if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
-    return this.runRecord(record, request.loaded, values, preset, request.signal);
+    return this.runRecord(record, request.loaded, values, preset, request.signal, lease);
   }
 
   /** Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded. */
   async retry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
-    const stored = await this.options.store.resolve(idOrArn);
+    const id = (await this.options.store.resolve(idOrArn)).record.PipelineExecutionId;
+    // One runner at a time: a second retry (or a retry of a running execution) is a conflict.
+    const lease = await takeRunnerLease(this.options.store, id);
+    try {
+      return await this.retryLeased(id, lease, options.signal);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  }
+
+  private async retryLeased(id: string, lease: HeldLock, signal: AbortSignal | undefined): Promise<ExecutionRecord> {
+    const stored = await this.options.store.load(id);
     const record = stored.record;
+    if (record.PipelineExecutionStatus === 'Executing' || record.PipelineExecutionStatus === 'Stopping') {
+      // We hold the lease, so the runner that left it so is gone: clean up after it and retry directly.
+      await this.options.removeAbandonedJobs?.(id);
+      markAbandoned(record, 'Failed', this.clock.now());
+    }
     if (record.PipelineExecutionStatus !== 'Failed' && record.PipelineExecutionStatus !== 'Stopped') {
       throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}: only Failed or Stopped executions can be retried`);
     }
@@ -169,7 +212,7 @@ export class Engine {
     delete record.EndTime;
     record.NotExecutedSteps = [];
     record.RetryCount += 1;
-    record.RunnerPid = process.pid;
+    Object.assign(record, runnerFields());
     await this.options.store.save(record);
     this.sink({
       type: 'executionStarted',
@@ -180,7 +223,7 @@ export class Engine {
       retry: true,
     });
     if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
-    return this.runRecord(record, loaded, values, preset, options.signal);
+    return this.runRecord(record, loaded, values, preset, signal, lease);
   }
 
   private runRecord(
@@ -189,6 +232,7 @@ export class Engine {
     values: ReadonlyMap<string, string | number | boolean>,
     preset: ReadonlyMap<string, JsonObject>,
     signal: AbortSignal | undefined,
+    lease: HeldLock,
   ): Promise<ExecutionRecord> {
     const run = new ExecutionRun({
       record,
@@ -200,7 +244,8 @@ export class Engine {
       sink: this.sink,
       clock: this.clock,
       signal: signal ?? new AbortController().signal,
+      ...(this.options.maxLogBytes === undefined ? {} : { maxLogBytes: this.options.maxLogBytes }),
     });
-    return run.run();
+    return run.run().finally(() => lease.release());
   }
 }

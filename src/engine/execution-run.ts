@@ -19,6 +19,7 @@ import { lookupProperty } from './property-lookup.ts';
 import type { ExecutionRecord, StepRecord } from './records.ts';
 import { retryDelay } from './retry.ts';
 import type { ExecutionStore } from './store.ts';
+import { DEFAULT_MAX_LOG_BYTES, JobLog } from './job-log.ts';
 
 export interface Clock {
   now(): Date;
@@ -56,6 +57,8 @@ export interface RunInput {
   readonly sink: EventSink;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /** Cap of each step's log file (head and tail kept). @default DEFAULT_MAX_LOG_BYTES */
+  readonly maxLogBytes?: number;
 }
 
 const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> = {
@@ -75,7 +78,7 @@ export class ExecutionRun {
   private failureReason: string | undefined;
   private saving: Promise<void> = Promise.resolve();
   private nextSave: Promise<void> | undefined;
-  private readonly logQueues = new Map<string, Promise<void>>();
+  private readonly logs = new Map<string, JobLog>();
   private readonly record: ExecutionRecord;
 
   constructor(private readonly input: RunInput) {
@@ -147,7 +150,7 @@ export class ExecutionRun {
     }
     this.record.EndTime = now;
     await this.persist();
-    await Promise.all(this.logQueues.values());
+    await Promise.all([...this.logs.values()].map((l) => l.close()));
     this.emit({
       type: 'executionFinished',
       status: this.record.PipelineExecutionStatus,
@@ -285,6 +288,16 @@ export class ExecutionRun {
   }
 
   private async runStep(node: GraphNode): Promise<void> {
+    try {
+      await this.runStepLogged(node);
+    } finally {
+      const log = this.logs.get(node.name);
+      this.logs.delete(node.name);
+      await log?.close();
+    }
+  }
+
+  private async runStepLogged(node: GraphNode): Promise<void> {
     const step = this.stepRecord(node);
     const started = this.input.clock.now().getTime();
     const def = node.definition;
@@ -428,10 +441,12 @@ export class ExecutionRun {
       signal: this.abort.signal,
       log: (line, stream) => {
         this.emit({ type: 'stepLog', step: node.name, stream, line });
-        const queue = (this.logQueues.get(node.name) ?? Promise.resolve()).then(() =>
-          this.input.store.appendLog(id, node.name, `${line}\n`).catch(() => undefined),
-        );
-        this.logQueues.set(node.name, queue);
+        let log = this.logs.get(node.name);
+        if (!log) {
+          log = new JobLog(this.input.store.logFile(id, node.name), this.input.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES);
+          this.logs.set(node.name, log);
+        }
+        log.write(line);
       },
     };
   }

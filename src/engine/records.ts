@@ -76,6 +76,11 @@ export interface ExecutionRecord {
   Images?: ImagePlan[];
   /** sagepipe: the process running the execution, so a stop from elsewhere can reach it (or find it gone). */
   RunnerPid?: number;
+  /** sagepipe: that process's start time and host, so a reused pid or another machine's process is not mistaken for it. */
+  RunnerStartTime?: string;
+  /** sagepipe: the step scripts the execution was started with (on disk, and where their bundles were staged). */
+  CodeSources?: readonly { readonly Path: string; readonly S3Uri: string }[];
+  RunnerHost?: string;
 }
 
 export interface StoredExecution {

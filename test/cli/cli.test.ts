@@ -106,9 +106,9 @@ describe('help and usage', () => {
     expect(r.stderr).toContain("--param expects Name=Value, got 'NoEquals'");
   });
 
-  it('GIVEN a parameter of the wrong type WHEN run THEN nothing runs and the parameter is named', async () => {
+  it('GIVEN a parameter of the wrong type WHEN run THEN nothing runs, the parameter is named, and it is a usage error (exit 2, like --param X)', async () => {
     const r = await cli(['run', 'examples/adult/pipeline.ts', '--param', 'ProcessingInstanceCount=abc', '--runtime', 'process', ...ws], { cwd: REPO_ROOT });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("ProcessingInstanceCount: parameter 'ProcessingInstanceCount' is an Integer: 'abc' is not a whole number");
   });
 

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_CORRECTIONS, correctedSchema, createSchemaValidator, loadAwsSchema } from '../../src/definition/schema.ts';
 
 describe('the definition schema', () => {
   it("GIVEN the project's copy of AWS's schema THEN it is the published one, unchanged", () => {
-    const shared = JSON.parse(readFileSync(new URL('../../../shared/schema/pipeline-definition.schema.json', import.meta.url), 'utf8'));
+    // ../shared beside the checkout, or beside its parent for a worktree under wt/.
+    const file = ['../../../shared', '../../../../shared'].map((up) => new URL(`${up}/schema/pipeline-definition.schema.json`, import.meta.url)).find((u) => existsSync(u));
+    const shared = JSON.parse(readFileSync(file ?? new URL('../../../shared/schema/pipeline-definition.schema.json', import.meta.url), 'utf8'));
     expect(loadAwsSchema()).toEqual(shared);
   });
 

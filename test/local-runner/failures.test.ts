@@ -92,15 +92,23 @@ describe.runIf(runDockerTests)('leftover containers', () => {
   mkdirSync(input, { recursive: true });
   afterAll(() => ws.remove());
 
-  it('GIVEN a container left by a run that crashed WHEN the next run starts THEN it is removed', async () => {
+  it('GIVEN a container left by a run on this host that crashed, and a running one of another host WHEN the next run starts THEN only this host\'s is removed', async () => {
     const { execFileSync } = await import('node:child_process');
     const { VERSION } = await import('../../src/version.ts');
-    const id = execFileSync('docker', ['create', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', `sagepipe-node:${VERSION}`, '-e', '0'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(input, 'ok'), '');
-    const result = await cli(['run', PIPELINE, '--runtime', 'docker', '--workspace', ws.path, '--json', '--param', `InputDir=${input}`], { cwd: ws.path });
-    rmSync(join(input, 'ok'));
-    expect(result.stderr).toMatch(/notice: removed [1-9]\d* container\(s\) left by an earlier run that crashed/);
-    expect(execFileSync('docker', ['ps', '-aq', '--filter', `id=${id}`], { encoding: 'utf8' }).trim()).toBe('');
-  });
+    const { hostId } = await import('../../src/util/process-identity.ts');
+    const id = execFileSync('docker', ['create', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', '--label', `sagepipe.host=${hostId()}`, `sagepipe-node:${VERSION}`, '-e', '0'], { encoding: 'utf8' }).trim();
+    // Another host's live job on a shared daemon: its owner pid means nothing here.
+    const other = execFileSync('docker', ['run', '-d', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', '--label', 'sagepipe.host=some-other-host', `sagepipe-node:${VERSION}`, '-e', 'setTimeout(()=>{},60000)'], { encoding: 'utf8' }).trim();
+    try {
+      writeFileSync(join(input, 'ok'), '');
+      const result = await cli(['run', PIPELINE, '--runtime', 'docker', '--workspace', ws.path, '--json', '--param', `InputDir=${input}`], { cwd: ws.path });
+      rmSync(join(input, 'ok'));
+      expect(result.stderr).toMatch(/notice: removed [1-9]\d* container\(s\) left by an earlier run that crashed/);
+      expect(execFileSync('docker', ['ps', '-aq', '--filter', `id=${id}`], { encoding: 'utf8' }).trim()).toBe('');
+      expect(execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', other], { encoding: 'utf8' }).trim()).toBe('true');
+    } finally {
+      execFileSync('docker', ['rm', '-f', other], { stdio: 'ignore' });
+    }
+  }, 60_000);
 
 });

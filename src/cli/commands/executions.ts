@@ -5,8 +5,10 @@ import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
-import { openSession } from '../session.ts';
-import { stopLocalExecution } from '../../../local-runner/stop-execution.ts';
+import { type LocalSession, openSession, recoverExecution } from '../session.ts';
+import { isTerminal } from '../../engine/records.ts';
+import { changedCode } from '../../compile/code-changes.ts';
+import { runnerAlive } from '../../engine/runner-lease.ts';
 import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
 import { RunDisplay } from '../render/run-display.ts';
@@ -33,7 +35,12 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         return;
       }
       const session = openSession(opts, io);
-      const { executions: list, corrupt } = await session.store.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
+      const listed = await session.store.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
+      const corrupt = listed.corrupt;
+      // An execution whose runner died is shown as it is: Failed, with the reason.
+      const list = await Promise.all(
+        listed.executions.map(async (r) => (isTerminal(r.PipelineExecutionStatus) ? r : (await recoverExecution(session, r.PipelineExecutionId)).record)),
+      );
       if (opts.json) {
         io.out(
           `${JSON.stringify(
@@ -68,7 +75,11 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       if (aws) {
         const { describeRemote, executionArn } = await import('../../sagemaker/remote-executions.ts');
         record = await describeRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline));
-      } else record = (await openSession(opts, io).store.resolve(id)).record;
+      } else {
+        const session = openSession(opts, io);
+        record = (await session.store.resolve(id)).record;
+        if (!isTerminal(record.PipelineExecutionStatus)) record = (await recoverExecution(session, record.PipelineExecutionId)).record;
+      }
       if (opts.json) {
         io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
         return;
@@ -88,7 +99,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       const { record } = await session.store.resolve(id);
       const names = step ? [step] : record.Steps.map((s) => s.StepName);
       if (step && !record.Steps.some((s) => s.StepName === step)) {
-        throw new SagepipeError(ErrorCode.UsageError, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
+        throw new SagepipeError(ErrorCode.ResourceNotFound, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
       }
       for (const name of names) {
         const text = await session.store.readLog(record.PipelineExecutionId, name);
@@ -99,7 +110,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
 
   addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
-    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean }) => {
+    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean; jobNetwork?: boolean }) => {
       const aws = await remote(opts, io);
       if (aws) {
         const { executionArn, retryRemote } = await import('../../sagemaker/remote-executions.ts');
@@ -112,6 +123,12 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         return;
       }
       const session = openSession(opts, io);
+      const { record } = await session.store.resolve(id);
+      for (const path of await changedCode(record.CodeSources ?? [])) {
+        io.err(
+          `notice: ${path} changed since execution ${record.PipelineExecutionId} started; a retry runs the code that execution started with. Start a new run (sagepipe run) to use the changed code.\n`,
+        );
+      }
       await runWithDisplay(io, session, opts, (engine, signal) => engine.retry(id, { signal }), opts.runtime, opts.keepJobs);
     });
 
@@ -126,8 +143,30 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       io.out(`asked SageMaker to stop ${arn}\n`);
       return;
     }
-    const outcome = await stopLocalExecution(openSession(opts, io).store, id);
+    const outcome = await stopLocalExecution(openSession(opts, io), id);
     if (outcome.kind === 'requested') io.out(`asked the process running ${outcome.executionId} (pid ${outcome.pid}) to stop it\n`);
     else io.out(`execution ${outcome.executionId} marked Stopped (the process running it had ended)\n`);
   });
 }
+
+export type StopOutcome =
+  | { readonly kind: 'requested'; readonly executionId: string; readonly pid: number | undefined }
+  | { readonly kind: 'markedStopped'; readonly executionId: string };
+
+/**
+ * Stops a local execution, for `executions stop` and `sagepipe ui`: asks the process running it (through the store),
+ * or, when that process is gone (it crashed), ends the jobs it left and marks the execution Stopped.
+ */
+export async function stopLocalExecution(session: LocalSession, idOrArn: string): Promise<StopOutcome> {
+  const { record } = await session.store.resolve(idOrArn);
+  if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
+    throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
+  }
+  if (await runnerAlive(session.store, record)) {
+    await session.store.requestStop(record.PipelineExecutionId);
+    return { kind: 'requested', executionId: record.PipelineExecutionId, pid: record.RunnerPid };
+  }
+  await recoverExecution(session, record.PipelineExecutionId, 'Stopped');
+  return { kind: 'markedStopped', executionId: record.PipelineExecutionId };
+}
+

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DockerRuntime } from '../../../local-runner/runtime/docker-runtime.ts';
 import { ImageBuilder } from '../../../local-runner/runtime/image-builder.ts';
 import { PROJECT_IMAGES, type ProjectImage } from '../../../local-runner/images/catalogue.ts';
+import { PYTHON_BASE_IMAGE } from '../../../local-runner/images/python-base.ts';
 import { packageRoot } from '../../compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import { VERSION } from '../../version.ts';
@@ -65,9 +66,8 @@ export function registerImageCommands(program: Command, io: CliIO): void {
     .description("which of sagepipe's images are present locally")
     .action(async () => {
       const runtime = await docker();
-      for (const name of PROJECT_IMAGES) {
-        const tag = `sagepipe-${name}:${VERSION}`;
-        io.out(`${tag.padEnd(28)} ${(await runtime.hasImage(tag)) ? 'present' : 'missing (sagepipe images build)'}\n`);
+      for (const tag of [...PROJECT_IMAGES.map((name) => `sagepipe-${name}:${VERSION}`), PYTHON_BASE_IMAGE]) {
+        io.out(`${tag.padEnd(30)} ${(await runtime.hasImage(tag)) ? 'present' : 'missing (sagepipe images build)'}\n`);
       }
     });
 }

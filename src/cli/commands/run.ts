@@ -10,7 +10,7 @@ import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
 import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
-import { type LocalSession, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
+import { type LocalSession, abandonedJobsRemover, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
 import type { LoadedDefinition } from '../../definition/loader.ts';
 import type { PipelineDefinition } from '../../definition/types.ts';
 
@@ -22,6 +22,7 @@ export interface RunOptions extends CommonOptions {
   readonly maxParallel?: string;
   readonly name?: string;
   readonly keepJobs?: boolean;
+  readonly jobNetwork?: boolean;
   readonly target?: string;
   readonly endpointUrl?: string;
   readonly select?: string;
@@ -42,7 +43,8 @@ export function addRunOptions(command: Command): Command {
     .option('--json', 'print the final execution record as JSON on stdout')
     .option('--no-logs', 'do not print the jobs\' output')
     .option('--max-parallel <n>', 'MaxParallelExecutionSteps (default: the pipeline\'s, else the number of CPUs)')
-    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success');
+    .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success')
+    .option('--job-network', 'give jobs a network (Docker\'s bridge); by default local jobs have none');
 }
 
 /** Exit codes: 0 Succeeded, 1 Failed, 130 Stopped. */
@@ -54,7 +56,7 @@ export function exitCodeOf(record: ExecutionRecord): number {
 export async function runWithDisplay(
   io: CliIO,
   session: LocalSession,
-  opts: { json?: boolean; logs: boolean },
+  opts: { json?: boolean; logs: boolean; jobNetwork?: boolean },
   operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>,
   runtimeChoice: string | undefined,
   keepJobs = false,
@@ -64,7 +66,8 @@ export async function runWithDisplay(
   if (removed > 0) io.err(`notice: removed ${removed} container(s) left by an earlier run that crashed\n`);
   const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
   const engine = new Engine({
-    backend: localBackend(session, runtime, io, { keepJobFolders: keepJobs }),
+    backend: localBackend(session, runtime, io, { keepJobFolders: keepJobs, jobNetwork: opts.jobNetwork ?? false }),
+    removeAbandonedJobs: abandonedJobsRemover(session, runtime),
     store: session.store,
     sink: (e: EngineEvent) => display.handle(e),
     region: session.region,
@@ -153,6 +156,7 @@ export function registerRunCommand(program: Command, io: CliIO): void {
           signal,
           ...(selective ? { selective } : {}),
           ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
+          codeSources: compiled.assets.map((a) => ({ Path: a.localPath, S3Uri: a.s3Uri })),
         }),
       opts.runtime,
       opts.keepJobs,

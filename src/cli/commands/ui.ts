@@ -9,6 +9,7 @@ import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
 import type { ContainerRuntime } from '../../../local-runner/runtime/runtime.ts';
+import { stopLocalExecution } from './executions.ts';
 
 export function registerUiCommand(program: Command, io: CliIO): void {
   addWorkspaceOption(program.command('ui').description('open the workspace in the browser: executions, the live DAG, logs, metrics, the model registry'))
@@ -32,6 +33,7 @@ export function registerUiCommand(program: Command, io: CliIO): void {
         account: session.account,
         backend: async () => localBackend(session, await runtimeOnce(), io),
         endpoints: async () => localEndpoints(session, await runtimeOnce()),
+        stopElsewhere: (id) => stopLocalExecution(session, id),
         onRunError: (id, message) => io.err(`execution ${id}: ${message}\n`),
       });
       const ui = createUiServer({ workspace, host: opts.host, assetsDir: join(packageRoot(), 'dist', 'ui'), ...(opts.quiet ? {} : { onRequest: (l) => io.err(`${l}\n`) }) });

@@ -1,6 +1,6 @@
 /**
  * The UI's workspace on the local runner: the same store, registry, endpoints and engine the CLI commands use, and
- * the same functions for approval (setApproval) and stopping (stopLocalExecution). Executions started here run in
+ * the same functions for approval (setApproval) and stopping (the CLI's, passed in). Executions started here run in
  * this process and can be stopped from the page or from `sagepipe executions stop`.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -15,7 +15,6 @@ import { setApproval } from '../../../local-runner/registry/approval.ts';
 import type { FileRegistry } from '../../../local-runner/registry/file-registry.ts';
 import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
 import type { LocalS3 } from '../../../local-runner/s3/local-s3.ts';
-import { stopLocalExecution } from '../../../local-runner/stop-execution.ts';
 import { signature } from './live.ts';
 import type { UiWorkspace } from './workspace.ts';
 
@@ -29,6 +28,8 @@ export interface LocalWorkspaceDeps {
   /** Built on first use: choosing a runtime may probe Docker. */
   readonly backend: () => Promise<JobBackend>;
   readonly endpoints: () => Promise<Endpoints>;
+  /** Stops a run of another process (or one whose process is gone): the CLI's `executions stop`. */
+  readonly stopElsewhere: (idOrArn: string) => Promise<{ kind: 'requested' | 'markedStopped'; executionId: string }>;
   /** Runs that end in error after they were recorded are reported here (the record says it too). */
   readonly onRunError?: (executionId: string, message: string) => void;
 }
@@ -138,7 +139,7 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
         mine.controller.abort();
         return { executionId: record.PipelineExecutionId, outcome: 'aborted' };
       }
-      const outcome = await stopLocalExecution(deps.store, record.PipelineExecutionId);
+      const outcome = await deps.stopElsewhere(record.PipelineExecutionId);
       return { executionId: outcome.executionId, outcome: outcome.kind };
     },
     onActivity: (listener) => {

@@ -12,12 +12,16 @@ import { FileRegistry } from '../../../local-runner/registry/file-registry.ts';
 import { LocalS3 } from '../../../local-runner/s3/local-s3.ts';
 import { createLocalWorkspace } from '../../../src/ui/server/local-workspace.ts';
 import { TOKEN_HEADER, type UiServer, createUiServer } from '../../../src/ui/server/ui-server.ts';
+import type { CliIO } from '../../../src/cli/io.ts';
+import { stopLocalExecution } from '../../../src/cli/commands/executions.ts';
+import { openSession } from '../../../src/cli/session.ts';
 import { cli } from '../../helpers/cli.ts';
 import { REPO_ROOT, tempDir } from '../../helpers/context.ts';
 import { FakeBackend } from '../../helpers/fake-backend.ts';
 import { definition, outputOf, processingStep } from '../../engine/helpers.ts';
 
 const TOKEN = 'test-token';
+const quietIO: CliIO = { out: () => undefined, err: () => undefined, interactive: false, env: {}, cwd: process.cwd() };
 
 interface Reply {
   status: number;
@@ -123,6 +127,7 @@ describe('the UI server', () => {
       endpoints: async () => {
         throw new Error('no endpoints in this test');
       },
+      stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), id),
     });
     ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN, maxDownloadBytes: 16 });
     await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
@@ -314,6 +319,7 @@ describe('the UI server with runs in its own process', () => {
       endpoints: async () => {
         throw new Error('no endpoints in this test');
       },
+      stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), id),
     });
     // A poll slower than the test's time limit: whatever arrives came from the engine's events.
     ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 600_000, token: TOKEN });
