@@ -488,7 +488,7 @@ export class LocalBackend implements JobBackend {
         ...described,
         ModelPackageArn: this.options.registry.packageArn(group, version),
         ...(content === undefined ? {} : { 'sagepipe:ModelMetricsContent': { ModelQuality: { Statistics: content } } }),
-        MetadataProperties: { GeneratedBy: ctx.executionArn, ProjectId: ctx.stepName },
+        MetadataProperties: { GeneratedBy: ctx.executionArn },
         ModelApprovalStatus: status,
       } as unknown as ModelPackage;
     }, { PipelineExecutionArn: ctx.executionArn, StepName: ctx.stepName });

@@ -1,5 +1,5 @@
 /** Models created by Model steps, shaped like DescribeModel, one JSON file each under `<workspace>/models/`. */
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '../src/definition/types.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';
@@ -27,6 +27,10 @@ export class ModelStore {
       if (error instanceof SagepipeError) throw error;
       throw new SagepipeError(ErrorCode.ResourceNotFound, `model '${name}' does not exist`, { path: name });
     }
+  }
+
+  async delete(name: string): Promise<void> {
+    await rm(this.file(name), { force: true });
   }
 
   async list(): Promise<JsonObject[]> {

@@ -13,6 +13,8 @@ export function tempDir(prefix = 'sagepipe-test-'): { path: string; remove(): vo
 }
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+/** The shared folder beside the checkout (or beside its parent, for a worktree under wt/). */
+export const SHARED_DIR = [join(REPO_ROOT, '..', 'shared'), join(REPO_ROOT, '..', '..', 'shared')].find((d) => existsSync(d)) ?? join(REPO_ROOT, '..', 'shared');
 /** data/adult.csv (data/fetch.sh) when present, else the shared copy beside the checkout (or beside its parent, for a worktree under wt/). */
 export const ADULT_CSV =
   [join(REPO_ROOT, 'data', 'adult.csv'), join(REPO_ROOT, '..', 'shared', 'data', 'adult.csv'), join(REPO_ROOT, '..', '..', 'shared', 'data', 'adult.csv')].find((p) => existsSync(p)) ??

@@ -42,7 +42,7 @@ let s3: S3Client;
 function start(): Promise<void> {
   const io = { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT };
   const session = openSession({ workspace: ws.path }, io);
-  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io), endpoints: localEndpoints(session, new ProcessRuntime()) });
+  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), io), runtimeKind: 'process', endpoints: localEndpoints(session, new ProcessRuntime()), policy: { allowLocalPaths: true, allowHostCode: true } });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r()));
 }
 
@@ -201,7 +201,7 @@ describe('the reference pipeline with --target sagemaker against sagepipe serve'
     expect(bad.stderr).toMatch(/invoking endpoint remote-adult: ModelError: .*body is not valid JSON/);
     expect(JSON.parse((await cli(['endpoints', 'list', ...t, '--json'])).stdout).Endpoints.map((e: { EndpointName: string }) => e.EndpointName)).toEqual(['remote-adult']);
     expect((await cli(['endpoints', 'delete', 'remote-adult', ...t])).code).toBe(0);
-    expect((await cli(['endpoints', 'describe', 'remote-adult', ...t])).stderr).toMatch(/ValidationException: Could not find endpoint "remote-adult"/);
+    expect((await cli(['endpoints', 'describe', 'remote-adult', ...t])).stderr).toMatch(/ValidationException: Could not find endpoint "arn:aws:sagemaker:us-east-1:000000000000:endpoint\/remote-adult"/);
   }, 60_000);
 
   it('GIVEN no AWS credentials anywhere WHEN run with --target sagemaker THEN a one-line error says what to set', async () => {

@@ -1,0 +1,247 @@
+/**
+ * Pipeline executions: start (run by this server, in the background), describe, list, stop (`Stopping` until the
+ * run has ended), retry, update, and what the service reports about their steps, parameters and definition.
+ */
+import type { Json, JsonObject } from '../../definition/types.ts';
+import { Engine, newExecutionId } from '../../engine/engine.ts';
+import { resolveParameters } from '../../engine/parameters.ts';
+import { prepareRun } from '../../engine/runnable.ts';
+import type { ExecutionRecord } from '../../engine/records.ts';
+import { isSagepipeError } from '../../errors.ts';
+import { conflict, notFound, validation } from '../http/api-error.ts';
+import type { SageMakerContext } from './context.ts';
+import { checkDefinition, requirePipeline } from './pipelines.ts';
+import {
+  EXECUTION_ARN,
+  type Operations,
+  inWindow,
+  optionalEnum,
+  optionalInteger,
+  optionalList,
+  optionalObject,
+  optionalString,
+  optionalTime,
+  paginate,
+  pipelineNameOrArn,
+  requiredString,
+  sortBy,
+  wireObject,
+} from './wire.ts';
+
+/** What the execution record does not hold: the definition as submitted, the description. */
+interface ExecutionExtras extends JsonObject {
+  PipelineDefinition: string;
+  PipelineExecutionDescription: string | null;
+  PipelineExecutionDisplayName: string | null;
+}
+
+export function executionOperations(ctx: SageMakerContext): Operations {
+  const { session } = ctx;
+  const engine = (newId?: string) =>
+    new Engine({ backend: ctx.backend, store: session.store, region: session.region, account: session.account, ...(newId ? { newExecutionId: () => newId } : {}) });
+  const tokens = new Map<string, string>();
+
+  const execution = async (input: JsonObject): Promise<ExecutionRecord> => {
+    const arn = requiredString(input, 'PipelineExecutionArn', EXECUTION_ARN, 2048);
+    const id = arn.split('/execution/')[1] as string;
+    try {
+      const { record } = await session.store.load(id);
+      if (record.PipelineExecutionArn.toLowerCase() !== arn.toLowerCase()) throw new Error('other pipeline');
+      return record;
+    } catch {
+      throw notFound(`Pipeline execution '${arn}' does not exist.`);
+    }
+  };
+  const status = (r: ExecutionRecord) => (ctx.stopping.has(r.PipelineExecutionId) && r.PipelineExecutionStatus === 'Executing' ? 'Stopping' : r.PipelineExecutionStatus);
+  const extras = (r: ExecutionRecord) => ctx.state.read<ExecutionExtras>('executions', r.PipelineExecutionId);
+  const background = (id: string, work: (signal: AbortSignal) => Promise<unknown>) => {
+    const controller = new AbortController();
+    ctx.running.set(id, controller);
+    void work(controller.signal)
+      .catch(() => undefined)
+      .finally(() => {
+        ctx.running.delete(id);
+        ctx.stopping.delete(id);
+      });
+  };
+
+  return {
+    async StartPipelineExecution(input) {
+      const name = pipelineNameOrArn(input);
+      const token = requiredString(input, 'ClientRequestToken', undefined, 128);
+      const displayName = optionalString(input, 'PipelineExecutionDisplayName', /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$/, 82);
+      const description = optionalString(input, 'PipelineExecutionDescription', undefined, 3072);
+      const parameters = optionalList(input, 'PipelineParameters') ?? [];
+      const parallelism = optionalObject(input, 'ParallelismConfiguration');
+      const maxGiven = parallelism ? optionalInteger(parallelism, 'MaxParallelExecutionSteps', 1, 100000) : undefined;
+      const selective = optionalObject(input, 'SelectiveExecutionConfig');
+      const p = await requirePipeline(ctx, name);
+      const earlier = tokens.get(`${p.PipelineName}/${token}`);
+      if (earlier) return { PipelineExecutionArn: earlier };
+      const loaded = checkDefinition(p.PipelineDefinition);
+      const given = Object.fromEntries(parameters.map((x) => [requiredString(x, 'Name'), typeof x.Value === 'string' ? x.Value : '']));
+      let values: ReadonlyMap<string, string | number | boolean>;
+      try {
+        values = resolveParameters(loaded.parameters, given);
+      } catch (error) {
+        if (isSagepipeError(error)) throw validation(error.issues.map((i) => i.message).join('; ') || error.message);
+        throw error;
+      }
+      // What the local runner cannot run is refused now, as a ValidationException, not as an execution that fails
+      // (the engine checks again when it starts; a selective execution is checked there, knowing its steps).
+      if (!selective) {
+        try {
+          await prepareRun(loaded, ctx.backend, values, undefined, p.PipelineName);
+        } catch (error) {
+          if (!isSagepipeError(error)) throw error;
+          const detail = error.issues.length > 0 ? error.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : error.message;
+          throw validation(`The local runner cannot run this pipeline: ${detail}`);
+        }
+      }
+      const id = newExecutionId();
+      const arn = `${p.PipelineArn}/execution/${id}`;
+      tokens.set(`${p.PipelineName}/${token}`, arn);
+      await ctx.state.write('executions', id, {
+        PipelineDefinition: p.PipelineDefinition,
+        PipelineExecutionDescription: description ?? null,
+        PipelineExecutionDisplayName: null,
+      } satisfies ExecutionExtras);
+      p.LastRunTime = new Date().toISOString();
+      await ctx.pipelines.put(p);
+      const max = maxGiven ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;
+      const source = selective ? requiredString(selective, 'SourcePipelineExecutionArn', EXECUTION_ARN) : undefined;
+      let created!: () => void;
+      const ready = new Promise<void>((r) => (created = r));
+      background(id, (signal) =>
+        engine(id)
+          .start({
+            loaded,
+            pipelineName: p.PipelineName,
+            parameters: given,
+            signal,
+            ...(displayName !== undefined ? { displayName } : {}),
+            ...(max ? { maxParallelExecutionSteps: max } : {}),
+            ...(source ? { selective: { sourceExecutionId: source, steps: (optionalList(selective as JsonObject, 'SelectedSteps') ?? []).map((s) => String(s.StepName)) } } : {}),
+          })
+          .finally(created),
+      );
+      // Answer once the execution is recorded (or has already ended), as the service does.
+      for (let i = 0; i < 200; i++) {
+        if (await session.store.load(id).then(() => true, () => false)) break;
+        await Promise.race([ready, new Promise((r) => setTimeout(r, 10))]);
+      }
+      return { PipelineExecutionArn: arn };
+    },
+    async DescribePipelineExecution(input) {
+      const r = await execution(input);
+      const x = await extras(r);
+      return wireObject({
+        PipelineArn: r.PipelineArn,
+        PipelineExecutionArn: r.PipelineExecutionArn,
+        PipelineExecutionDisplayName: x?.PipelineExecutionDisplayName ?? r.PipelineExecutionDisplayName,
+        PipelineExecutionDescription: x?.PipelineExecutionDescription,
+        PipelineExecutionStatus: status(r),
+        FailureReason: r.FailureReason,
+        CreationTime: r.CreationTime,
+        LastModifiedTime: r.LastModifiedTime,
+        CreatedBy: {},
+        LastModifiedBy: {},
+        ParallelismConfiguration: r.ParallelismConfiguration,
+        SelectiveExecutionConfig: r.SelectiveExecutionConfig,
+      });
+    },
+    async DescribePipelineDefinitionForExecution(input) {
+      const r = await execution(input);
+      const x = await extras(r);
+      // The definition as it was submitted; executions started outside serve have only the parsed form.
+      const text = x?.PipelineDefinition ?? JSON.stringify((await session.store.load(r.PipelineExecutionId)).definition);
+      return wireObject({ PipelineDefinition: text, CreationTime: r.CreationTime });
+    },
+    async ListPipelineExecutions(input) {
+      const p = await requirePipeline(ctx, pipelineNameOrArn(input));
+      const after = optionalTime(input, 'CreatedAfter');
+      const before = optionalTime(input, 'CreatedBefore');
+      const by = optionalEnum(input, 'SortBy', ['CreationTime', 'PipelineExecutionArn'] as const) ?? 'CreationTime';
+      const order = optionalEnum(input, 'SortOrder', ['Ascending', 'Descending'] as const) ?? 'Descending';
+      const { executions } = await session.store.list({ pipelineName: p.PipelineName });
+      const sorted = sortBy(
+        executions.filter((r) => inWindow(r.CreationTime, after, before)),
+        (r) => (by === 'CreationTime' ? r.CreationTime : r.PipelineExecutionArn),
+        order,
+      );
+      const { page, NextToken } = paginate(sorted, input);
+      return {
+        PipelineExecutionSummaries: page.map((r) =>
+          wireObject({
+            PipelineExecutionArn: r.PipelineExecutionArn,
+            StartTime: r.StartTime ?? r.CreationTime,
+            PipelineExecutionStatus: status(r),
+            PipelineExecutionDisplayName: r.PipelineExecutionDisplayName,
+            PipelineExecutionFailureReason: r.FailureReason,
+          }),
+        ),
+        ...(NextToken ? { NextToken } : {}),
+      };
+    },
+    async StopPipelineExecution(input) {
+      const r = await execution(input);
+      requiredString(input, 'ClientRequestToken', undefined, 128);
+      const controller = ctx.running.get(r.PipelineExecutionId);
+      // A run this server has just started (or retried) may not have recorded Executing yet.
+      if (r.PipelineExecutionStatus !== 'Executing' && !controller) {
+        throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Executing executions can be stopped.`);
+      }
+      ctx.stopping.add(r.PipelineExecutionId);
+      if (controller) controller.abort();
+      else await session.store.requestStop(r.PipelineExecutionId);
+      return { PipelineExecutionArn: r.PipelineExecutionArn };
+    },
+    async RetryPipelineExecution(input) {
+      const r = await execution(input);
+      requiredString(input, 'ClientRequestToken', undefined, 128);
+      if (ctx.running.has(r.PipelineExecutionId)) throw conflict(`Pipeline execution ${r.PipelineExecutionArn} is already running (${status(r)}); it cannot be retried now.`);
+      if (r.PipelineExecutionStatus !== 'Failed' && r.PipelineExecutionStatus !== 'Stopped') {
+        throw validation(`Pipeline execution with ARN ${r.PipelineExecutionArn} status ${r.PipelineExecutionStatus}. Only Failed or Stopped executions can be retried.`);
+      }
+      background(r.PipelineExecutionId, (signal) => engine().retry(r.PipelineExecutionId, { signal }));
+      return { PipelineExecutionArn: r.PipelineExecutionArn };
+    },
+    async UpdatePipelineExecution(input) {
+      const r = await execution(input);
+      const displayName = optionalString(input, 'PipelineExecutionDisplayName', /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$/, 82);
+      const description = optionalString(input, 'PipelineExecutionDescription', undefined, 3072);
+      const x = (await extras(r)) ?? { PipelineDefinition: JSON.stringify((await session.store.load(r.PipelineExecutionId)).definition), PipelineExecutionDescription: null, PipelineExecutionDisplayName: null };
+      if (displayName !== undefined) x.PipelineExecutionDisplayName = displayName;
+      if (description !== undefined) x.PipelineExecutionDescription = description;
+      await ctx.state.write('executions', r.PipelineExecutionId, x);
+      return { PipelineExecutionArn: r.PipelineExecutionArn };
+    },
+    async ListPipelineExecutionSteps(input) {
+      const r = await execution(input);
+      const order = optionalEnum(input, 'SortOrder', ['Ascending', 'Descending'] as const) ?? 'Descending';
+      const steps = sortBy(r.Steps, (s) => s.StartTime ?? '', order);
+      const { page, NextToken } = paginate(steps, input);
+      return {
+        PipelineExecutionSteps: page.map((s) =>
+          wireObject({
+            StepName: s.StepName,
+            StepDisplayName: s.StepDisplayName,
+            StartTime: s.StartTime,
+            EndTime: s.EndTime,
+            StepStatus: s.StepStatus,
+            FailureReason: s.FailureReason,
+            AttemptCount: s.AttemptCount,
+            Metadata: s.Metadata as Json,
+            CacheHitResult: s.CacheHitResult as unknown as Json,
+          }),
+        ),
+        ...(NextToken ? { NextToken } : {}),
+      };
+    },
+    async ListPipelineParametersForExecution(input) {
+      const r = await execution(input);
+      const { page, NextToken } = paginate(r.PipelineParameters, input);
+      return { PipelineParameters: page.map((p) => ({ Name: p.Name, Value: p.Value })), ...(NextToken ? { NextToken } : {}) };
+    },
+  };
+}
