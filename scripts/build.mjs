@@ -1,5 +1,8 @@
 // Builds the CLI, the library entry points and the step images' programs with esbuild (about a second).
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -8,10 +11,38 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20'
 await Promise.all([
   // Split so that what a command imports lazily (the AWS SDK, Docker) loads only when that command runs.
   build({ ...common, entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts', container: 'containers/runtime/index.ts' }, outdir: 'dist', packages: 'external', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-  // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk).
-  build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost'],
+  // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk) and koffi (its native binary).
+  build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost', 'koffi'],
     banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" } }),
   // `sagepipe ui`'s single-page app: one script and one stylesheet, served by the CLI (no CDN, works offline).
   build({ bundle: true, platform: 'browser', format: 'esm', target: 'es2022', absWorkingDir: root, logLevel: 'warning', minify: true, sourcemap: false,
     entryPoints: [{ in: 'src/ui/app/main.ts', out: 'app' }, { in: 'src/ui/app/style.css', out: 'app' }], outdir: 'dist/ui', loader: { '.css': 'css' } }),
 ]);
+
+// Native XGBoost for the images: this machine's libxgboost (Debian's libxgboost0, XGBoost 1.7) and the libraries `ldd`
+// lists for it, laid out as a root file system that the Dockerfiles copy over their base. Empty where libxgboost is
+// not installed: the images then fall back to ml-xgboost's WebAssembly and say so in each training log.
+collectNativeXGBoost(join(root, 'dist/images/native'));
+
+function collectNativeXGBoost(out) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const candidates = ['/usr/lib/x86_64-linux-gnu/libxgboost.so.0', '/usr/lib/aarch64-linux-gnu/libxgboost.so.0'];
+  const lib = process.platform === 'linux' ? candidates.find((p) => existsSync(p)) : undefined;
+  writeFileSync(join(out, '.sagepipe-native'), lib ? `${lib}\n` : 'libxgboost not installed on the build machine\n');
+  if (!lib) return;
+  const put = (source, target) => {
+    const dest = join(out, target);
+    mkdirSync(dirname(dest), { recursive: true });
+    copyFileSync(source, dest);
+  };
+  // Only what Node.js itself does not need: every base image already has Node's own libraries (libc, libstdc++ …),
+  // and overwriting them could break a base from another distribution. All go beside libxgboost, a default search path.
+  const libs = (file) => execFileSync('ldd', [file], { encoding: 'utf8' }).split('\n').flatMap((line) => {
+    const m = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line);
+    return m?.[1] && existsSync(m[1]) ? [m[1]] : [];
+  });
+  const nodeNeeds = new Set(libs(process.execPath).map((p) => basename(p)));
+  put(lib, lib);
+  for (const dep of libs(lib)) if (!nodeNeeds.has(basename(dep))) put(dep, join(dirname(lib), basename(dep)));
+}

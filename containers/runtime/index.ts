@@ -4,7 +4,8 @@
  */
 export { containerPath, CONTAINER_ROOT_ENV } from './paths.ts';
 export { processingJob, argument, PROCESSING_CONFIG, type ProcessingJob } from './processing.ts';
-export { parseCsv, parseNumericCsv, formatNumericCsv, CsvError } from './csv.ts';
+export { parseCsv, parseNumericCsv, readNumericCsvFiles, formatNumericCsv, CsvError } from './csv.ts';
+export { readCsvColumns, parseCsvColumns, ChunkedWriter, type CsvTable, type DictColumn } from './columns.ts';
 export { extractModel, packModel } from './model-archive.ts';
-export { Booster, loadWasm, type Matrix } from './xgboost.ts';
+export { Booster, loadWasm, openXGBoost, type Matrix } from './xgboost.ts';
 export { binaryMetrics, logLoss, rocAuc, rmse, mae, errorRate, type BinaryMetrics } from './metrics.ts';

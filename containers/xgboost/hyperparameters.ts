@@ -76,7 +76,7 @@ export interface TrainingConfig {
   readonly earlyStoppingRounds: number | undefined;
   readonly evalMetrics: readonly EvalMetric[];
   readonly objective: string;
-  /** Parameters handed to XGBoost (names as XGBoost knows them, values as strings). */
+  /** Parameters handed to XGBoost (names as XGBoost knows them, values as strings; `eval_metric` comma-separated). */
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -114,9 +114,8 @@ export function resolveHyperparameters(raw: Readonly<Record<string, unknown>>): 
     if (['num_round', 'early_stopping_rounds', 'eval_metric', 'csv_weights', '_kfold'].includes(k)) continue;
     params[k] = v;
   }
-  // The WebAssembly build predates the rename of reg:linear to reg:squarederror.
-  params.objective = objective === 'reg:squarederror' ? 'reg:linear' : objective;
-  params.silent ??= '1';
+  params.objective = objective;
+  params.eval_metric = metrics.join(',');
   return {
     numRound: Number(values.num_round),
     earlyStoppingRounds: values.early_stopping_rounds === undefined ? undefined : Number(values.early_stopping_rounds),

@@ -1,25 +1,20 @@
 /**
  * `train`: SageMaker's training-container contract for the built-in XGBoost algorithm.
- * Reads channels under /opt/ml/input/data/<channel> (`train` required, `validation` optional, text/csv with the label
- * in column 0), hyperparameters from /opt/ml/input/config/hyperparameters.json; logs one metric line per round in the
+ * Reads channels under /opt/ml/input/data/<channel> (`train` required, `validation` optional; text/csv with the label
+ * in column 0, or text/libsvm), hyperparameters from /opt/ml/input/config/hyperparameters.json; logs one metric line per round in the
  * built-in image's format; writes /opt/ml/model/xgboost-model; on failure writes /opt/ml/output/failure and exits 1.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CsvError, parseNumericCsv } from '../runtime/csv.ts';
-import { errorRate, logLoss, mae, rmse, rocAuc } from '../runtime/metrics.ts';
+import { CsvError, readNumericCsvFiles } from '../runtime/csv.ts';
+import { readLibsvmFiles } from '../runtime/libsvm.ts';
 import { containerPath } from '../runtime/paths.ts';
-import { Booster, type Matrix } from '../runtime/xgboost.ts';
-import { type EvalMetric, HyperparameterError, resolveHyperparameters } from './hyperparameters.ts';
+import { Booster, type LabelledSet, openXGBoost } from '../runtime/xgboost.ts';
+import { HyperparameterError, resolveHyperparameters } from './hyperparameters.ts';
 
 const ML = '/opt/ml';
 
 export class TrainingInputError extends Error {}
-
-interface Dataset {
-  readonly features: Matrix;
-  readonly labels: Float32Array;
-}
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -32,48 +27,26 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-function readChannel(channel: string, contentType: string | undefined): Dataset | undefined {
+function readChannel(channel: string, contentType: string | undefined, minWidth = 0): LabelledSet | undefined {
   const dir = containerPath(`${ML}/input/data/${channel}`);
   if (!existsSync(dir)) return undefined;
   const type = (contentType ?? 'text/csv').split(';')[0]?.trim();
-  if (type !== 'text/csv' && type !== 'csv') {
-    throw new TrainingInputError(`channel '${channel}': content type '${contentType}' is not supported (use text/csv)`);
+  const libsvm = type === 'text/libsvm' || type === 'libsvm';
+  if (type !== 'text/csv' && type !== 'csv' && !libsvm) {
+    throw new TrainingInputError(`channel '${channel}': content type '${contentType}' is not supported (use text/csv or text/libsvm)`);
   }
   const files = listFiles(dir);
   if (files.length === 0) throw new TrainingInputError(`channel '${channel}' has no files`);
-  const text = files.map((f) => {
-    const t = readFileSync(f, 'utf8');
-    return t.endsWith('\n') || t.length === 0 ? t : `${t}\n`;
-  });
   try {
-    return parseNumericCsv(text.join(''), { labelColumn: true });
+    return { name: channel, ...(libsvm ? readLibsvmFiles(files, minWidth) : readNumericCsvFiles(files, { labelColumn: true })) };
   } catch (error) {
     if (error instanceof CsvError) throw new TrainingInputError(`channel '${channel}': ${error.message}`);
     throw error;
   }
 }
 
-function metricValue(metric: EvalMetric, labels: Float32Array, predictions: Float64Array): number {
-  switch (metric) {
-    case 'logloss':
-      return logLoss(labels, predictions);
-    case 'error':
-      return errorRate(labels, predictions);
-    case 'auc':
-      return rocAuc(labels, predictions);
-    case 'rmse':
-      return rmse(labels, predictions);
-    case 'mae':
-      return mae(labels, predictions);
-    default: {
-      const never: never = metric;
-      return never;
-    }
-  }
-}
-
 /** Smaller is better for every metric but AUC. */
-const better = (metric: EvalMetric, a: number, b: number) => (metric === 'auc' ? a > b : a < b);
+const better = (metric: string, a: number, b: number) => (metric === 'auc' ? a > b : a < b);
 
 const format = (v: number) => Number(v.toPrecision(5)).toString();
 
@@ -82,34 +55,30 @@ export async function train(log: (line: string) => void = (l) => process.stdout.
   const hp = resolveHyperparameters(config);
   const inputConfigFile = containerPath(`${ML}/input/config/inputdataconfig.json`);
   const channels = existsSync(inputConfigFile) ? (JSON.parse(readFileSync(inputConfigFile, 'utf8')) as Record<string, { ContentType?: string }>) : {};
-  const trainSet = readChannel('train', channels.train?.ContentType);
+  const { backend, fallbackReason } = await openXGBoost();
+  log(`XGBoost: ${backend.description}${fallbackReason ? `; native XGBoost not used: ${fallbackReason}` : ''}`);
+  let trainSet = readChannel('train', channels.train?.ContentType);
   if (!trainSet) throw new TrainingInputError("channel 'train' is required (no /opt/ml/input/data/train)");
-  const validation = readChannel('validation', channels.validation?.ContentType);
+  let validation = readChannel('validation', channels.validation?.ContentType, trainSet.features.cols);
   if (validation && validation.features.cols !== trainSet.features.cols) {
     throw new TrainingInputError(`channel 'validation' has ${validation.features.cols} features, 'train' has ${trainSet.features.cols}`);
   }
   log(`train: ${trainSet.features.rows} rows x ${trainSet.features.cols} features${validation ? `; validation: ${validation.features.rows} rows` : ''}`);
 
-  const booster = await Booster.create(trainSet.features, trainSet.labels, hp.params);
-  const watch: [string, Dataset][] = [['train', trainSet]];
-  if (validation) watch.push(['validation', validation]);
-  const stopMetric = hp.evalMetrics[hp.evalMetrics.length - 1] as EvalMetric;
+  const booster = await Booster.create(trainSet.features, trainSet.labels, hp.params, validation ? [trainSet, validation] : [trainSet]);
+  // Native XGBoost holds its own copy of the data now; the WebAssembly fallback keeps these for its evaluation.
+  trainSet = undefined;
+  validation = undefined;
+  const stopMetric = hp.evalMetrics[hp.evalMetrics.length - 1] as string;
   let best = Number.NaN;
   let bestRound = 0;
   for (let round = 0; round < hp.numRound; round++) {
-    booster.updateOneRound();
-    const parts: string[] = [];
-    let stopValue = Number.NaN;
-    for (const [name, data] of watch) {
-      const predictions = booster.predict(data.features);
-      for (const metric of hp.evalMetrics) {
-        const value = metricValue(metric, data.labels, predictions);
-        parts.push(`${name}-${metric}:${format(value)}`);
-        if (name === watch[watch.length - 1]?.[0] && metric === stopMetric) stopValue = value;
-      }
-    }
+    booster.updateOneRound(round);
+    const results = booster.evaluate(round);
+    // XGBoost stops early on the last metric of the last evaluation set.
+    const stopValue = results.at(-1)?.value ?? Number.NaN;
     // A tab between fields, as XGBoost prints; CloudWatch (and sagepipe's log view) shows it as #011.
-    log(`[${round}]\t${parts.join('\t')}`);
+    log(`[${round}]\t${results.map((r) => `${r.data}-${r.metric}:${format(r.value)}`).join('\t')}`);
     if (hp.earlyStoppingRounds !== undefined) {
       if (Number.isNaN(best) || better(stopMetric, stopValue, best)) {
         best = stopValue;

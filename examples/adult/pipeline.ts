@@ -96,6 +96,8 @@ export default function adultPipeline(ctx: PipelineContext): Pipeline {
     outputs: [{ name: 'evaluation', source: '/opt/ml/processing/evaluation' }],
     code: 'evaluate.ts',
     propertyFiles: [evaluationReport],
+    // Deterministic (same model, same test split, same report): a re-run takes the earlier report.
+    cacheConfig: cache,
   });
 
   const modelData = train.properties.ModelArtifacts.S3ModelArtifacts;

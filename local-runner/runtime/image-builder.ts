@@ -167,7 +167,7 @@ export class ImageBuilder {
 
 /**
  * The build context of a project image, assembled in a temporary folder with the layout its Dockerfile copies from:
- * `containers/<image>/Dockerfile`, `dist/images/…`, `node_modules/ml-xgboost/…` — wherever npm put ml-xgboost (it is
+ * `containers/<image>/Dockerfile`, `dist/images/…`, `node_modules/ml-xgboost/…`, `node_modules/koffi/…` — wherever npm put ml-xgboost and koffi (it is
  * hoisted out of sagepipe's own folder when sagepipe is installed as a dependency).
  */
 export function assembleContext(root: string, image: ProjectImage): { dir: string; files: string[] } {
@@ -178,10 +178,25 @@ export function assembleContext(root: string, image: ProjectImage): { dir: strin
   } catch {
     throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ml-xgboost is not installed (run npm ci)`);
   }
+  let koffi: string;
+  try {
+    koffi = dirname(require.resolve('koffi'));
+  } catch {
+    throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: koffi is not installed (run npm ci)`);
+  }
+  // koffi's binary ships in a per-platform package beside it (koffi finds it by that relative path).
+  const koffiBinary = `@koromix/koffi-${process.platform}-${process.arch}`;
   const sources: [string, string][] = [[join(root, `containers/${image}/Dockerfile`), `containers/${image}/Dockerfile`]];
   if (image !== 'sklearn') {
-    sources.push([join(xgboost, 'package.json'), 'node_modules/ml-xgboost/package.json'], [join(xgboost, 'dist/wasm'), 'node_modules/ml-xgboost/dist/wasm']);
+    sources.push(
+      [join(xgboost, 'package.json'), 'node_modules/ml-xgboost/package.json'],
+      [join(xgboost, 'dist/wasm'), 'node_modules/ml-xgboost/dist/wasm'],
+      [koffi, 'node_modules/koffi'],
+      [join(dirname(koffi), koffiBinary), `node_modules/${koffiBinary}`],
+    );
   }
+  // The node image's base has no libxgboost (the Python images' Debian base has libxgboost0): the build machine's.
+  if (image === 'node') sources.push([join(root, 'dist/images/native'), 'dist/images/native']);
   if (image === 'xgboost') sources.push([join(root, 'dist/images/xgboost/main.mjs'), 'dist/images/xgboost/main.mjs']);
   // The Python images' entry programs (framework-mode training, inference scripts); not the process runtime's shim.
   if (image !== 'node') sources.push([join(root, 'containers/python'), 'containers/python']);

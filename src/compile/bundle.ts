@@ -4,13 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { ErrorCode, SagepipeError } from '../errors.ts';
+import { cacheDir } from './cache-dir.ts';
 
 /** Packages the step images provide at run time (they carry files esbuild cannot inline, such as WebAssembly). */
-export const IMAGE_PROVIDED_PACKAGES = ['ml-xgboost'] as const;
+export const IMAGE_PROVIDED_PACKAGES = ['ml-xgboost', 'koffi'] as const;
 /** Browser-only modules that libraries (danfojs-node's plotting) require lazily; never loaded under Node. */
 const BROWSER_ONLY_MODULES = ['plotly.js-dist-min'];
 
@@ -70,45 +72,88 @@ export async function bundleScript(path: string): Promise<BundledScript> {
     const content = await readFile(absolute);
     return { fileName: basename(absolute), content, sha256: sha256(content) };
   }
+  const content = await cachedBundle('script', absolute, path, {
+    external: [...IMAGE_PROVIDED_PACKAGES, ...BROWSER_ONLY_MODULES],
+    // Scripts may use what sagepipe depends on (danfojs-node, tar …) without installing it themselves.
+    nodePaths: [resolve(packageRoot(), 'node_modules')],
+    legalComments: 'none',
+    // Stack traces name the TypeScript file and line (with NODE_OPTIONS=--enable-source-maps, set for local jobs).
+    sourcemap: 'inline',
+    sourcesContent: false,
+    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" },
+  });
+  return { fileName: `${basename(absolute, ext)}.mjs`, content, sha256: sha256(content) };
+}
+
+/**
+ * The bundle cache: esbuild's output kept under the entry file and options, with the content hash of every file that
+ * went into it (esbuild's metafile). A bundle is reused only while each of those files hashes the same, so a
+ * re-run of an unchanged pipeline starts no esbuild at all. A cache that cannot be read or written is not used.
+ */
+interface CachedBundle {
+  readonly inputs: readonly (readonly [string, string])[];
+  readonly code: string;
+}
+
+async function cachedBundle(kind: string, absolute: string, path: string, extra: Omit<BuildOptions, 'write' | 'metafile'>): Promise<Uint8Array> {
+  const dir = cacheDir();
+  const options = { ...bundleOptions(absolute), absWorkingDir: dirname(absolute), ...extra, metafile: true, write: false } as const;
+  const key = sha256(Buffer.from(JSON.stringify([kind, absolute, process.version, options])));
+  const file = dir ? join(dir, `${key}.json`) : undefined;
+  if (file) {
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as CachedBundle;
+      let fresh = true;
+      for (const [input, hash] of entry.inputs) {
+        if (sha256(await readFile(input)) !== hash) {
+          fresh = false;
+          break;
+        }
+      }
+      if (fresh) return Buffer.from(entry.code, 'utf8');
+    } catch {
+      // Not cached yet (or unreadable): bundle.
+    }
+  }
+  let result;
   try {
-    const result = await build({
-      ...bundleOptions(absolute),
-      absWorkingDir: dirname(absolute),
-      external: [...IMAGE_PROVIDED_PACKAGES, ...BROWSER_ONLY_MODULES],
-      // Scripts may use what sagepipe depends on (danfojs-node, tar …) without installing it themselves.
-      nodePaths: [resolve(packageRoot(), 'node_modules')],
-      legalComments: 'none',
-      // Stack traces name the TypeScript file and line (with NODE_OPTIONS=--enable-source-maps, set for local jobs).
-      sourcemap: 'inline',
-      sourcesContent: false,
-      // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-      banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" },
-    });
-    const content = result.outputFiles[0]?.contents ?? new Uint8Array();
-    return { fileName: `${basename(absolute, ext)}.mjs`, content, sha256: sha256(content) };
+    result = await build(options);
   } catch (error) {
     throw bundleError(error, path);
   }
+  const content = result.outputFiles[0]?.contents ?? new Uint8Array();
+  if (file && dir) {
+    try {
+      const inputs: [string, string][] = [];
+      for (const input of Object.keys(result.metafile?.inputs ?? {})) {
+        const full = resolve(dirname(absolute), input);
+        inputs.push([full, sha256(await readFile(full))]);
+      }
+      await mkdir(dir, { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify({ inputs, code: Buffer.from(content).toString('utf8') } satisfies CachedBundle));
+      await rename(temp, file);
+    } catch {
+      // A cache we cannot write is no cache.
+    }
+  }
+  return content;
 }
 
 /** Bundles a pipeline module to a temporary ESM file and imports it. */
 export async function importPipelineModule(path: string): Promise<Record<string, unknown>> {
   const absolute = resolve(path);
   if (!existsSync(absolute)) throw new SagepipeError(ErrorCode.FileUnreadable, `pipeline file not found: ${path}`, { path });
-  let code: string;
-  try {
-    const result = await build({
-      ...bundleOptions(absolute),
+  const code = Buffer.from(
+    await cachedBundle('pipeline', absolute, path, {
       packages: 'external',
       // The module can still find files next to itself.
       define: { 'import.meta.url': JSON.stringify(`file://${absolute}`), 'import.meta.dirname': JSON.stringify(dirname(absolute)) },
-    });
-    code = result.outputFiles[0]?.text ?? '';
-  } catch (error) {
-    throw bundleError(error, path);
-  }
+    }),
+  ).toString('utf8');
   // `packages: 'external'` keeps the user's own dependencies resolvable from the pipeline's folder.
-  const { writeFile, rm } = await import('node:fs/promises');
+  const { rm } = await import('node:fs/promises');
   const temp = resolve(dirname(absolute), `.sagepipe-${sha256(Buffer.from(code)).slice(0, 12)}.mjs`);
   await writeFile(temp, code);
   try {

@@ -12,6 +12,7 @@ import { type PipelineContext, imageUri } from '../sdk/context.ts';
 import { type Pipeline, isPipeline } from '../sdk/pipeline.ts';
 import type { StagedCode } from '../sdk/steps/step.ts';
 import { bundleScript, importPipelineModule } from './bundle.ts';
+import { cachedSchemaValidator } from './cache-dir.ts';
 
 export interface ContextOptions {
   readonly account?: string;
@@ -78,7 +79,7 @@ export async function compilePipelineFile(file: string, options: CompileOptions)
     } catch (error) {
       throw new SagepipeError(ErrorCode.FileUnreadable, `cannot read ${file}: ${errorMessage(error)}`, { path: file, cause: error });
     }
-    const loaded = loadDefinitionText(text, { source: file });
+    const loaded = loadDefinitionText(text, { source: file, validator: cachedSchemaValidator() });
     const name = options.name ?? basename(file, '.json');
     checkPipelineSettings(file, name, undefined, options.name === undefined ? ' (taken from the file name: give one with --name)' : '');
     return { name, loaded, assets: [], maxParallelExecutionSteps: undefined, source: file };
@@ -87,7 +88,7 @@ export async function compilePipelineFile(file: string, options: CompileOptions)
   const assets = await stageCode(pipeline, dirname(resolve(file)), options.context);
   const byPath = new Map(assets.map((a) => [a.requested, a.staged] as const));
   const definition = pipeline.toDefinition({ resolveCode: (p) => byPath.get(p) });
-  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file });
+  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file, validator: cachedSchemaValidator() });
   checkPipelineSettings(file, options.name ?? pipeline.name, pipeline.parallelismConfiguration?.maxParallelExecutionSteps, '');
   return {
     name: options.name ?? pipeline.name,

@@ -1,4 +1,5 @@
 /** The step graph of a definition: every step (condition branches flattened) and what each waits for. */
+import { MinHeap } from './min-heap.ts';
 import type { StepDefinition } from './types.ts';
 
 export interface BranchInfo {
@@ -28,16 +29,45 @@ export function dependentsOf(graph: StepGraph, name: string): string[] {
   return [...graph.nodes.values()].filter((n) => n.dependsOn.includes(name)).map((n) => n.name);
 }
 
-/** Kahn's algorithm; ties keep definition order so the order is deterministic. */
+/** For each step, the steps that wait for it, in definition order: one pass over every edge. */
+export function dependentsMap(nodes: ReadonlyMap<string, { readonly dependsOn: readonly string[] }>): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const name of nodes.keys()) dependents.set(name, []);
+  for (const [name, node] of nodes) {
+    for (const dep of new Set(node.dependsOn)) dependents.get(dep)?.push(name);
+  }
+  return dependents;
+}
+
+/**
+ * Kahn's algorithm with in-degree counts, linear in steps plus edges. Ties keep definition order (a min-heap on the
+ * definition index) so the order is deterministic. Steps on a cycle are left out: validation reports the cycle.
+ */
 export function topologicalOrder(nodes: ReadonlyMap<string, { readonly dependsOn: readonly string[] }>): string[] {
   const names = [...nodes.keys()];
-  const remaining = new Map(names.map((n) => [n, new Set(nodes.get(n)?.dependsOn.filter((d) => nodes.has(d)))]));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const inDegree = new Int32Array(names.length);
+  const dependents: number[][] = names.map(() => []);
+  names.forEach((name, i) => {
+    for (const dep of new Set(nodes.get(name)?.dependsOn)) {
+      const d = index.get(dep);
+      if (d === undefined) continue;
+      inDegree[i] = (inDegree[i] as number) + 1;
+      (dependents[d] as number[]).push(i);
+    }
+  });
+  const ready = new MinHeap();
+  inDegree.forEach((deg, i) => {
+    if (deg === 0) ready.push(i);
+  });
   const order: string[] = [];
-  while (order.length < names.length) {
-    const ready = names.find((n) => !order.includes(n) && (remaining.get(n)?.size ?? 0) === 0);
-    if (ready === undefined) break; // a cycle: reported by validation
-    order.push(ready);
-    for (const set of remaining.values()) set.delete(ready);
+  while (ready.size > 0) {
+    const i = ready.pop();
+    order.push(names[i] as string);
+    for (const j of dependents[i] as number[]) {
+      inDegree[j] = (inDegree[j] as number) - 1;
+      if (inDegree[j] === 0) ready.push(j);
+    }
   }
   return order;
 }

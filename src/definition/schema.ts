@@ -3,7 +3,10 @@
  * corrections where it lags behind what the service and the Python SDK write. Each correction is listed in
  * docs/definition-schema.md with its reason; `SCHEMA_CORRECTIONS` names them for tests and docs.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { Issue } from '../errors.ts';
 import awsSchema from './schema/aws-pipeline-definition.schema.json' with { type: 'json' };
 
@@ -253,15 +256,13 @@ export interface SchemaValidator {
   validateStep(step: unknown, path: string): Issue[];
 }
 
-/** Compiles the corrected schema once; keep the validator (compiling takes tens of milliseconds). */
-export function createSchemaValidator(schema: SchemaNode = correctedSchema()): SchemaValidator {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  ajv.addSchema(schema, 'definition');
-  const top = ajv.getSchema('definition') as ValidateFunction;
-  const byType = new Map<string, ValidateFunction>();
-  for (const [type, def] of Object.entries(STEP_SCHEMA_DEFINITIONS)) {
-    byType.set(type, ajv.compile({ $ref: `definition#/definitions/${def}` }));
-  }
+/**
+ * Compiles the corrected schema once; keep the validator. Compiling takes a quarter of a second or more (most of a
+ * cached pipeline re-run), so with a `cache` the compiled code (ajv's standalone code, keyed by the schema's hash) is
+ * kept, and later processes load it instead of compiling.
+ */
+export function createSchemaValidator(schema: SchemaNode = correctedSchema(), cache?: CompiledSchemaCache): SchemaValidator {
+  const { top, byType } = compiledValidators(schema, cache);
   return {
     validateTop(definition) {
       return top(definition) ? [] : toIssues(top.errors ?? [], '');
@@ -315,4 +316,49 @@ function jsonPointerToPath(pointer: string): string {
     .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `['${seg}']`))
     .join('');
+}
+
+type Validators = { top: ValidateFunction; byType: Map<string, ValidateFunction> };
+type CompiledModule = Record<string, ValidateFunction>;
+
+/**
+ * Where compiled validator code is kept between processes (the definition layer does no I/O itself: the caller that
+ * does hands one in). `load` returns the module stored under `key`; `store` keeps `code` (a CommonJS module) and
+ * returns it loaded. Either may return undefined: the schema is then compiled in memory.
+ */
+export interface CompiledSchemaCache {
+  load(key: string): CompiledModule | undefined;
+  store(key: string, code: string): CompiledModule | undefined;
+}
+
+function compiledValidators(schema: SchemaNode, cache: CompiledSchemaCache | undefined): Validators {
+  const require = createRequire(import.meta.url);
+  let ajvRuntime = '';
+  try {
+    ajvRuntime = dirname(require.resolve('ajv/dist/runtime/equal'));
+  } catch {
+    // Standalone code cannot be made without ajv's runtime helpers: compile in memory.
+  }
+  const key = createHash('sha256').update(JSON.stringify([schema, ajvRuntime, STEP_SCHEMA_DEFINITIONS])).digest('hex').slice(0, 32);
+  const fromModule = (m: CompiledModule): Validators => ({
+    top: m.top as ValidateFunction,
+    byType: new Map(Object.keys(STEP_SCHEMA_DEFINITIONS).map((type) => [type, m[`step_${type}`] as ValidateFunction])),
+  });
+  const cached = cache && ajvRuntime ? cache.load(key) : undefined;
+  if (cached) return fromModule(cached);
+  const { Ajv } = require('ajv') as { Ajv: new (options: object) => AjvType };
+  const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true } });
+  ajv.addSchema(schema, 'definition');
+  const refs: Record<string, string> = { top: 'definition' };
+  for (const [type, def] of Object.entries(STEP_SCHEMA_DEFINITIONS)) refs[`step_${type}`] = `definition#/definitions/${def}`;
+  if (cache && ajvRuntime) {
+    const standalone = (require('ajv/dist/standalone') as { default: (ajv: AjvType, refs: Record<string, string>) => string }).default;
+    // The cache has no node_modules beside it: point ajv's runtime helpers at this installation's.
+    const code = standalone(ajv, refs).replace(/require\("ajv\/dist\/runtime\/([^"]+)"\)/g, (_, name: string) => `require(${JSON.stringify(join(ajvRuntime, name))})`);
+    const stored = cache.store(key, code);
+    if (stored) return fromModule(stored);
+  }
+  const byType = new Map<string, ValidateFunction>();
+  for (const [type, def] of Object.entries(STEP_SCHEMA_DEFINITIONS)) byType.set(type, ajv.getSchema(`definition#/definitions/${def}`) as ValidateFunction);
+  return { top: ajv.getSchema('definition') as ValidateFunction, byType };
 }

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { normalizeConditions } from '../definition/conditions.ts';
-import type { GraphNode, StepGraph } from '../definition/graph.ts';
+import { type GraphNode, type StepGraph, dependentsMap } from '../definition/graph.ts';
+import { MinHeap } from '../definition/min-heap.ts';
 import { isPlainObject } from '../definition/references.ts';
 import type { Json, JsonObject, PropertyFileDefinition, StepDefinition } from '../definition/types.ts';
 import { errorMessage, isSagepipeError } from '../errors.ts';
@@ -18,7 +19,7 @@ import type { EngineEvent, EventSink } from './events.ts';
 import { lookupProperty } from './property-lookup.ts';
 import type { ExecutionRecord, StepRecord } from './records.ts';
 import { retryDelay } from './retry.ts';
-import type { ExecutionStore } from './store.ts';
+import type { ExecutionStore, JournalEntry } from './store.ts';
 import { DEFAULT_MAX_LOG_BYTES, JobLog } from './job-log.ts';
 
 export interface Clock {
@@ -80,14 +81,32 @@ export class ExecutionRun {
   private nextSave: Promise<void> | undefined;
   private readonly logs = new Map<string, JobLog>();
   private readonly record: ExecutionRecord;
+  /** Step records by name (the record's Steps, found without a scan). */
+  private readonly stepRecords = new Map<string, StepRecord>();
+  /** Steps changed since the last save, and how many NotExecutedSteps the journal has. */
+  private readonly dirty = new Set<StepRecord>();
+  private journaledNotExecuted: number;
+  // Scheduling without rescans: each pending step counts the dependencies it still waits for; a step that settles
+  // visits only its dependents. Heaps of positions in the topological order keep the start order deterministic.
+  private readonly position = new Map<string, number>();
+  private readonly dependents: Map<string, string[]>;
+  private readonly waitingFor = new Map<string, number>();
+  private readonly ready = new MinHeap();
+  private wake: (() => void) | undefined;
 
   constructor(private readonly input: RunInput) {
     this.record = input.record;
-    for (const name of input.graph.order) this.state.set(name, 'pending');
+    for (const step of this.record.Steps) this.stepRecords.set(step.StepName, step);
+    this.journaledNotExecuted = this.record.NotExecutedSteps.length;
+    input.graph.order.forEach((name, i) => {
+      this.state.set(name, 'pending');
+      this.position.set(name, i);
+    });
     for (const [name, props] of input.preset) {
       this.state.set(name, 'done');
       this.properties.set(name, props);
     }
+    this.dependents = dependentsMap(input.graph.nodes);
     if (input.signal.aborted) this.abort.abort();
     else input.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
   }
@@ -97,20 +116,39 @@ export class ExecutionRun {
   }
 
   /**
-   * Saves the record. Saves are coalesced: while one is being written, later calls share a single next save,
-   * which writes the state as it is when it starts (so a burst of changes costs one write, not one each).
+   * Saves the record's changes (`step`: the step that changed) as journal appends. Saves are coalesced: while one is
+   * being written, later calls share a single next save, which writes the state as it is when it starts (so a burst
+   * of changes costs one append, not one each); each costs what changed, not the whole record.
    */
-  private persist(): Promise<void> {
+  private persist(step?: StepRecord): Promise<void> {
     this.record.LastModifiedTime = this.input.clock.now().toISOString();
+    if (step) this.dirty.add(step);
     if (!this.nextSave) {
       const next = this.saving.then(() => {
         this.nextSave = undefined;
-        return this.input.store.save(this.record);
+        return this.input.store.appendJournal(this.record.PipelineExecutionId, this.journalEntries());
       });
       this.nextSave = next;
       this.saving = next;
     }
     return this.nextSave;
+  }
+
+  private journalEntries(): JournalEntry[] {
+    const { Steps: _steps, NotExecutedSteps: notExecuted, ...header } = this.record;
+    const entries: JournalEntry[] = [{ h: header }];
+    for (const step of this.dirty) entries.push({ s: step });
+    this.dirty.clear();
+    if (notExecuted.length < this.journaledNotExecuted) entries.push({ N: notExecuted });
+    else for (let i = this.journaledNotExecuted; i < notExecuted.length; i++) entries.push({ n: notExecuted[i] as (typeof notExecuted)[number] });
+    this.journaledNotExecuted = notExecuted.length;
+    return entries;
+  }
+
+  /** The whole record written once, the journal dropped: after the last change is appended. */
+  private compact(): Promise<void> {
+    this.saving = this.saving.then(() => this.input.store.save(this.record));
+    return this.saving;
   }
 
   async run(): Promise<ExecutionRecord> {
@@ -128,10 +166,13 @@ export class ExecutionRun {
     }, 500);
     poll.unref();
     try {
+      this.seed();
       for (;;) {
-        if (!this.abort.signal.aborted) this.schedule(maxParallel);
+        if (!this.abort.signal.aborted) this.startReady(maxParallel);
         if (this.running.size === 0) break;
-        await Promise.race(this.running.values());
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
       }
     } finally {
       clearInterval(poll);
@@ -150,6 +191,7 @@ export class ExecutionRun {
     }
     this.record.EndTime = now;
     await this.persist();
+    await this.compact();
     await Promise.all([...this.logs.values()].map((l) => l.close()));
     this.emit({
       type: 'executionFinished',
@@ -160,30 +202,66 @@ export class ExecutionRun {
     return this.record;
   }
 
-  /** Starts every step that can start; marks steps that never will as not executed. */
-  private schedule(maxParallel: number): void {
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const name of this.input.graph.order) {
-        if (this.state.get(name) !== 'pending') continue;
-        const node = this.input.graph.nodes.get(name) as GraphNode;
-        const blocked = this.blockedReason(node);
-        if (blocked) {
-          this.state.set(name, 'skipped');
-          this.record.NotExecutedSteps.push({ StepName: name, Reason: blocked });
-          this.emit({ type: 'stepNotExecuted', step: name, reason: blocked });
-          changed = true;
-          continue;
-        }
-        if (this.failed) continue;
-        const ready = node.dependsOn.every((d) => this.state.get(d) === 'done');
-        if (!ready || this.running.size >= maxParallel) continue;
-        this.state.set(name, 'running');
-        const promise = this.runStep(node).finally(() => this.running.delete(name));
-        this.running.set(name, promise);
-        changed = true;
-      }
+  /** Counts what each pending step waits for; marks the ones that never will run, queues the ones that can. */
+  private seed(): void {
+    const check = new MinHeap();
+    for (const name of this.input.graph.order) {
+      if (this.state.get(name) !== 'pending') continue;
+      const node = this.input.graph.nodes.get(name) as GraphNode;
+      let waiting = 0;
+      for (const d of new Set(node.dependsOn)) if (this.state.get(d) !== 'done') waiting++;
+      this.waitingFor.set(name, waiting);
+      check.push(this.position.get(name) as number);
+    }
+    this.settle(check);
+  }
+
+  /** A step finished (done, failed) or was skipped: its pending dependents may now be blocked or ready. */
+  private settled(name: string): void {
+    const check = new MinHeap();
+    const done = this.state.get(name) === 'done';
+    for (const d of this.dependents.get(name) ?? []) {
+      if (this.state.get(d) !== 'pending') continue;
+      if (done) this.waitingFor.set(d, (this.waitingFor.get(d) as number) - 1);
+      check.push(this.position.get(d) as number);
+    }
+    this.settle(check);
+  }
+
+  /** Visits pending steps in topological order: blocked ones are not executed (and their dependents visited). */
+  private settle(check: MinHeap): void {
+    const seen = new Set<number>();
+    while (check.size > 0) {
+      const i = check.pop();
+      if (seen.has(i)) continue;
+      seen.add(i);
+      const name = this.input.graph.order[i] as string;
+      if (this.state.get(name) !== 'pending') continue;
+      const node = this.input.graph.nodes.get(name) as GraphNode;
+      // After a stop, what has not run is reported as stopped (markUnreached), not as blocked.
+      const blocked = this.abort.signal.aborted ? undefined : this.blockedReason(node);
+      if (blocked) {
+        this.state.set(name, 'skipped');
+        this.record.NotExecutedSteps.push({ StepName: name, Reason: blocked });
+        this.emit({ type: 'stepNotExecuted', step: name, reason: blocked });
+        for (const d of this.dependents.get(name) ?? []) if (this.state.get(d) === 'pending') check.push(this.position.get(d) as number);
+      } else if (this.waitingFor.get(name) === 0) this.ready.push(i);
+    }
+  }
+
+  /** Starts queued steps up to the parallelism limit (none once a step has failed). */
+  private startReady(maxParallel: number): void {
+    while (!this.failed && this.ready.size > 0 && this.running.size < maxParallel) {
+      const name = this.input.graph.order[this.ready.pop()] as string;
+      if (this.state.get(name) !== 'pending') continue;
+      const node = this.input.graph.nodes.get(name) as GraphNode;
+      this.state.set(name, 'running');
+      const promise = this.runStep(node).finally(() => {
+        this.running.delete(name);
+        this.settled(name);
+        this.wake?.();
+      });
+      this.running.set(name, promise);
     }
   }
 
@@ -266,7 +344,7 @@ export class ExecutionRun {
   }
 
   private stepRecord(node: GraphNode): StepRecord {
-    const existing = this.record.Steps.find((s) => s.StepName === node.name);
+    const existing = this.stepRecords.get(node.name);
     const fresh: StepRecord = {
       StepName: node.name,
       ...(node.definition.DisplayName ? { StepDisplayName: node.definition.DisplayName } : {}),
@@ -284,6 +362,7 @@ export class ExecutionRun {
       return existing;
     }
     this.record.Steps.push(fresh);
+    this.stepRecords.set(node.name, fresh);
     return fresh;
   }
 
@@ -302,7 +381,7 @@ export class ExecutionRun {
     const started = this.input.clock.now().getTime();
     const def = node.definition;
     step.StepStatus = 'Executing';
-    await this.persist();
+    await this.persist(step);
     try {
       const result = await this.execute(node, def, step);
       step.Properties = result.properties;
@@ -310,7 +389,7 @@ export class ExecutionRun {
       step.EndTime = this.input.clock.now().toISOString();
       this.properties.set(node.name, result.properties);
       this.state.set(node.name, 'done');
-      await this.persist();
+      await this.persist(step);
       this.emit({ type: 'stepSucceeded', step: node.name, durationMs: Date.parse(step.EndTime) - started, properties: result.properties, cached: step.CacheHitResult !== undefined });
     } catch (error) {
       step.EndTime = this.input.clock.now().toISOString();
@@ -318,7 +397,7 @@ export class ExecutionRun {
         step.StepStatus = 'Stopped';
         step.FailureReason = 'the execution was stopped';
         this.state.set(node.name, 'failed');
-        await this.persist();
+        await this.persist(step);
         this.emit({ type: 'stepStopped', step: node.name });
         return;
       }
@@ -330,7 +409,7 @@ export class ExecutionRun {
       this.state.set(node.name, 'failed');
       this.failed = true;
       this.failureReason ??= node.type === 'Fail' ? reason : `Step failure: step '${node.name}' failed: ${reason}`;
-      await this.persist();
+      await this.persist(step);
       this.emit({ type: 'stepFailed', step: node.name, reason, durationMs: Date.parse(step.EndTime) - started });
     }
   }

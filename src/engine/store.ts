@@ -1,13 +1,55 @@
 /**
- * The execution store on disk: `<root>/executions/<id>/{execution.json, definition.json, logs/<step>.log}`.
- * Every write goes to a temporary file renamed into place, so a crash never leaves half a record.
+ * The execution store on disk: `<root>/executions/<id>/{execution.json, journal.jsonl, definition.json, logs/<step>.log}`.
+ * `execution.json` is written whole to a temporary file renamed into place, so a crash never leaves half a record.
+ * While an execution runs, each change is appended to `journal.jsonl` instead (one line per changed step, a line for
+ * the execution's own fields): a save costs what changed, not the whole record. Saving the whole record compacts the
+ * journal away. Readers apply the journal over `execution.json`, ignoring a torn last line, so they always see the
+ * record as of the last complete append.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
-import type { ExecutionRecord, StepRecord, StoredExecution } from './records.ts';
+import type { ExecutionRecord, NotExecutedStep, StepRecord, StoredExecution } from './records.ts';
+
+/**
+ * One line of the journal. `h`: the execution's fields but Steps and NotExecutedSteps; `s`: a step record, replacing
+ * the one of that name; `n`: a step not executed, appended; `N`: NotExecutedSteps replaced whole.
+ */
+export type JournalEntry =
+  | { readonly h: Omit<ExecutionRecord, 'Steps' | 'NotExecutedSteps'> }
+  | { readonly s: StepRecord }
+  | { readonly n: NotExecutedStep }
+  | { readonly N: readonly NotExecutedStep[] };
+
+const JOURNAL = 'journal.jsonl';
+
+/** The record with the journal's complete lines applied in order. */
+export function applyJournal(record: ExecutionRecord, journal: string): ExecutionRecord {
+  if (journal === '') return record;
+  let out = record;
+  const index = new Map(out.Steps.map((step, i) => [step.StepName, i]));
+  for (const line of journal.split('\n')) {
+    if (line === '') continue;
+    let entry: JournalEntry;
+    try {
+      entry = JSON.parse(line) as JournalEntry;
+    } catch {
+      break; // a torn last line: the append that a crash cut short
+    }
+    if ('h' in entry) out = { ...entry.h, Steps: out.Steps, NotExecutedSteps: out.NotExecutedSteps } as ExecutionRecord;
+    else if ('s' in entry) {
+      const i = index.get(entry.s.StepName);
+      if (i === undefined) {
+        index.set(entry.s.StepName, out.Steps.length);
+        out.Steps.push(entry.s);
+      } else out.Steps[i] = entry.s;
+    } else if ('n' in entry) out.NotExecutedSteps.push(entry.n);
+    else if ('N' in entry) out.NotExecutedSteps = [...entry.N];
+  }
+  return out;
+}
 
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}.tmp-${randomUUID()}`;
@@ -37,8 +79,34 @@ export class ExecutionStore {
     await this.save(record);
   }
 
+  /**
+   * Writes the whole record and drops the journal. The journal's lines are all older than or equal to the record
+   * (callers append every change before saving), so a crash between the two leaves a journal that reapplies to the
+   * same state.
+   */
   async save(record: ExecutionRecord): Promise<void> {
-    await writeFileAtomic(join(this.dirOf(record.PipelineExecutionId), 'execution.json'), `${JSON.stringify(record, null, 2)}\n`);
+    const dir = this.dirOf(record.PipelineExecutionId);
+    await writeFileAtomic(join(dir, 'execution.json'), `${JSON.stringify(record, null, 2)}\n`);
+    await rm(join(dir, JOURNAL), { force: true });
+  }
+
+  /** Appends changes to the record (what `save` would write, at the cost of what changed). */
+  async appendJournal(id: string, entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    let text = '';
+    for (const e of entries) text += `${JSON.stringify(e)}\n`;
+    await appendFile(join(this.dirOf(id), JOURNAL), text);
+  }
+
+  private async readRecord(dir: string): Promise<ExecutionRecord> {
+    const record = JSON.parse(await readFile(join(dir, 'execution.json'), 'utf8')) as ExecutionRecord;
+    let journal: string;
+    try {
+      journal = await readFile(join(dir, JOURNAL), 'utf8');
+    } catch {
+      return record;
+    }
+    return applyJournal(record, journal);
   }
 
   async appendLog(id: string, step: string, lines: string): Promise<void> {
@@ -84,6 +152,9 @@ export class ExecutionStore {
     let definition: PipelineDefinition;
     try {
       record = JSON.parse(recordText) as ExecutionRecord;
+      if (typeof record === 'object' && record !== null && Array.isArray(record.Steps)) {
+        record = applyJournal(record, await readFile(join(dir, JOURNAL), 'utf8').catch(() => ''));
+      }
       if (typeof record !== 'object' || record === null || typeof record.PipelineExecutionArn !== 'string' || !Array.isArray(record.Steps)) {
         throw new Error('fields PipelineExecutionArn and Steps are missing');
       }
@@ -110,8 +181,7 @@ export class ExecutionStore {
     const corrupt: string[] = [];
     for (const id of ids) {
       try {
-        const text = await readFile(join(this.executionsDir, id, 'execution.json'), 'utf8');
-        const r = JSON.parse(text) as ExecutionRecord;
+        const r = await this.readRecord(join(this.executionsDir, id));
         if (!filter.pipelineName || r.PipelineName === filter.pipelineName) executions.push(r);
       } catch {
         corrupt.push(id);

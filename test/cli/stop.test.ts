@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ExecutionStore } from '../../src/engine/store.ts';
 import { cli } from '../helpers/cli.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 
@@ -25,7 +26,8 @@ describe('sagepipe executions stop', () => {
     for (let i = 0; i < 300 && !id; i++) {
       try {
         const [dir] = readdirSync(join(ws.path, 'executions'));
-        const record = JSON.parse(readFileSync(join(ws.path, 'executions', dir as string, 'execution.json'), 'utf8'));
+        // Through the store: while a run goes on, its changes are in the journal beside execution.json.
+        const { record } = await new ExecutionStore(ws.path).load(dir as string);
         if (record.Steps.some((s: { StepStatus: string }) => s.StepStatus === 'Executing')) id = dir as string;
       } catch {
         // Not there yet.

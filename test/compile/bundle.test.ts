@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleScript } from '../../src/compile/bundle.ts';
@@ -31,5 +31,34 @@ describe('bundling step code', () => {
 
   it('GIVEN a missing script WHEN bundled THEN the error names it', async () => {
     await expect(bundleScript('/nowhere/x.ts')).rejects.toThrowError('code file not found: /nowhere/x.ts');
+  });
+});
+
+describe('the bundle cache', () => {
+  it('GIVEN a script bundled once WHEN bundled again unchanged THEN the cached bundle is used; WHEN a file it imports changes THEN it is bundled anew', async () => {
+    const dir = tempDir('sagepipe-bundle-cache-');
+    const saved = process.env.SAGEPIPE_BUNDLE_CACHE;
+    process.env.SAGEPIPE_BUNDLE_CACHE = join(dir.path, 'cache');
+    try {
+      writeFileSync(join(dir.path, 'main.ts'), "import { word } from './word.ts';\nconsole.log(word);\n");
+      writeFileSync(join(dir.path, 'word.ts'), "export const word = 'first';\n");
+      const first = await bundleScript(join(dir.path, 'main.ts'));
+      expect(Buffer.from(first.content).toString()).toContain('first');
+      // Mark the cached entry: an unchanged script must come back from it, not from esbuild.
+      const [entry] = readdirSync(join(dir.path, 'cache')).filter((f) => f.endsWith('.json'));
+      const file = join(dir.path, 'cache', entry as string);
+      const cached = JSON.parse(readFileSync(file, 'utf8')) as { inputs: [string, string][]; code: string };
+      expect(cached.inputs.map(([p]) => p).sort()).toEqual([join(dir.path, 'main.ts'), join(dir.path, 'word.ts')]);
+      writeFileSync(file, JSON.stringify({ ...cached, code: `${cached.code}// from the cache\n` }));
+      expect(Buffer.from((await bundleScript(join(dir.path, 'main.ts'))).content).toString()).toContain('// from the cache');
+      writeFileSync(join(dir.path, 'word.ts'), "export const word = 'second';\n");
+      const changed = Buffer.from((await bundleScript(join(dir.path, 'main.ts'))).content).toString();
+      expect(changed).toContain('second');
+      expect(changed).not.toContain('// from the cache');
+    } finally {
+      if (saved === undefined) delete process.env.SAGEPIPE_BUNDLE_CACHE;
+      else process.env.SAGEPIPE_BUNDLE_CACHE = saved;
+      dir.remove();
+    }
   });
 });

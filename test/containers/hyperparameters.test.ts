@@ -6,7 +6,7 @@ describe('XGBoost hyperparameters', () => {
     const c = resolveHyperparameters({ objective: 'binary:logistic', num_round: '50', max_depth: '5', subsample: '1', silent: '0', eval_metric: 'logloss', eta: '0.3' });
     expect(c.numRound).toBe(50);
     expect(c.evalMetrics).toEqual(['logloss']);
-    expect(c.params).toEqual({ objective: 'binary:logistic', max_depth: '5', subsample: '1', silent: '0', eta: '0.3' });
+    expect(c.params).toEqual({ objective: 'binary:logistic', max_depth: '5', subsample: '1', silent: '0', eta: '0.3', eval_metric: 'logloss' });
   });
 
   it.each([
@@ -21,9 +21,10 @@ describe('XGBoost hyperparameters', () => {
     expect(() => resolveHyperparameters(raw)).toThrowError(message);
   });
 
-  it('GIVEN reg:squarederror THEN the WebAssembly build gets its older name and rmse is the default metric', () => {
+  it('GIVEN reg:squarederror THEN XGBoost gets it by that name (the WebAssembly fallback renames it) and rmse is the default metric', () => {
     const c = resolveHyperparameters({ num_round: '3', objective: 'reg:squarederror' });
-    expect(c.params.objective).toBe('reg:linear');
+    expect(c.params.objective).toBe('reg:squarederror');
+    expect(c.params.eval_metric).toBe('rmse');
     expect(c.evalMetrics).toEqual(['rmse']);
   });
 });

@@ -19,7 +19,7 @@ describe('the inference server', () => {
       labels[i] = data[i * 2] > 0.5 ? 1 : 0;
     }
     booster = await Booster.create({ rows, cols: 2, data }, labels, { objective: 'binary:logistic', max_depth: '2', silent: '1' });
-    for (let r = 0; r < 5; r++) booster.updateOneRound();
+    for (let r = 0; r < 5; r++) booster.updateOneRound(r);
     const server = createInferenceServer(booster);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -60,7 +60,7 @@ describe.each(runtimes)('the reference pipeline with the %s runtime', (runtime, 
     expect(second.code, second.stderr).toBe(0);
     const record = JSON.parse(second.stdout);
     expect(record.NotExecutedSteps.map((s: { StepName: string }) => s.StepName).sort()).toEqual(['adultCreateModel', 'adultRegisterModel']);
-    expect(record.Steps.filter((s: { CacheHitResult?: unknown }) => s.CacheHitResult).map((s: { StepName: string }) => s.StepName)).toEqual(['adultProcess', 'adultTrain']);
+    expect(record.Steps.filter((s: { CacheHitResult?: unknown }) => s.CacheHitResult).map((s: { StepName: string }) => s.StepName)).toEqual(['adultProcess', 'adultTrain', 'adultEval']);
     const list = JSON.parse((await cli(['models', 'list', '--workspace', ws.path, '--json'])).stdout);
     expect(list.ModelPackageSummaryList).toHaveLength(1);
   });

@@ -5,6 +5,8 @@
  * there leaves is written directly in the last test.) Also: a second retry while one runs is refused; a crash between claiming a model
  * version and recording it does not register the model twice.
  */
+import type { ExecutionRecord } from '../../src/engine/records.ts';
+import { applyJournal } from '../../src/engine/store.ts';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +41,10 @@ function readRecord(ws: string): Rec | undefined {
   if (!existsSync(dir)) return undefined;
   for (const id of readdirSync(dir)) {
     try {
-      return JSON.parse(readFileSync(join(dir, id, 'execution.json'), 'utf8')) as Rec;
+      // As the store reads it: execution.json with the running execution's journal applied.
+      const base = JSON.parse(readFileSync(join(dir, id, 'execution.json'), 'utf8')) as ExecutionRecord;
+      const journal = existsSync(join(dir, id, 'journal.jsonl')) ? readFileSync(join(dir, id, 'journal.jsonl'), 'utf8') : '';
+      return applyJournal(base, journal) as unknown as Rec;
     } catch {
       // Not written yet.
     }

@@ -46,6 +46,8 @@ describe('the reference pipeline', () => {
     expect(train.OutputDataConfig.S3OutputPath).toBe('s3://test-bucket/adultTrain');
     expect(def.Steps[1]?.CacheConfig).toEqual({ Enabled: true, ExpireAfter: 'P30D' });
     expect(def.Steps[0]?.CacheConfig).toEqual({ Enabled: true, ExpireAfter: 'P30D' });
+    // The evaluation is deterministic, so it is cached too.
+    expect(def.Steps[2]?.CacheConfig).toEqual({ Enabled: true, ExpireAfter: 'P30D' });
   });
 
   it('GIVEN staged code WHEN synthesized THEN the code is the input named code and runs through the entrypoint', () => {
