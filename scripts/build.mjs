@@ -23,6 +23,9 @@ await Promise.all([
   // The images' programs: one file each, everything inlined but ml-xgboost (its WebAssembly is loaded from disk) and koffi (its native binary).
   build({ ...common, sourcemap: false, entryPoints: { 'xgboost/main': 'containers/xgboost/main.ts' }, outdir: 'dist/images', outExtension: { '.js': '.mjs' }, external: ['ml-xgboost', 'koffi'],
     banner: { js: "import { createRequire as __sagepipeRequire } from 'node:module'; const require = __sagepipeRequire(import.meta.url);" } }),
+  // `sagepipe ui`'s single-page app: one script and one stylesheet, served by the CLI (no CDN, works offline).
+  build({ bundle: true, platform: 'browser', format: 'esm', target: 'es2022', absWorkingDir: root, logLevel: 'warning', minify: true, sourcemap: false,
+    entryPoints: [{ in: 'src/ui/app/main.ts', out: 'app' }, { in: 'src/ui/app/style.css', out: 'app' }], outdir: 'dist/ui', loader: { '.css': 'css' } }),
   declarations(),
 ]);
 

@@ -1,5 +1,7 @@
 /** `sagepipe executions list|describe|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
 import type { Command } from 'commander';
+import { ErrorCode, SagepipeError } from '../../errors.ts';
+import { runnerAlive } from '../../engine/runner-lease.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
@@ -8,6 +10,8 @@ import { workspaceDir } from '../options.ts';
 import { addRunOptions, followWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
+import { type LocalSession, openSession, recoverExecution } from '../../../local-runner/workspace.ts';
+import { isTerminal } from '../../engine/records.ts';
 import { changedCode } from '../../compile/code-changes.ts';
 
 function duration(r: Pick<ExecutionRecord, 'StartTime' | 'EndTime'>): string {
@@ -115,3 +119,25 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       }
     });
 }
+
+export type StopOutcome =
+  | { readonly kind: 'requested'; readonly executionId: string; readonly pid: number | undefined }
+  | { readonly kind: 'markedStopped'; readonly executionId: string };
+
+/**
+ * Stops a local execution, for `executions stop` and `sagepipe ui`: asks the process running it (through the store),
+ * or, when that process is gone (it crashed), ends the jobs it left and marks the execution Stopped.
+ */
+export async function stopLocalExecution(session: LocalSession, idOrArn: string): Promise<StopOutcome> {
+  const { record } = await session.store.resolve(idOrArn);
+  if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
+    throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
+  }
+  if (await runnerAlive(session.store, record)) {
+    await session.store.requestStop(record.PipelineExecutionId);
+    return { kind: 'requested', executionId: record.PipelineExecutionId, pid: record.RunnerPid };
+  }
+  await recoverExecution(session, record.PipelineExecutionId, 'Stopped');
+  return { kind: 'markedStopped', executionId: record.PipelineExecutionId };
+}
+
