@@ -12,6 +12,7 @@
  *   endpoint     a deployed local endpoint through `sagepipe endpoints invoke` and over raw HTTP
  *   images       the Python images' Debian base from scratch (mmdebstrap, import) and every image's size
  *   python       examples/adult-python and the Python SDK's reference definition beside examples/adult (TypeScript)
+ *   ui           `sagepipe ui` on 1,000 executions and a 300-step DAG (API, layout, Chromium render, live update)
  * Select with `npm run bench -- engine training` (default: all that this machine can run); `--long` adds the large sizes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,6 +27,7 @@ import { Engine } from '../src/engine/engine.ts';
 import type { JobBackend } from '../src/engine/backend.ts';
 import { ExecutionStore } from '../src/engine/store.ts';
 import { VERSION } from '../src/version.ts';
+import { benchUi } from './ui.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** ../shared/data/adult.csv beside the checkout, else data/adult.csv (data/fetch.sh), or SAGEPIPE_ADULT_CSV. */
@@ -529,6 +531,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   container: benchContainer,
   invocations: benchInvocations,
+  ui: () => benchUi(record),
 };
 
 const args = process.argv.slice(2);

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '../src/definition/types.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';
-import { writeFileAtomic } from '../src/engine/store.ts';
+import { writeFileAtomic } from '../src/write-file-atomic.ts';
 
 export class ModelStore {
   constructor(readonly root: string) {}

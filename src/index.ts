@@ -1,8 +1,9 @@
 /**
  * sagepipe: SageMaker Model Building Pipelines for TypeScript.
  *
- * This entry point is the SDK (inert definitions, no I/O, no Docker, no AWS) and the definition loader.
- * The engine, the local runner and the SageMaker backend are reached through the CLI or their own modules.
+ * This entry point is the SDK: inert definitions, no I/O, no Docker, no AWS, no JSON-schema validator (the boundary
+ * test holds it to that). Running pipelines and loading definitions: `sagepipe/local`, `sagepipe/sagemaker`,
+ * `sagepipe/testing`.
  */
 export { Pipeline, isPipeline, type PipelineOptions, type ParallelismConfiguration, type DefinitionOptions } from './sdk/pipeline.ts';
 export {
@@ -82,7 +83,6 @@ export type { OutputDeclarations, OutputRefs } from './sdk/steps/outputs.ts';
 export { type PipelineContext, type ImageName, imageUri } from './sdk/context.ts';
 export { imageUris, type ImageUriOptions, type SklearnVersion, type XgboostVersion } from './sdk/image-uris.ts';
 
-export { loadDefinition, loadDefinitionText, type LoadedDefinition, type LoadOptions } from './definition/loader.ts';
 export { toMermaid, type StepGraph, type GraphNode } from './definition/graph.ts';
 export type { PipelineDefinition, StepDefinition, ParameterDefinition, Json } from './definition/types.ts';
 export { SagepipeError, isSagepipeError, ErrorCode, type Issue } from './errors.ts';

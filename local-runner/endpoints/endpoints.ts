@@ -3,11 +3,12 @@
  * data on a loopback port, recorded as `<workspace>/endpoints/<name>.json` shaped like DescribeEndpoint. Endpoints
  * outlive the command that deployed them; one whose container died is reported Failed with its last log lines.
  */
+import { sageMakerArn } from '../../src/arn.ts';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
-import { writeFileAtomic } from '../../src/engine/store.ts';
+import { writeFileAtomic } from '../../src/write-file-atomic.ts';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import { extractModel } from '../../containers/runtime/model-archive.ts';
 import type { ModelStore } from '../model-store.ts';
@@ -200,7 +201,7 @@ export class Endpoints {
     );
     const record: EndpointRecord = {
       EndpointName: name,
-      EndpointArn: `arn:aws:sagemaker:${this.options.region}:${this.options.account}:endpoint/${name.toLowerCase()}`,
+      EndpointArn: sageMakerArn(this.options, 'endpoint', name),
       EndpointStatus: 'Creating',
       CreationTime: now,
       LastModifiedTime: now,

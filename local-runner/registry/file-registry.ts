@@ -3,12 +3,13 @@
  * one JSON file shaped like DescribeModelPackage. A version number is claimed by creating its file exclusively, so
  * two executions registering at the same time get distinct versions and lose nothing.
  */
+import { sageMakerArn } from '../../src/arn.ts';
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
-import { writeFileAtomic } from '../../src/engine/store.ts';
+import { writeFileAtomic } from '../../src/write-file-atomic.ts';
 import { withLock } from '../../src/util/file-lock.ts';
 
 export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
@@ -44,11 +45,11 @@ export class FileRegistry {
   ) {}
 
   groupArn(group: string): string {
-    return `arn:aws:sagemaker:${this.identity.region}:${this.identity.account}:model-package-group/${group.toLowerCase()}`;
+    return sageMakerArn(this.identity, 'model-package-group', group);
   }
 
   packageArn(group: string, version: number): string {
-    return `arn:aws:sagemaker:${this.identity.region}:${this.identity.account}:model-package/${group.toLowerCase()}/${version}`;
+    return sageMakerArn(this.identity, 'model-package', `${group}/${version}`);
   }
 
   private groupDir(group: string): string {

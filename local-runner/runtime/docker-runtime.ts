@@ -49,7 +49,8 @@ export interface DockerRuntimeOptions {
 
 export class DockerRuntime implements ContainerRuntime {
   readonly kind = 'docker' as const;
-  readonly docker: Docker;
+  /** Never handed out: image build, tag and push go through the methods below (the ports the rest of the code uses). */
+  private readonly docker: Docker;
   private readonly user: string | undefined;
 
   constructor(options: DockerRuntimeOptions = {}) {
@@ -239,6 +240,65 @@ export class DockerRuntime implements ContainerRuntime {
     const c = this.docker.getContainer(id);
     await c.stop({ t: 5 }).catch(() => undefined);
     await c.remove({ force: true }).catch(() => undefined);
+  }
+
+  /** Builds `tag` from a tar build context; progress lines as they come; rejects on the first error the stream reports. */
+  async buildImage(context: NodeJS.ReadableStream, options: { readonly tag: string; readonly dockerfile: string; readonly buildargs: Record<string, string> }, progress: (line: string) => void): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.buildImage(context, { t: options.tag, dockerfile: options.dockerfile, buildargs: options.buildargs, rm: true, forcerm: true });
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to build ${options.tag}: ${errorMessage(error)}`, { cause: error });
+    }
+    await this.followProgress(stream, (failed) => new SagepipeError(ErrorCode.ImageUnavailable, `image build failed: ${failed}`), (event) => {
+      const text = (event.stream ?? event.status ?? '').trim();
+      if (text) for (const l of text.split('\n')) progress(l);
+    });
+  }
+
+  /** Imports a root file system tarball as `repo:tag` (docker import). */
+  async importImage(tarball: string, options: { readonly repo: string; readonly tag: string }, progress: (line: string) => void): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.importImage(tarball, { repo: options.repo, tag: options.tag });
+    } catch (error) {
+      throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to import ${options.repo}:${options.tag}: ${errorMessage(error)}`, { cause: error });
+    }
+    await this.followProgress(stream, (failed) => new SagepipeError(ErrorCode.ImageUnavailable, `image build failed: ${failed}`), (event) => {
+      const text = (event.stream ?? event.status ?? '').trim();
+      if (text) for (const l of text.split('\n')) progress(l);
+    });
+  }
+
+  /** Tags `source` as `repository:tag` (the DockerPushPort of `images push`). */
+  async tag(source: string, repository: string, tag: string): Promise<void> {
+    await this.docker.getImage(source).tag({ repo: repository, tag });
+  }
+
+  /** Pushes `repository:tag` with registry credentials; rejects when the stream reports an error. */
+  async push(repository: string, tag: string, auth: { username: string; password: string; serveraddress: string }, progress: (line: string) => void): Promise<void> {
+    const stream = await this.docker.getImage(`${repository}:${tag}`).push({ tag, authconfig: auth });
+    await this.followProgress(stream, (failed) => new Error(failed), (event) => {
+      if (event.status && !event.progress) progress(`  ${event.id ? `${event.id}: ` : ''}${event.status}`);
+    });
+  }
+
+  private followProgress(
+    stream: NodeJS.ReadableStream,
+    fail: (message: string) => Error,
+    onEvent: (event: { stream?: string; status?: string; id?: string; progress?: string }) => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (error: Error | null, output: { error?: string }[]) => {
+          const failed = error?.message ?? output.find((o) => o.error)?.error;
+          if (failed) reject(fail(failed));
+          else resolve();
+        },
+        onEvent,
+      );
+    });
   }
 }
 

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tar from 'tar';
-import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
+import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
 import { PROJECT_IMAGES, type ProjectImage } from '../images/catalogue.ts';
 import { PYTHON_BASE_IMAGE, buildPythonRootfs } from '../images/python-base.ts';
@@ -31,33 +31,9 @@ export interface BuildOptions {
 export class ImageBuilder {
   constructor(private readonly runtime: DockerRuntime) {}
 
-  /** Follows a build stream to its end; rejects on the first error it reports. */
-  private async follow(stream: NodeJS.ReadableStream, progress: (line: string) => void): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.runtime.docker.modem.followProgress(
-        stream,
-        (error: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
-          const failed = error?.message ?? output.find((o) => o.error)?.error;
-          if (failed) reject(new SagepipeError(ErrorCode.ImageUnavailable, `image build failed: ${failed}`));
-          else resolve();
-        },
-        (event: { stream?: string; status?: string; error?: string }) => {
-          const text = (event.stream ?? event.status ?? '').trim();
-          if (text) for (const l of text.split('\n')) progress(l);
-        },
-      );
-    });
-  }
-
   private async buildContext(contextDir: string, files: string[], tag: string, dockerfile: string, buildargs: Record<string, string>, progress: (l: string) => void): Promise<void> {
     const pack = tar.c({ cwd: contextDir, portable: true }, files);
-    let stream: NodeJS.ReadableStream;
-    try {
-      stream = await this.runtime.docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: tag, dockerfile, buildargs, rm: true, forcerm: true });
-    } catch (error) {
-      throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to build ${tag}: ${errorMessage(error)}`, { cause: error });
-    }
-    await this.follow(stream, progress);
+    await this.runtime.buildImage(pack as unknown as NodeJS.ReadableStream, { tag, dockerfile, buildargs }, progress);
   }
 
   /** Builds the FROM scratch base from the host's Node.js (about 2 s). */
@@ -131,13 +107,7 @@ export class ImageBuilder {
       await buildPythonRootfs(tarball, progress);
       progress(`importing the root file system as ${PYTHON_BASE_IMAGE} (built in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
       const [repo, tag] = PYTHON_BASE_IMAGE.split(':') as [string, string];
-      let stream: NodeJS.ReadableStream;
-      try {
-        stream = await this.runtime.docker.importImage(tarball, { repo, tag });
-      } catch (error) {
-        throw new SagepipeError(ErrorCode.ImageUnavailable, `Docker refused to import ${PYTHON_BASE_IMAGE}: ${errorMessage(error)}`, { cause: error });
-      }
-      await this.follow(stream, progress);
+      await this.runtime.importImage(tarball, { repo, tag }, progress);
       return PYTHON_BASE_IMAGE;
     } finally {
       rmSync(dir, { recursive: true, force: true });

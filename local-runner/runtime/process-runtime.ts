@@ -9,7 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { packageRoot } from '../../src/compile/bundle.ts';
+import { packageRoot } from '../../src/package-root.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import { CONTAINER_ROOT_ENV } from '../../containers/runtime/paths.ts';
 import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, isProcessAlive, lineSplitter } from './runtime.ts';

@@ -1,5 +1,4 @@
 /** Options shared by commands, resolved once: the workspace and the pipeline context. */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type ContextOptions, resolveContext } from '../compile/compile.ts';
 import type { PipelineContext } from '../sdk/context.ts';
@@ -38,6 +37,4 @@ export function contextFrom(opts: CommonOptions & { target?: 'local' | 'sagemake
   return resolveContext(options, VERSION);
 }
 
-export function workspaceDir(opts: { workspace?: string }, io: CliIO): string {
-  return resolve(io.cwd, opts.workspace ?? io.env.SAGEPIPE_WORKSPACE ?? '.sagepipe');
-}
+export { workspaceDir } from '../../local-runner/workspace.ts';

@@ -18,7 +18,10 @@ export function addTargetOptions(command: CommandType): CommandType {
     .option('--region <region>', 'with --target sagemaker: the AWS region (default: $AWS_REGION)');
 }
 
-/** The SageMaker clients when `--target sagemaker`, else undefined (the local store). */
+/**
+ * The SageMaker clients when `--target sagemaker`, else undefined (the local store).
+ * @deprecated commands open an ExecutionTarget with `openTarget` (src/cli/targets.ts) instead of branching on this.
+ */
 export async function remote(opts: TargetOptions, io: CliIO) {
   if (opts.target === undefined || opts.target === 'local') return undefined;
   if (opts.target !== 'sagemaker') throw new SagepipeError(ErrorCode.UsageError, `--target must be local or sagemaker (got '${opts.target}')`);

@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { ErrorCode, SagepipeError } from '../errors.ts';
+import { packageRoot } from '../package-root.ts';
 import { cacheDir } from './cache-dir.ts';
 
 /** Packages the step images provide at run time (they carry files esbuild cannot inline, such as WebAssembly). */
@@ -16,16 +17,7 @@ export const IMAGE_PROVIDED_PACKAGES = ['ml-xgboost', 'koffi'] as const;
 /** Browser-only modules that libraries (danfojs-node's plotting) require lazily; never loaded under Node. */
 const BROWSER_ONLY_MODULES = ['plotly.js-dist-min'];
 
-/** The folder of sagepipe's own package.json, found upwards from this file (in `src/` or `dist/`). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new SagepipeError(ErrorCode.Internal, 'cannot find sagepipe\'s package.json', { fault: 'sagepipe' });
-    dir = parent;
-  }
-  return dir;
-}
+export { packageRoot } from '../package-root.ts';
 
 /** The modules a bundled pipeline or script imports by sagepipe's own names. */
 export function sagepipeAliases(): Record<string, string> {

@@ -85,17 +85,26 @@ export async function compilePipelineFile(file: string, options: CompileOptions)
     return { name, loaded, assets: [], maxParallelExecutionSteps: undefined, source: file };
   }
   const pipeline = await loadPipelineModule(file, options.context);
-  const assets = await stageCode(pipeline, dirname(resolve(file)), options.context);
+  return compilePipeline(pipeline, { context: options.context, baseDir: dirname(resolve(file)), source: file, ...(options.name ? { name: options.name } : {}) });
+}
+
+/** A Pipeline object (built by the caller) to its definition, its step code bundled and addressed by content. */
+export async function compilePipeline(
+  pipeline: Pipeline,
+  options: CompileOptions & { readonly baseDir: string; /** @default 'pipeline <name>' */ readonly source?: string },
+): Promise<CompiledPipeline> {
+  const source = options.source ?? `pipeline ${pipeline.name}`;
+  const assets = await stageCode(pipeline, options.baseDir, options.context);
   const byPath = new Map(assets.map((a) => [a.requested, a.staged] as const));
   const definition = pipeline.toDefinition({ resolveCode: (p) => byPath.get(p) });
-  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source: file, validator: cachedSchemaValidator() });
-  checkPipelineSettings(file, options.name ?? pipeline.name, pipeline.parallelismConfiguration?.maxParallelExecutionSteps, '');
+  const loaded = loadDefinition(JSON.parse(JSON.stringify(definition)), { source, validator: cachedSchemaValidator() });
+  checkPipelineSettings(source, options.name ?? pipeline.name, pipeline.parallelismConfiguration?.maxParallelExecutionSteps, '');
   return {
     name: options.name ?? pipeline.name,
     loaded,
     assets: assets.map((a) => a.asset),
     maxParallelExecutionSteps: pipeline.parallelismConfiguration?.maxParallelExecutionSteps,
-    source: file,
+    source,
   };
 }
 

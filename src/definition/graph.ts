@@ -1,4 +1,5 @@
 /** The step graph of a definition: every step (condition branches flattened) and what each waits for. */
+import type { StepPolicies } from './policies.ts';
 import { MinHeap } from './min-heap.ts';
 import type { StepDefinition } from './types.ts';
 
@@ -16,6 +17,8 @@ export interface GraphNode {
   /** Steps that must succeed first: DependsOn, every reference, and the condition of its branch. Sorted. */
   readonly dependsOn: readonly string[];
   readonly branch: BranchInfo | undefined;
+  /** Caching and retries, resolved with their defaults. */
+  readonly policies: StepPolicies;
 }
 
 export interface StepGraph {

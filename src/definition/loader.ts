@@ -3,6 +3,7 @@
  * against the corrected schema and for meaning (names, references, property files, condition types, cycles), and
  * builds its step graph. All problems are reported at once, each with its JSON path.
  */
+import { resolvePolicies } from './policies.ts';
 import { ErrorCode, type Issue, SagepipeError } from '../errors.ts';
 import { findCycle } from './cycles.ts';
 import { type GraphNode, type StepGraph, topologicalOrder } from './graph.ts';
@@ -179,6 +180,7 @@ export function loadDefinition(value: unknown, options: LoadOptions = {}): Loade
       path: f.path,
       dependsOn: [...(deps.get(f.step.Name) ?? [])].sort(),
       branch: f.branch,
+      policies: resolvePolicies(f.step, f.path),
     });
   }
   return { definition: value as unknown as PipelineDefinition, graph: { nodes, order: topologicalOrder(nodes) }, parameters };

@@ -2,13 +2,15 @@
  * The step-execution engine: starts executions of a loaded definition, retries failed or stopped ones, and runs
  * selective executions. It talks to jobs only through a JobBackend, reports only through events, and never prints.
  */
+import { executionArnOf, sageMakerArn } from '../arn.ts';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { loadDefinition, type LoadedDefinition } from '../definition/loader.ts';
 import type { JsonObject } from '../definition/types.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { JobBackend } from './backend.ts';
-import type { EventSink } from './events.ts';
+import type { EngineEvent, EventSink } from './events.ts';
+import { EventStream, type ExecutionHandle } from './handle.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
 import { resolveParameters } from './parameters.ts';
 import { maxParallelIssue, pipelineNameIssue } from '../definition/limits.ts';
@@ -87,6 +89,15 @@ export class Engine {
 
   /** Validates everything, records the execution, then runs it to the end. */
   async start(request: StartExecutionRequest): Promise<ExecutionRecord> {
+    return (await this.launch(request)).done;
+  }
+
+  /**
+   * Validates everything and records the execution, then returns its handle while it runs: the returned promise
+   * settles once the execution is recorded (so it can be described at once), `done` when it has ended.
+   */
+  async launch(request: StartExecutionRequest): Promise<ExecutionHandle> {
+    const { stream, sink, controller } = this.perExecution(request.signal);
     const settings = [pipelineNameIssue(request.pipelineName), maxParallelIssue(request.maxParallelExecutionSteps)].flatMap((i) => (i ? [i] : []));
     if (settings.length > 0) throw new SagepipeError(ErrorCode.DefinitionInvalid, 'the execution request is invalid', { issues: settings });
     const values = resolveParameters(request.loaded.parameters, request.parameters ?? {});
@@ -130,11 +141,11 @@ export class Engine {
     const now = this.clock.now().toISOString();
     const region = this.options.region ?? 'us-east-1';
     const account = this.options.account ?? '000000000000';
-    const pipelineArn = `arn:aws:sagemaker:${region}:${account}:pipeline/${request.pipelineName.toLowerCase()}`;
+    const pipelineArn = sageMakerArn({ region, account }, 'pipeline', request.pipelineName);
     const record: ExecutionRecord = {
       PipelineArn: pipelineArn,
       PipelineName: request.pipelineName,
-      PipelineExecutionArn: `${pipelineArn}/execution/${id}`,
+      PipelineExecutionArn: executionArnOf(pipelineArn, id),
       PipelineExecutionId: id,
       PipelineExecutionDisplayName: request.displayName ?? `execution-${now.replace(/[^0-9]/g, '').slice(0, 14)}`,
       PipelineExecutionStatus: 'Executing',
@@ -159,7 +170,7 @@ export class Engine {
       await lease.release();
       throw error;
     }
-    this.sink({
+    sink({
       type: 'executionStarted',
       executionId: id,
       executionArn: record.PipelineExecutionArn,
@@ -167,12 +178,17 @@ export class Engine {
       steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: false,
     });
-    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
-    return this.runRecord(record, request.loaded, values, preset, request.signal, lease);
+    if (preparation && preparation.images.length > 0) sink({ type: 'imagesResolved', images: preparation.images });
+    return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink, lease));
   }
 
   /** Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded. */
   async retry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
+    return (await this.launchRetry(idOrArn, options)).done;
+  }
+
+  /** Like retry, returning the handle once the execution is marked Executing again. */
+  async launchRetry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionHandle> {
     const id = (await this.options.store.resolve(idOrArn)).record.PipelineExecutionId;
     // One runner at a time: a second retry (or a retry of a running execution) is a conflict.
     const lease = await takeRunnerLease(this.options.store, id);
@@ -184,7 +200,8 @@ export class Engine {
     }
   }
 
-  private async retryLeased(id: string, lease: HeldLock, signal: AbortSignal | undefined): Promise<ExecutionRecord> {
+  private async retryLeased(id: string, lease: HeldLock, signal: AbortSignal | undefined): Promise<ExecutionHandle> {
+    const { stream, sink, controller } = this.perExecution(signal);
     const stored = await this.options.store.load(id);
     const record = stored.record;
     if (record.PipelineExecutionStatus === 'Executing' || record.PipelineExecutionStatus === 'Stopping') {
@@ -216,7 +233,7 @@ export class Engine {
     record.RetryCount += 1;
     Object.assign(record, runnerFields());
     await this.options.store.save(record);
-    this.sink({
+    sink({
       type: 'executionStarted',
       executionId: record.PipelineExecutionId,
       executionArn: record.PipelineExecutionArn,
@@ -224,8 +241,37 @@ export class Engine {
       steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })),
       retry: true,
     });
-    if (preparation && preparation.images.length > 0) this.sink({ type: 'imagesResolved', images: preparation.images });
-    return this.runRecord(record, loaded, values, preset, signal, lease);
+    if (preparation && preparation.images.length > 0) sink({ type: 'imagesResolved', images: preparation.images });
+    return this.handle(record, stream, controller, this.runRecord(record, loaded, values, preset, controller.signal, sink, lease));
+  }
+
+  /** One execution's event stream (fed besides the engine's sink) and stop switch (also tripped by `signal`). */
+  private perExecution(signal: AbortSignal | undefined): { stream: EventStream<EngineEvent>; sink: EventSink; controller: AbortController } {
+    const stream = new EventStream<EngineEvent>();
+    const controller = new AbortController();
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    return {
+      stream,
+      controller,
+      sink: (event) => {
+        stream.push(event);
+        this.sink(event);
+      },
+    };
+  }
+
+  private handle(record: ExecutionRecord, stream: EventStream<EngineEvent>, controller: AbortController, running: Promise<ExecutionRecord>): ExecutionHandle {
+    const done = running.finally(() => stream.end());
+    // A caller that only iterates events must not see an unhandled rejection; `done` still rejects for those who await it.
+    done.catch(() => undefined);
+    return {
+      executionArn: record.PipelineExecutionArn,
+      executionId: record.PipelineExecutionId,
+      done,
+      events: stream,
+      stop: () => controller.abort(),
+    };
   }
 
   private runRecord(
@@ -233,7 +279,8 @@ export class Engine {
     loaded: LoadedDefinition,
     values: ReadonlyMap<string, string | number | boolean>,
     preset: ReadonlyMap<string, JsonObject>,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
+    sink: EventSink,
     lease: HeldLock,
   ): Promise<ExecutionRecord> {
     const run = new ExecutionRun({
@@ -243,9 +290,9 @@ export class Engine {
       preset,
       backend: this.options.backend,
       store: this.options.store,
-      sink: this.sink,
+      sink,
       clock: this.clock,
-      signal: signal ?? new AbortController().signal,
+      signal,
       ...(this.options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: this.options.callbackTimeoutMs }),
       ...(this.options.maxLogBytes === undefined ? {} : { maxLogBytes: this.options.maxLogBytes }),
     });

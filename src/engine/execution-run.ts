@@ -13,7 +13,6 @@ import { errorMessage, isSagepipeError } from '../errors.ts';
 import { type JobBackend, type JobContext, type JobResult, isJobFailure } from './backend.ts';
 import { type CacheCandidate, cacheKey, decideCache } from './cache.ts';
 import { evaluateConditions } from './conditions.ts';
-import { parseDuration } from '../definition/duration.ts';
 import { type EvaluationScope, evaluate } from './evaluate.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { lookupProperty } from './property-lookup.ts';
@@ -458,8 +457,8 @@ export class ExecutionRun {
 
   private async executeJob(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
     const args = (await evaluate(def.Arguments as Json, this.scope(false))) as JsonObject;
-    const cache = def.CacheConfig;
-    if (cache?.Enabled) {
+    const cache = node.policies.cache;
+    if (cache.enabled) {
       const evaluated = (await evaluate(def.Arguments as Json, this.scope(true))) as JsonObject;
       // A Lambda step's function and declared outputs sit beside its Arguments: a change to them is a miss too.
       const cacheArgs: JsonObject =
@@ -470,8 +469,7 @@ export class ExecutionRun {
       const candidates: CacheCandidate[] = (await this.input.store.succeededRuns(this.record.PipelineName, node.name)).filter(
         (c) => c.execution.PipelineExecutionId !== this.record.PipelineExecutionId,
       );
-      const expire = cache.ExpireAfter === undefined ? undefined : parseDuration(cache.ExpireAfter, `${node.path}.CacheConfig.ExpireAfter`);
-      const decision = decideCache(key, cacheArgs, candidates, this.input.clock.now().getTime(), expire);
+      const decision = decideCache(key, cacheArgs, candidates, this.input.clock.now().getTime(), cache.expireAfterMs);
       if (decision.hit) {
         const source = decision.source;
         step.CacheHitResult = { SourcePipelineExecutionArn: source.execution.PipelineExecutionArn };
@@ -497,7 +495,7 @@ export class ExecutionRun {
         return result;
       } catch (error) {
         if (this.abort.signal.aborted || !isJobFailure(error)) throw error;
-        const delay = retryDelay(def.RetryPolicies, error.kind, attempt - 1, this.input.clock.now().getTime() - firstAttempt);
+        const delay = retryDelay(node.policies.retry, error.kind, attempt - 1, this.input.clock.now().getTime() - firstAttempt);
         if (delay === undefined) throw error;
         this.emit({ type: 'stepRetrying', step: node.name, attempt: attempt + 1, reason: error.message, delayMs: delay });
         await this.input.clock.sleep(delay, this.abort.signal);

@@ -61,14 +61,3 @@ function coerce(def: ParameterDefinition, raw: string | number | boolean): { val
       return { error: `parameter '${def.Name}' has unknown type '${String(def.Type)}'` };
   }
 }
-
-/** Parses `Name=Value` command-line pairs. */
-export function parseParameterArgs(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const i = pair.indexOf('=');
-    if (i <= 0) throw new SagepipeError(ErrorCode.UsageError, `--param expects Name=Value, got '${pair}'`);
-    out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
-}

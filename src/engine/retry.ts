@@ -3,25 +3,26 @@
  * retries (default 5) or ExpireAfterMin minutes since the first attempt run out. The wait before retry n is
  * IntervalSeconds × BackoffRate^(n-1).
  */
-import type { RetryPolicyDefinition } from '../definition/types.ts';
+import type { ResolvedRetryPolicy } from '../definition/policies.ts';
 import type { FailureKind } from './backend.ts';
 
 export function retryDelay(
-  policies: readonly RetryPolicyDefinition[] | undefined,
+  policies: readonly ResolvedRetryPolicy[],
   kind: FailureKind,
   retriesSoFar: number,
   msSinceFirstAttempt: number,
 ): number | undefined {
-  const policy = (policies ?? []).find((p) => {
-    const types = Array.isArray(p.ExceptionType) ? p.ExceptionType : [p.ExceptionType as unknown as string];
-    return types.includes(kind);
-  });
+  const policy = policies.find((p) => p.exceptionTypes.includes(kind));
   if (!policy) return undefined;
-  const interval = (policy.IntervalSeconds ?? 1) * 1000;
-  const delay = interval * (policy.BackoffRate ?? 2) ** retriesSoFar;
-  if (policy.ExpireAfterMin !== undefined) {
-    return msSinceFirstAttempt + delay <= policy.ExpireAfterMin * 60_000 ? delay : undefined;
+  const delay = policy.intervalMs * policy.backoffRate ** retriesSoFar;
+  switch (policy.limit.kind) {
+    case 'expiry':
+      return msSinceFirstAttempt + delay <= policy.limit.ms ? delay : undefined;
+    case 'retries':
+      return retriesSoFar < policy.limit.max ? delay : undefined;
+    default: {
+      const never: never = policy.limit;
+      throw new Error(`unknown retry limit ${JSON.stringify(never)}`);
+    }
   }
-  const max = policy.MaxAttempts ?? 5;
-  return retriesSoFar < max ? delay : undefined;
 }

@@ -6,10 +6,10 @@
  * journal away. Readers apply the journal over `execution.json`, ignoring a torn last line, so they always see the
  * record as of the last complete append.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, SagepipeError, errorMessage } from '../errors.ts';
+import { writeFileAtomic } from '../write-file-atomic.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import type { CallbackResponse, ExecutionRecord, NotExecutedStep, StepRecord, StoredExecution } from './records.ts';
 
@@ -51,11 +51,7 @@ export function applyJournal(record: ExecutionRecord, journal: string): Executio
   return out;
 }
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${randomUUID()}`;
-  await writeFile(temp, content);
-  await rename(temp, path);
-}
+export { writeFileAtomic };
 
 export class ExecutionStore {
   readonly executionsDir: string;

@@ -8,10 +8,11 @@ import {
   RetryPipelineExecutionCommand,
   StopPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
-import { loadDefinitionText } from '../definition/loader.ts';
+import { type LoadedDefinition, loadDefinitionText } from '../definition/loader.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
 import type { EventSink } from '../engine/events.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
+import type { CallbackAnswer } from '../engine/target.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import { type Clients, awsError, describeRemoteExecution, followExecution } from './remote-run.ts';
 
@@ -88,6 +89,12 @@ export async function retryRemote(
   pollMs: number,
   signal?: AbortSignal,
 ): Promise<{ record: ExecutionRecord; definition: PipelineDefinition }> {
+  const loaded = await startRetryRemote(clients, arn, sink);
+  return { record: await followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal), definition: loaded.definition };
+}
+
+/** RetryPipelineExecution after checking the status; returns the definition it runs (after `executionStarted`). */
+export async function startRetryRemote(clients: Clients, arn: string, sink: EventSink): Promise<LoadedDefinition> {
   let loaded;
   try {
     const status = (await clients.sageMaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus;
@@ -99,20 +106,34 @@ export async function retryRemote(
     throw awsError(error, `retrying ${arn}`);
   }
   sink({ type: 'executionStarted', executionId: arn.split('/').pop() as string, executionArn: arn, pipelineName: pipelineOf(arn), steps: loaded.graph.order.map((n) => ({ name: n, type: loaded.graph.nodes.get(n)?.type ?? '' })), retry: true });
-  return { record: await followExecution(clients, arn, pipelineOf(arn), loaded, sink, pollMs, signal), definition: loaded.definition };
+  return loaded;
 }
 
 /** SendPipelineExecutionStepSuccess / SendPipelineExecutionStepFailure on SageMaker (or a compatible endpoint). */
 export async function answerCallbackRemote(
   clients: Clients,
   token: string,
-  answer: { success: true; outputs: readonly { Name: string; Value: string }[] } | { success: false; reason: string },
-): Promise<void> {
+  answer: CallbackAnswer,
+): Promise<{ executionArn?: string }> {
   const { SendPipelineExecutionStepFailureCommand, SendPipelineExecutionStepSuccessCommand } = await import('@aws-sdk/client-sagemaker');
   try {
-    if (answer.success) await clients.sageMaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: token, OutputParameters: [...answer.outputs] }));
-    else await clients.sageMaker.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: token, FailureReason: answer.reason }));
+    const out = answer.success
+      ? await clients.sageMaker.send(new SendPipelineExecutionStepSuccessCommand({ CallbackToken: token, OutputParameters: [...answer.outputs] }))
+      : await clients.sageMaker.send(new SendPipelineExecutionStepFailureCommand({ CallbackToken: token, FailureReason: answer.reason }));
+    return out.PipelineExecutionArn ? { executionArn: out.PipelineExecutionArn } : {};
   } catch (error) {
     throw awsError(error, `answering callback ${token}`);
   }
 }
+
+/** The definition an execution ran. */
+export async function definitionForExecution(clients: Clients, arn: string): Promise<LoadedDefinition> {
+  try {
+    return await definitionOf(clients, arn);
+  } catch (error) {
+    if (error instanceof SagepipeError) throw error;
+    throw awsError(error, `reading the definition of ${arn}`);
+  }
+}
+
+export { pipelineOf };

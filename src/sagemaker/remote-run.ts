@@ -99,7 +99,11 @@ export interface RemoteRunRequest {
   readonly loaded: LoadedDefinition;
   readonly assets: readonly CodeAsset[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** ParallelismConfiguration, on the pipeline and the execution. */
   readonly maxParallelExecutionSteps?: number;
+  /** SelectiveExecutionConfig: run only `steps`, the others' results taken from the source execution. */
+  readonly selective?: { readonly sourceExecutionArn: string; readonly steps: readonly string[] };
+  readonly displayName?: string;
   readonly cwd: string;
   readonly sink: EventSink;
   /** @default 2000 ms against AWS, 200 ms against a custom endpoint */
@@ -116,6 +120,12 @@ function localFile(value: string, cwd: string): string | undefined {
 }
 
 export async function runOnSageMaker(settings: AwsSettings, clients: Clients, request: RemoteRunRequest): Promise<ExecutionRecord> {
+  const arn = await startOnSageMaker(settings, clients, request);
+  return followExecution(clients, arn, request.name, request.loaded, request.sink, request.pollMs ?? (settings.sageMakerEndpoint ? 200 : 2000), request.signal);
+}
+
+/** Stages, creates or updates the pipeline and starts an execution; returns its ARN (after `executionStarted`). */
+export async function startOnSageMaker(settings: AwsSettings, clients: Clients, request: Omit<RemoteRunRequest, 'signal' | 'pollMs'>): Promise<string> {
   const { sageMaker, s3 } = clients;
   // The bucket: created when missing (as the Python SDK does for its default bucket).
   try {
@@ -164,7 +174,15 @@ export async function runOnSageMaker(settings: AwsSettings, clients: Clients, re
   let arn: string;
   try {
     const started = await sageMaker.send(
-      new StartPipelineExecutionCommand({ PipelineName: request.name, PipelineParameters: Object.entries(parameters).map(([Name, Value]) => ({ Name, Value })), ...parallelism }),
+      new StartPipelineExecutionCommand({
+        PipelineName: request.name,
+        PipelineParameters: Object.entries(parameters).map(([Name, Value]) => ({ Name, Value })),
+        ...parallelism,
+        ...(request.displayName ? { PipelineExecutionDisplayName: request.displayName } : {}),
+        ...(request.selective
+          ? { SelectiveExecutionConfig: { SourcePipelineExecutionArn: request.selective.sourceExecutionArn, SelectedSteps: request.selective.steps.map((StepName) => ({ StepName })) } }
+          : {}),
+      }),
     );
     arn = started.PipelineExecutionArn as string;
   } catch (error) {
@@ -172,7 +190,7 @@ export async function runOnSageMaker(settings: AwsSettings, clients: Clients, re
   }
   const id = arn.split('/').pop() as string;
   request.sink({ type: 'executionStarted', executionId: id, executionArn: arn, pipelineName: request.name, steps: request.loaded.graph.order.map((n) => ({ name: n, type: request.loaded.graph.nodes.get(n)?.type ?? '' })), retry: false });
-  return followExecution(clients, arn, request.name, request.loaded, request.sink, request.pollMs ?? (settings.sageMakerEndpoint ? 200 : 2000), request.signal);
+  return arn;
 }
 
 /** Polls an execution to its end, turning step changes into events; returns the record with step properties. */

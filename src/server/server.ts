@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { JsonObject } from '../definition/types.ts';
 import type { JobBackend } from '../engine/backend.ts';
-import type { LocalSession } from '../cli/session.ts';
+import type { LocalSession } from '../../local-runner/workspace.ts';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { ApiError, toApiError } from './http/api-error.ts';
 import { readSmallBody } from './http/body.ts';

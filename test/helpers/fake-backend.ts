@@ -3,7 +3,7 @@ import type { JsonObject } from '../../src/definition/types.ts';
 import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult, type LambdaInvocation, type RunPreparation } from '../../src/engine/backend.ts';
 import type { PipelineDefinition } from '../../src/definition/types.ts';
 import type { LoadedDefinition } from '../../src/definition/loader.ts';
-import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob, describeTransformJob } from '../../src/engine/describe.ts';
+import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob, describeTransformJob } from '../../local-runner/describe.ts';
 import type { Issue } from '../../src/errors.ts';
 import { type Deferred, deferred } from './deferred.ts';
 

@@ -1,7 +1,7 @@
 /** A `sagepipe serve` on a free loopback port over a temporary workspace, for client tests. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { localBackend, localEndpoints, openSession } from '../../src/cli/session.ts';
+import { localBackend, localEndpoints, openSession } from '../../local-runner/workspace.ts';
 import { type ApiServerOptions, createApiServer } from '../../src/server/server.ts';
 import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import { REPO_ROOT, tempDir } from './context.ts';

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localBackend, openSession, selectRuntime } from '../../src/cli/session.ts';
+import { localBackend, openSession, selectRuntime } from '../../local-runner/workspace.ts';
 import type { JobContext } from '../../src/engine/backend.ts';
 import { isJobFailure } from '../../src/engine/backend.ts';
 import { packModel } from '../../containers/runtime/model-archive.ts';

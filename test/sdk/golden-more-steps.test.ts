@@ -18,8 +18,8 @@ import {
   Pipeline,
   TransformStep,
   TuningStep,
-  loadDefinition,
 } from '../../src/index.ts';
+import { loadDefinition } from '../../src/api/local.ts';
 
 const role = 'arn:aws:iam::123456789012:role/Role';
 const trials = new ParameterInteger({ name: 'Trials', defaultValue: 6 });

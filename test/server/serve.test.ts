@@ -26,7 +26,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localBackend, localEndpoints, openSession } from '../../src/cli/session.ts';
+import { localBackend, localEndpoints, openSession } from '../../local-runner/workspace.ts';
 import { createApiServer } from '../../src/server/server.ts';
 import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';

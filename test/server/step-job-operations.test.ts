@@ -20,7 +20,7 @@ import {
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localBackend, localEndpoints, openSession } from '../../src/cli/session.ts';
+import { localBackend, localEndpoints, openSession } from '../../local-runner/workspace.ts';
 import { createApiServer } from '../../src/server/server.ts';
 import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
@@ -32,10 +32,10 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ws = tempDir('sagepipe-serve-steps-');
 let server: Server;
 let sm: SageMakerClient;
-const session = openSession({ workspace: ws.path }, { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT });
+const session = openSession({ workspace: ws.path }, { env: process.env, cwd: REPO_ROOT });
 
 beforeAll(async () => {
-  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), { out: () => undefined, err: () => undefined, interactive: false, env: process.env, cwd: REPO_ROOT }), runtimeKind: 'process', endpoints: localEndpoints(session, new ProcessRuntime()) });
+  server = createApiServer({ session, backend: localBackend(session, new ProcessRuntime(), { env: process.env, cwd: REPO_ROOT }), runtimeKind: 'process', endpoints: localEndpoints(session, new ProcessRuntime()) });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   sm = new SageMakerClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, credentials });
 });

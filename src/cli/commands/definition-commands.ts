@@ -10,7 +10,7 @@ import { type CommonOptions, addContextOptions, contextFrom } from '../options.t
 import { resolveParameters } from '../../engine/parameters.ts';
 import { prepareRun } from '../../engine/runnable.ts';
 import { addImageMapOption } from './run.ts';
-import { localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
+import { localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../../../local-runner/workspace.ts';
 
 export function registerDefinitionCommands(program: Command, io: CliIO): void {
   addContextOptions(
@@ -66,11 +66,27 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
   addContextOptions(
     program
       .command('graph')
-      .description('print the step graph as Mermaid flowchart text')
-      .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)'),
-  ).action(async (file: string, opts: CommonOptions) => {
+      .description('the step graph: Mermaid flowchart text, or a picture (svg, png, html) with the UI\'s layout')
+      .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
+      .option('--format <format>', 'mermaid, svg, png (needs Chromium) or html', 'mermaid')
+      .option('-o, --output <file>', 'write to a file instead of stdout (needed for png)'),
+  ).action(async (file: string, opts: CommonOptions & { format: string; output?: string }) => {
+    const format = opts.format;
+    if (format !== 'mermaid' && format !== 'svg' && format !== 'png' && format !== 'html') {
+      throw new SagepipeError(ErrorCode.UsageError, `--format must be mermaid, svg, png or html (got '${format}')`);
+    }
+    if (format === 'png' && !opts.output) throw new SagepipeError(ErrorCode.UsageError, '--format png writes a file: name it with --output');
     const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
-    io.out(toMermaid(compiled.loaded.graph));
+    let content: string | Uint8Array;
+    if (format === 'mermaid') content = toMermaid(compiled.loaded.graph);
+    else {
+      const { renderPicture } = await import('../../ui/graph/picture.ts');
+      content = await renderPicture(compiled.loaded.graph, format, compiled.name, io.env);
+    }
+    if (opts.output) {
+      await writeFile(opts.output, content);
+      io.err(`wrote ${opts.output} (${compiled.loaded.graph.nodes.size} steps, ${format})\n`);
+    } else io.out(typeof content === 'string' ? content : Buffer.from(content).toString('binary'));
   });
 }
 

@@ -2,13 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { EndpointRecord } from '../../../local-runner/endpoints/endpoints.ts';
 import { collect } from './run.ts';
-import { ProcessRuntime } from '../../../local-runner/runtime/process-runtime.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
-import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
+import { type TargetOptions, addTargetOptions } from '../remote.ts';
+import { openTarget } from '../targets.ts';
 
 const CONTENT_TYPES = ['text/csv', 'application/json'];
 
@@ -37,40 +37,30 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
     .option('--json', 'print the DescribeEndpoint-shaped record')
     .option('--image-map <uri=local>', "run this local image for an image URI or repository (repeatable; over sagepipe.config.json's imageMap)", collect, []))
     .action(async (ref: string, opts: TargetOptions & { workspace?: string; name?: string; port?: string; allowUnapproved?: boolean; runtime?: string; json?: boolean; imageMap?: string[] }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        if (!opts.name) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, name the endpoint with --name');
-        const { deployRemote } = await import('../../sagemaker/remote-endpoints.ts');
-        const e = await deployRemote(aws.clients, aws.settings, ref, opts.name, aws.pollMs);
-        if (opts.json) io.out(`${JSON.stringify(e, null, 2)}\n`);
-        else io.out(`endpoint ${String(e.EndpointName)} is ${String(e.EndpointStatus)} (sagemaker)\n`);
-        return;
-      }
-      const session = openSession(opts, io);
-      const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
       const port = opts.port === undefined ? undefined : Number(opts.port);
       if (port !== undefined && !Number.isInteger(port)) throw new SagepipeError(ErrorCode.UsageError, `--port must be a number (got '${opts.port}')`);
-      const record = await localEndpoints(session, runtime).deploy(ref, {
+      const opened = await openTarget(opts, io);
+      const record = await opened.target.deployEndpoint(ref, {
         ...(opts.name ? { name: opts.name } : {}),
         ...(port === undefined ? {} : { port }),
-        allowUnapproved: opts.allowUnapproved ?? false,
+        ...(opts.allowUnapproved ? { allowUnapproved: true } : {}),
       });
       if (opts.json) io.out(`${JSON.stringify(record, null, 2)}\n`);
-      else io.out(`endpoint ${record.EndpointName} is ${record.EndpointStatus} at ${record.Url} (${record.Runtime})\n`);
+      else if (opened.kind === 'sagemaker') io.out(`endpoint ${String(record.EndpointName)} is ${String(record.EndpointStatus)} (sagemaker)\n`);
+      else io.out(`endpoint ${String(record.EndpointName)} is ${String(record.EndpointStatus)} at ${String(record.Url)} (${String(record.Runtime)})\n`);
     });
 
   addTargetOptions(addWorkspaceOption(cmd.command('list').description('endpoints and their status')))
     .option('--json', 'print ListEndpoints-shaped JSON')
     .action(async (opts: TargetOptions & { workspace?: string; json?: boolean }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { listEndpointsRemote } = await import('../../sagemaker/remote-endpoints.ts');
-        const list = await listEndpointsRemote(aws.clients);
+      const opened = await openTarget(opts, io);
+      if (opened.kind === 'sagemaker') {
+        const list = await opened.target.listEndpoints();
         if (opts.json) io.out(`${JSON.stringify({ Endpoints: list }, null, 2)}\n`);
         else for (const e of list) io.out(`${String(e.EndpointName).padEnd(32)} ${String(e.EndpointStatus)}\n`);
         return;
       }
-      const list = await localEndpoints(openSession(opts, io), new ProcessRuntime()).list();
+      const list = (await opened.target.listEndpoints()) as readonly EndpointRecord[];
       if (opts.json) {
         io.out(`${JSON.stringify({ Endpoints: list.map((e) => ({ EndpointName: e.EndpointName, EndpointArn: e.EndpointArn, EndpointStatus: e.EndpointStatus, CreationTime: e.CreationTime, LastModifiedTime: e.LastModifiedTime })) }, null, 2)}\n`);
         return;
@@ -82,27 +72,19 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
   addTargetOptions(addWorkspaceOption(cmd.command('describe').description('one endpoint').argument('<name>')))
     .option('--json', 'print the DescribeEndpoint-shaped record')
     .action(async (name: string, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { describeEndpointRemote } = await import('../../sagemaker/remote-endpoints.ts');
-        const e = await describeEndpointRemote(aws.clients, name);
+      const opened = await openTarget(opts, io);
+      if (opened.kind === 'sagemaker') {
+        const e = await opened.target.describeEndpoint(name);
         io.out(opts.json ? `${JSON.stringify(e, null, 2)}\n` : `${String(e.EndpointArn)}\n  status  ${String(e.EndpointStatus)}\n`);
         return;
       }
-      const e = await localEndpoints(openSession(opts, io), new ProcessRuntime()).describe(name);
+      const e = (await opened.target.describeEndpoint(name)) as EndpointRecord;
       if (opts.json) io.out(`${JSON.stringify(e, null, 2)}\n`);
       else io.out(`${e.EndpointArn}\n  status  ${e.EndpointStatus}${e.FailureReason ? ` (${e.FailureReason})` : ''}\n  url     ${e.Url}\n  image   ${e.Image}\n  model   ${e.ModelDataUrl}\n  runtime ${e.Runtime}\n`);
     });
 
   addTargetOptions(addWorkspaceOption(cmd.command('delete').description('stop an endpoint and forget it').argument('<name>'))).action(async (name: string, opts: TargetOptions & { workspace?: string }) => {
-    const aws = await remote(opts, io);
-    if (aws) {
-      const { deleteEndpointRemote } = await import('../../sagemaker/remote-endpoints.ts');
-      await deleteEndpointRemote(aws.clients, name);
-      io.out(`endpoint ${name} deleted\n`);
-      return;
-    }
-    await localEndpoints(openSession(opts, io), new ProcessRuntime()).delete(name);
+    await (await openTarget(opts, io)).target.deleteEndpoint(name);
     io.out(`endpoint ${name} deleted\n`);
   });
 
@@ -115,14 +97,7 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
         throw new SagepipeError(ErrorCode.UsageError, `--content-type must be ${CONTENT_TYPES.join(' or ')} (got '${opts.contentType}')`);
       }
       const body = await readBody(io, opts.body);
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { invokeRemote } = await import('../../sagemaker/remote-endpoints.ts');
-        const text = await invokeRemote(aws.settings, name, body, opts.contentType, opts.accept);
-        io.out(text.endsWith('\n') ? text : `${text}\n`);
-        return;
-      }
-      const answer = await localEndpoints(openSession(opts, io), new ProcessRuntime()).invoke(name, body, opts.contentType, opts.accept);
+      const answer = await (await openTarget(opts, io)).target.invokeEndpoint(name, body, opts.contentType, opts.accept);
       io.out(answer.body.endsWith('\n') ? answer.body : `${answer.body}\n`);
     });
 }

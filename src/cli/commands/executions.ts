@@ -1,17 +1,18 @@
 /** `sagepipe executions list|describe|callback|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
 import type { Command } from 'commander';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
+import { runnerAlive } from '../../engine/runner-lease.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { recordForJson } from '../render/summary.ts';
-import { openSession, recoverExecution } from '../session.ts';
+import { workspaceDir } from '../options.ts';
+import { addRunOptions, followWithDisplay } from './run.ts';
+import { type TargetOptions, addTargetOptions } from '../remote.ts';
+import { openTarget } from '../targets.ts';
+import { type LocalSession, openSession, recoverExecution } from '../../../local-runner/workspace.ts';
 import { isTerminal } from '../../engine/records.ts';
 import { changedCode } from '../../compile/code-changes.ts';
-import { runnerAlive } from '../../engine/runner-lease.ts';
-import { addRunOptions, reportOutcome, runWithDisplay } from './run.ts';
-import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
-import { RunDisplay } from '../render/run-display.ts';
 
 /** What a step of the new kinds adds to `describe`: a waiting callback's token, a tuning job's trials. */
 function stepDetails(s: ExecutionRecord['Steps'][number]): string[] {
@@ -32,7 +33,7 @@ function stepDetails(s: ExecutionRecord['Steps'][number]): string[] {
   return out;
 }
 
-function duration(r: ExecutionRecord): string {
+function duration(r: Pick<ExecutionRecord, 'StartTime' | 'EndTime'>): string {
   if (!r.StartTime) return '';
   const ms = Date.parse(r.EndTime ?? new Date().toISOString()) - Date.parse(r.StartTime);
   return `${(ms / 1000).toFixed(1)} s`;
@@ -45,26 +46,14 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
     .option('--pipeline <name>', 'only this pipeline\'s')
     .option('--json', 'print ListPipelineExecutions-shaped JSON')
     .action(async (opts: TargetOptions & { workspace?: string; pipeline?: string; json?: boolean }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { listRemote } = await import('../../sagemaker/remote-executions.ts');
-        const list = await listRemote(aws.clients, opts.pipeline);
-        if (opts.json) io.out(`${JSON.stringify({ PipelineExecutionSummaries: list }, null, 2)}\n`);
-        else for (const r of list) io.out(`${r.PipelineExecutionArn.split('/').pop()}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
-        return;
-      }
-      const session = openSession(opts, io);
-      const listed = await session.store.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
-      const corrupt = listed.corrupt;
-      // An execution whose runner died is shown as it is: Failed, with the reason.
-      const list = await Promise.all(
-        listed.executions.map(async (r) => (isTerminal(r.PipelineExecutionStatus) ? r : (await recoverExecution(session, r.PipelineExecutionId)).record)),
-      );
+      const opened = await openTarget(opts, io);
+      const { executions: list, unreadable } = await opened.target.list(opts.pipeline ? { pipelineName: opts.pipeline } : {});
       if (opts.json) {
         io.out(
           `${JSON.stringify(
             {
               PipelineExecutionSummaries: list.map((r) => ({
+                PipelineName: r.PipelineName,
                 PipelineExecutionArn: r.PipelineExecutionArn,
                 PipelineExecutionDisplayName: r.PipelineExecutionDisplayName,
                 PipelineExecutionStatus: r.PipelineExecutionStatus,
@@ -78,27 +67,19 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         );
         return;
       }
-      if (list.length === 0) io.out(`no executions in ${session.workspace}\n`);
+      if (list.length === 0) io.out(opened.kind === 'local' ? `no executions in ${workspaceDir(opts, io)}\n` : 'no executions\n');
       for (const r of list) {
-        io.out(`${r.PipelineExecutionId}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${duration(r).padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
+        const id = r.PipelineExecutionArn.split('/').pop();
+        io.out(`${id}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${(r.EndTime || r.PipelineExecutionStatus === 'Executing' ? duration(r) : '').padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
       }
-      for (const c of corrupt) io.err(`warning: execution record ${c} is unreadable\n`);
+      for (const c of unreadable) io.err(`warning: execution record ${c} is unreadable\n`);
     });
 
   addTargetOptions(addWorkspaceOption(executions.command('describe').description('one execution and its steps').argument('<id>', 'execution id, ARN or unique prefix')))
     .option('--json', 'print the execution record (DescribePipelineExecution fields plus Steps)')
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
-      const aws = await remote(opts, io);
-      let record: ExecutionRecord;
-      if (aws) {
-        const { describeRemote, executionArn } = await import('../../sagemaker/remote-executions.ts');
-        record = await describeRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline));
-      } else {
-        const session = openSession(opts, io);
-        record = (await session.store.resolve(id)).record;
-        if (!isTerminal(record.PipelineExecutionStatus)) record = (await recoverExecution(session, record.PipelineExecutionId)).record;
-      }
+      const record = await (await openTarget(opts, io)).target.describe(id);
       if (opts.json) {
         io.out(`${JSON.stringify(recordForJson(record), null, 2)}\n`);
         return;
@@ -134,81 +115,76 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         return { Name: pair.slice(0, at), Value: pair.slice(at + 1) };
       });
       const reason = opts.reason ?? 'failed by sagepipe executions callback';
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { answerCallbackRemote } = await import('../../sagemaker/remote-executions.ts');
-        await answerCallbackRemote(aws.clients, token, opts.success ? { success: true, outputs } : { success: false, reason });
-        io.out(`sent ${opts.success ? 'SendPipelineExecutionStepSuccess' : 'SendPipelineExecutionStepFailure'} for ${token}\n`);
-        return;
-      }
-      const session = openSession(opts, io);
-      const { answerCallback } = await import('../../engine/callbacks.ts');
-      const found = await answerCallback(session.store, token, opts.success ? { Status: 'Success', OutputParameters: outputs } : { Status: 'Failure', FailureReason: reason });
-      io.out(`${opts.success ? 'completed' : 'failed'} step '${found.step.StepName}' of execution ${found.execution.PipelineExecutionId}\n`);
+      const opened = await openTarget(opts, io);
+      const found = await opened.target.sendCallback(token, opts.success ? { success: true, outputs } : { success: false, reason });
+      if (found.step && found.executionId) io.out(`${opts.success ? 'completed' : 'failed'} step '${found.step}' of execution ${found.executionId}\n`);
+      else io.out(`sent ${opts.success ? 'SendPipelineExecutionStepSuccess' : 'SendPipelineExecutionStepFailure'} for ${token}\n`);
     });
 
-  addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]'))
-    .action(async (id: string, step: string | undefined, opts: { workspace?: string }) => {
-      const session = openSession(opts, io);
-      const { record } = await session.store.resolve(id);
-      const names = step ? [step] : record.Steps.map((s) => s.StepName);
-      if (step && !record.Steps.some((s) => s.StepName === step)) {
-        throw new SagepipeError(ErrorCode.ResourceNotFound, `execution ${record.PipelineExecutionId} has no step '${step}' that ran (steps: ${record.Steps.map((s) => s.StepName).join(', ')})`);
-      }
-      for (const name of names) {
-        const text = await session.store.readLog(record.PipelineExecutionId, name);
-        if (!step) io.out(`==> ${name} <==\n`);
-        io.out(text);
+  addTargetOptions(addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]')))
+    .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
+    .action(async (id: string, step: string | undefined, opts: TargetOptions & { workspace?: string }) => {
+      const logs = await (await openTarget(opts, io)).target.logs(id, step);
+      for (const log of logs) {
+        if (!step) io.out(`==> ${log.step} <==\n`);
+        io.out(log.text);
       }
     });
 
   addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
-    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean; jobNetwork?: boolean }) => {
-      const aws = await remote(opts, io);
-      if (aws) {
-        const { executionArn, retryRemote } = await import('../../sagemaker/remote-executions.ts');
-        const { readS3Object } = await import('../../sagemaker/remote-run.ts');
-        const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
-        const { record, definition } = await retryRemote(aws.clients, await executionArn(aws.clients, id, opts.pipeline), (e) => display.handle(e), aws.pollMs).finally(() =>
-          display.close(),
-        );
-        await reportOutcome(io, record, definition, (uri) => readS3Object(aws.clients.s3, uri), opts.json);
-        return;
-      }
-      const session = openSession(opts, io);
-      const { record } = await session.store.resolve(id);
-      for (const path of await changedCode(record.CodeSources ?? [])) {
-        io.err(
-          `notice: ${path} changed since execution ${record.PipelineExecutionId} started; a retry runs the code that execution started with. Start a new run (sagepipe run) to use the changed code.\n`,
-        );
-      }
-      await runWithDisplay(io, session, opts, (engine, signal) => engine.retry(id, { signal }), opts.runtime, opts.keepJobs);
+    .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean; jobNetwork?: boolean; callbackTimeout?: string }) => {
+      await followWithDisplay(io, opts, async (sink) => {
+        const opened = await openTarget(opts, io, { sink });
+        if (opened.kind === 'local') {
+          const record = await opened.target.describe(id);
+          for (const path of await changedCode(record.CodeSources ?? [])) {
+            io.err(
+              `notice: ${path} changed since execution ${record.PipelineExecutionId} started; a retry runs the code that execution started with. Start a new run (sagepipe run) to use the changed code.\n`,
+            );
+          }
+        }
+        return { target: opened.target, handle: await opened.target.retry(id) };
+      });
     });
 
   addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string }) => {
-    const aws = await remote(opts, io);
-    if (aws) {
-      const { executionArn, stopRemote } = await import('../../sagemaker/remote-executions.ts');
-      const arn = await executionArn(aws.clients, id, opts.pipeline);
-      await stopRemote(aws.clients, arn);
-      io.out(`asked SageMaker to stop ${arn}\n`);
-      return;
-    }
-    const session = openSession(opts, io);
-    const { record } = await session.store.resolve(id);
-    if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
-      throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
-    }
-    if (await runnerAlive(session.store, record)) {
-      await session.store.requestStop(record.PipelineExecutionId);
-      io.out(`asked the process running ${record.PipelineExecutionId} (pid ${record.RunnerPid}) to stop it\n`);
-      return;
-    }
-    // Its process is gone (it crashed): end the jobs it left and mark the execution stopped.
-    await recoverExecution(session, record.PipelineExecutionId, 'Stopped');
-    io.out(`execution ${record.PipelineExecutionId} marked Stopped (the process running it had ended)\n`);
-  });
+      const outcome = await (await openTarget(opts, io)).target.stop(id);
+      switch (outcome.kind) {
+        case 'requested':
+          io.out(`${outcome.detail}\n`);
+          return;
+        case 'markedStopped':
+          io.out(`execution ${outcome.executionArn.split('/').pop()} marked Stopped (the process running it had ended)\n`);
+          return;
+        default: {
+          const never: never = outcome;
+          throw new Error(`unknown stop outcome ${JSON.stringify(never)}`);
+        }
+      }
+    });
 }
+
+export type StopOutcome =
+  | { readonly kind: 'requested'; readonly executionId: string; readonly pid: number | undefined }
+  | { readonly kind: 'markedStopped'; readonly executionId: string };
+
+/**
+ * Stops a local execution, for `executions stop` and `sagepipe ui`: asks the process running it (through the store),
+ * or, when that process is gone (it crashed), ends the jobs it left and marks the execution Stopped.
+ */
+export async function stopLocalExecution(session: LocalSession, idOrArn: string): Promise<StopOutcome> {
+  const { record } = await session.store.resolve(idOrArn);
+  if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
+    throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
+  }
+  if (await runnerAlive(session.store, record)) {
+    await session.store.requestStop(record.PipelineExecutionId);
+    return { kind: 'requested', executionId: record.PipelineExecutionId, pid: record.RunnerPid };
+  }
+  await recoverExecution(session, record.PipelineExecutionId, 'Stopped');
+  return { kind: 'markedStopped', executionId: record.PipelineExecutionId };
+}
+

@@ -51,8 +51,8 @@ export function registerImageCommands(program: Command, io: CliIO): void {
         throw new SagepipeError(ErrorCode.UsageError, 'no AWS account id for the repository URIs: set --account or SAGEPIPE_ACCOUNT');
       }
       const { pushImages } = await import('../../sagemaker/push-images.ts');
-      const { dockerPushPort, ecrPort } = await import('../../sagemaker/ecr-port.ts');
-      const pushed = await pushImages(ecrPort(settings.region, opts.endpointUrl ?? io.env.AWS_ENDPOINT_URL_ECR), dockerPushPort(await docker()), {
+      const { ecrPort } = await import('../../sagemaker/ecr-port.ts');
+      const pushed = await pushImages(ecrPort(settings.region, opts.endpointUrl ?? io.env.AWS_ENDPOINT_URL_ECR), await docker(), {
         images: names.length > 0 ? names : [...PROJECT_IMAGES],
         account: settings.account,
         region: settings.region,

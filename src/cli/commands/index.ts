@@ -9,6 +9,7 @@ import { registerRegistryWorkflow } from './registry-workflow.ts';
 import { registerRunCommand } from './run.ts';
 import { registerS3Commands } from './s3.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerUiCommand } from './ui.ts';
 
 export function registerCommandsBeyondDefinition(program: Command, io: CliIO): void {
   registerRunCommand(program, io);
@@ -18,4 +19,5 @@ export function registerCommandsBeyondDefinition(program: Command, io: CliIO): v
   registerImageCommands(program, io);
   registerS3Commands(program, io);
   registerServeCommand(program, io);
+  registerUiCommand(program, io);
 }

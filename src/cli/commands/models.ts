@@ -5,7 +5,7 @@ import type { ModelPackage } from '../../../local-runner/registry/file-registry.
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { flattenMetrics } from '../render/summary.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../../local-runner/workspace.ts';
 
 export function keyMetrics(p: ModelPackage): [string, number][] {
   const content = (p['sagepipe:ModelMetricsContent'] as { ModelQuality?: { Statistics?: Json } } | undefined)?.ModelQuality?.Statistics;

@@ -1,13 +1,14 @@
 /** `sagepipe models approve|reject|compare|latest`: the approval workflow on the file-based registry. */
 import type { Command } from 'commander';
-import { latestVersion, setApproval } from '../../../local-runner/registry/approval.ts';
+import { latestVersion } from '../../../local-runner/registry/approval.ts';
 import type { ModelPackage } from '../../../local-runner/registry/file-registry.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../../local-runner/workspace.ts';
 import { keyMetrics, summaryOf } from './models.ts';
-import { type TargetOptions, addTargetOptions, remote } from '../remote.ts';
+import { type TargetOptions, addTargetOptions } from '../remote.ts';
+import { openTarget } from '../targets.ts';
 
 export function registerRegistryWorkflow(models: Command, io: CliIO): void {
   for (const [verb, status] of [
@@ -19,17 +20,10 @@ export function registerRegistryWorkflow(models: Command, io: CliIO): void {
       .option('--force', 'approve a Rejected version')
       .option('--json', 'print the updated DescribeModelPackage JSON')
       .action(async (ref: string, opts: TargetOptions & { workspace?: string; description?: string; force?: boolean; json?: boolean }) => {
-        const aws = await remote(opts, io);
-        if (aws) {
-          const { approveRemote } = await import('../../sagemaker/remote-endpoints.ts');
-          const p = await approveRemote(aws.clients, ref, status, opts.description);
-          if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
-          else io.out(`${String(p.ModelPackageGroupName)}/${String(p.ModelPackageVersion)} is ${String(p.ModelApprovalStatus)}\n`);
-          return;
-        }
-        const p = await setApproval(openSession(opts, io).registry, ref, status, { ...(opts.description ? { description: opts.description } : {}), force: opts.force ?? false });
+        const { target } = await openTarget(opts, io);
+        const p = await target.setApproval(ref, status, { ...(opts.description ? { description: opts.description } : {}), ...(opts.force ? { force: true } : {}) });
         if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
-        else io.out(`${p.ModelPackageGroupName}/${p.ModelPackageVersion} is ${p.ModelApprovalStatus}\n`);
+        else io.out(`${String(p.ModelPackageGroupName)}/${String(p.ModelPackageVersion)} is ${String(p.ModelApprovalStatus)}\n`);
       });
   }
 

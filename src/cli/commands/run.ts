@@ -1,19 +1,18 @@
 /** `sagepipe run`: one execution of a pipeline, locally, with a live display; exit 0 only when it Succeeded. */
 import { dirname, resolve } from 'node:path';
-import { isIsoDuration, parseDuration } from '../../definition/duration.ts';
 import type { Command } from 'commander';
 import { compilePipelineFile } from '../../compile/compile.ts';
-import { Engine } from '../../engine/engine.ts';
-import type { EngineEvent } from '../../engine/events.ts';
-import { parseParameterArgs } from '../../engine/parameters.ts';
+import type { EngineEvent, EventSink } from '../../engine/events.ts';
+import type { ExecutionHandle } from '../../engine/handle.ts';
+import type { ExecutionTarget } from '../../engine/target.ts';
+import { parseParameterArgs } from '../parameter-args.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
 import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
-import { type LocalSession, abandonedJobsRemover, localBackend, openSession, parseRuntime, selectRuntime, stageAssets } from '../session.ts';
-import type { LoadedDefinition } from '../../definition/loader.ts';
+import { openTarget, targetKind } from '../targets.ts';
 import type { PipelineDefinition } from '../../definition/types.ts';
 
 export interface RunOptions extends CommonOptions {
@@ -30,6 +29,7 @@ export interface RunOptions extends CommonOptions {
   readonly select?: string;
   readonly from?: string;
   readonly imageMap?: string[];
+  readonly callbackTimeout?: string;
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,7 +47,6 @@ export function addRunOptions(command: Command): Command {
     .option('--max-parallel <n>', 'MaxParallelExecutionSteps (default: the pipeline\'s, else the number of CPUs)')
     .option('--keep-jobs', 'keep each job\'s folder under <workspace>/jobs after success')
     .option('--callback-timeout <duration>', 'how long a Callback step waits for its answer: seconds or ISO-8601 (PT1H) (default: 7 days, as the service)')
-
     .option('--job-network', 'give jobs a network (Docker\'s bridge); by default local jobs have none');
 }
 
@@ -56,47 +55,39 @@ export function exitCodeOf(record: ExecutionRecord): number {
   return record.PipelineExecutionStatus === 'Succeeded' ? 0 : record.PipelineExecutionStatus === 'Stopped' ? 130 : 1;
 }
 
-/** Runs an engine operation with the live display, Ctrl-C handling and the summary. */
-export async function runWithDisplay(
+/**
+ * Follows an execution a target started with the live display and Ctrl-C handling (first: stop it, second: quit),
+ * then reports the outcome. `begin` gets the event sink the target is opened with.
+ */
+export async function followWithDisplay(
   io: CliIO,
-  session: LocalSession,
-  opts: { json?: boolean; logs: boolean; callbackTimeout?: string; jobNetwork?: boolean },
-  operation: (engine: Engine, signal: AbortSignal) => Promise<ExecutionRecord>,
-  runtimeChoice: string | undefined,
-  keepJobs = false,
+  opts: { json?: boolean; logs: boolean },
+  begin: (sink: EventSink) => Promise<{ target: ExecutionTarget; handle: ExecutionHandle; definition?: PipelineDefinition }>,
 ): Promise<void> {
-  const runtime = await selectRuntime(parseRuntime(runtimeChoice), (t) => io.err(`notice: ${t}\n`));
-  const removed = await runtime.cleanupLeftovers().catch(() => 0);
-  if (removed > 0) io.err(`notice: removed ${removed} container(s) left by an earlier run that crashed\n`);
   const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
-  const engine = new Engine({
-    backend: localBackend(session, runtime, io, { keepJobFolders: keepJobs, jobNetwork: opts.jobNetwork ?? false }),
-    removeAbandonedJobs: abandonedJobsRemover(session, runtime),
-    store: session.store,
-    sink: (e: EngineEvent) => display.handle(e),
-    region: session.region,
-    account: session.account,
-    ...(opts.callbackTimeout === undefined ? {} : { callbackTimeoutMs: parseCallbackTimeout(opts.callbackTimeout) }),
-  });
-  const controller = new AbortController();
+  let stop: (() => void) | undefined;
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       io.err('\nstopping: ending running jobs (Ctrl-C again to quit at once)\n');
-      controller.abort();
+      stop?.();
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
   let record: ExecutionRecord;
+  let started: Awaited<ReturnType<typeof begin>>;
   try {
-    record = await operation(engine, controller.signal);
+    started = await begin((e: EngineEvent) => display.handle(e));
+    stop = () => started.handle.stop();
+    if (interrupts > 0) stop();
+    record = await started.handle.done;
   } finally {
     process.off('SIGINT', onSigint);
     display.close();
   }
-  const stored = await session.store.load(record.PipelineExecutionId);
-  await reportOutcome(io, record, stored.definition, (uri) => session.s3.getObject(uri), opts.json);
+  const definition = started.definition ?? (await started.target.definition(record.PipelineExecutionArn));
+  await reportOutcome(io, record, definition, (uri) => started.target.readObject(uri), opts.json);
 }
 
 /**
@@ -136,44 +127,32 @@ export function registerRunCommand(program: Command, io: CliIO): void {
       throw new SagepipeError(ErrorCode.UsageError, `--target must be local or sagemaker (got '${opts.target}')`);
     }
     const parameters = parseParameterArgs(opts.param);
-    if (opts.target === 'sagemaker') {
-      await runRemote(file, opts, parameters, io);
-      return;
-    }
-    const session = openSession(opts, io);
-    session.projectDirs.unshift(dirname(resolve(io.cwd, file)));
-    const compiled = await compilePipelineFile(file, { context: contextFrom({ ...opts, target: 'local' }, io), ...(opts.name ? { name: opts.name } : {}) });
-    await stageAssets(session, compiled.assets);
-    const maxParallel = opts.maxParallel === undefined ? compiled.maxParallelExecutionSteps : parsePositive(opts.maxParallel, '--max-parallel');
     if ((opts.select === undefined) !== (opts.from === undefined)) {
       throw new SagepipeError(ErrorCode.UsageError, '--select and --from go together: the steps to run, and the execution to take the others from');
     }
-    const selective = opts.select && opts.from ? { sourceExecutionId: opts.from, steps: opts.select.split(',').map((x) => x.trim()).filter(Boolean) } : undefined;
-    const loaded: LoadedDefinition = compiled.loaded;
-    await runWithDisplay(
-      io,
-      session,
-      opts,
-      (engine, signal) =>
-        engine.start({
-          loaded,
-          pipelineName: compiled.name,
-          parameters,
-          signal,
-          ...(selective ? { selective } : {}),
-          ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
-          codeSources: compiled.assets.map((a) => ({ Path: a.localPath, S3Uri: a.s3Uri })),
-        }),
-      opts.runtime,
-      opts.keepJobs,
-    );
+    const selective = opts.select && opts.from ? { sourceExecution: opts.from, steps: opts.select.split(',').map((x) => x.trim()).filter(Boolean) } : undefined;
+    const kind = targetKind(opts);
+    await followWithDisplay(io, opts, async (sink) => {
+      const opened = await openTarget(opts, io, { sink, needsRole: true, projectDir: dirname(resolve(io.cwd, file)) });
+      const context =
+        opened.kind === 'sagemaker'
+          ? contextFrom({ ...opts, account: opened.settings.account, region: opened.settings.region, bucket: opened.settings.bucket, roleArn: opened.settings.roleArn, target: kind }, io)
+          : contextFrom({ ...opts, target: kind }, io);
+      const compiled = await compilePipelineFile(file, { context, ...(opts.name ? { name: opts.name } : {}) });
+      // The flag wins, else the pipeline's own ParallelismConfiguration: on both targets.
+      const maxParallel = opts.maxParallel === undefined ? compiled.maxParallelExecutionSteps : parsePositive(opts.maxParallel, '--max-parallel');
+      const handle = await opened.target.start({
+        pipelineName: compiled.name,
+        loaded: compiled.loaded,
+        assets: compiled.assets,
+        parameters,
+        ...(selective ? { selective } : {}),
+        ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
+        codeSources: compiled.assets.map((a) => ({ Path: a.localPath, S3Uri: a.s3Uri })),
+      });
+      return { target: opened.target, handle, definition: compiled.loaded.definition };
+    });
   });
-}
-
-function parseCallbackTimeout(value: string): number {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  if (isIsoDuration(value)) return parseDuration(value, '--callback-timeout');
-  throw new SagepipeError(ErrorCode.UsageError, `--callback-timeout must be seconds or an ISO-8601 duration like PT1H (got '${value}')`);
 }
 
 export function parsePositive(value: string, flag: string): number {
@@ -182,44 +161,3 @@ export function parsePositive(value: string, flag: string): number {
   return n;
 }
 
-/** `run --target sagemaker`: the same definition, staged and run on SageMaker (or a compatible endpoint). */
-async function runRemote(file: string, opts: RunOptions, parameters: Record<string, string>, io: CliIO): Promise<void> {
-  const { resolveAwsSettings } = await import('../../sagemaker/aws-settings.ts');
-  const { createClients, readS3Object, runOnSageMaker } = await import('../../sagemaker/remote-run.ts');
-  const settings = resolveAwsSettings(
-    {
-      ...(opts.region ? { region: opts.region } : {}),
-      ...(opts.roleArn ? { roleArn: opts.roleArn } : {}),
-      ...(opts.bucket ? { bucket: opts.bucket } : {}),
-      ...(opts.account ? { account: opts.account } : {}),
-      ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}),
-    },
-    io.env,
-    io.cwd,
-  );
-  const context = contextFrom({ ...opts, account: settings.account, region: settings.region, bucket: settings.bucket, roleArn: settings.roleArn, target: 'sagemaker' }, io);
-  const compiled = await compilePipelineFile(file, { context, ...(opts.name ? { name: opts.name } : {}) });
-  const clients = createClients(settings);
-  const display = new RunDisplay(io, { logs: opts.logs, live: io.interactive });
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
-  let record: ExecutionRecord;
-  try {
-    record = await runOnSageMaker(settings, clients, {
-      name: compiled.name,
-      loaded: compiled.loaded,
-      assets: compiled.assets,
-      parameters,
-      cwd: io.cwd,
-      sink: (e: EngineEvent) => display.handle(e),
-      signal: controller.signal,
-      notice: (t) => io.err(`  ${t}\n`),
-      ...(opts.maxParallel ? { maxParallelExecutionSteps: parsePositive(opts.maxParallel, '--max-parallel') } : {}),
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-    display.close();
-  }
-  await reportOutcome(io, record, compiled.loaded.definition, (uri) => readS3Object(clients.s3, uri), opts.json);
-}

@@ -15,7 +15,7 @@ import {
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { openSession } from '../session.ts';
+import { openSession } from '../../../local-runner/workspace.ts';
 
 interface TransferFlags {
   readonly workspace?: string;

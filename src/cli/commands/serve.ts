@@ -5,7 +5,7 @@ import { createApiServer } from '../../server/server.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../session.ts';
+import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../../../local-runner/workspace.ts';
 
 interface ServeOptions {
   workspace?: string;

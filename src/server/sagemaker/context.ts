@@ -1,10 +1,11 @@
 /** What every group of SageMaker operations works on: the workspace's stores, the local backend, serve's own state. */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type SageMakerResource, sageMakerArn } from '../../arn.ts';
 import type { JsonObject } from '../../definition/types.ts';
 import type { JobBackend } from '../../engine/backend.ts';
 import { writeFileAtomic } from '../../engine/store.ts';
-import type { LocalSession } from '../../cli/session.ts';
+import type { LocalSession } from '../../../local-runner/workspace.ts';
 import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
 import { PipelinesStore } from './pipelines-store.ts';
 
@@ -19,7 +20,7 @@ export interface SageMakerContext {
   readonly running: Map<string, AbortController>;
   /** Executions asked to stop that have not ended yet (reported as `Stopping`). */
   readonly stopping: Set<string>;
-  arn(kind: string, name: string): string;
+  arn(kind: SageMakerResource, name: string): string;
 }
 
 /** Small JSON records of serve's own, one file per key; keys are checked by the callers' name patterns. */
@@ -53,6 +54,6 @@ export function createContext(options: { session: LocalSession; backend: JobBack
     state: new ServeState(join(session.workspace, 'serve')),
     running: new Map(),
     stopping: new Set(),
-    arn: (kind, name) => `arn:aws:sagemaker:${session.region}:${session.account}:${kind}/${name.toLowerCase()}`,
+    arn: (kind, name) => sageMakerArn(session, kind, name),
   };
 }

@@ -110,26 +110,28 @@ export function executionOperations(ctx: SageMakerContext): Operations {
       await ctx.pipelines.put(p);
       const max = maxGiven ?? p.ParallelismConfiguration?.MaxParallelExecutionSteps;
       const source = selective ? requiredString(selective, 'SourcePipelineExecutionArn', EXECUTION_ARN) : undefined;
-      let created!: () => void;
-      const ready = new Promise<void>((r) => (created = r));
-      background(id, (signal) =>
-        engine(id)
-          .start({
-            loaded,
-            pipelineName: p.PipelineName,
-            parameters: given,
-            signal,
-            ...(displayName !== undefined ? { displayName } : {}),
-            ...(max ? { maxParallelExecutionSteps: max } : {}),
-            ...(source ? { selective: { sourceExecutionId: source, steps: (optionalList(selective as JsonObject, 'SelectedSteps') ?? []).map((s) => String(s.StepName)) } } : {}),
-          })
-          .finally(created),
-      );
-      // Answer once the execution is recorded (or has already ended), as the service does.
-      for (let i = 0; i < 200; i++) {
-        if (await session.store.load(id).then(() => true, () => false)) break;
-        await Promise.race([ready, new Promise((r) => setTimeout(r, 10))]);
+      const controller = new AbortController();
+      let handle;
+      try {
+        // Answers once the execution is recorded (Engine.launch), as the service does; it runs on in the background.
+        handle = await engine(id).launch({
+          loaded,
+          pipelineName: p.PipelineName,
+          parameters: given,
+          signal: controller.signal,
+          ...(displayName !== undefined ? { displayName } : {}),
+          ...(max ? { maxParallelExecutionSteps: max } : {}),
+          ...(source ? { selective: { sourceExecutionId: source, steps: (optionalList(selective as JsonObject, 'SelectedSteps') ?? []).map((s) => String(s.StepName)) } } : {}),
+        });
+      } catch (error) {
+        if (!isSagepipeError(error)) throw error;
+        throw validation(error.issues.length > 0 ? `${error.message}: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : error.message);
       }
+      ctx.running.set(id, controller);
+      void handle.done.catch(() => undefined).finally(() => {
+        if (ctx.running.get(id) === controller) ctx.running.delete(id);
+        ctx.stopping.delete(id);
+      });
       return { PipelineExecutionArn: arn };
     },
     async DescribePipelineExecution(input) {

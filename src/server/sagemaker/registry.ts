@@ -1,6 +1,6 @@
 /** The model registry: package groups and versions, approval, CreateModelPackage. */
 import type { JsonObject } from '../../definition/types.ts';
-import { describeModelPackage } from '../../engine/describe.ts';
+import { describeModelPackage } from '../../../local-runner/describe.ts';
 import { type ApprovalStatus, type ModelPackage, APPROVAL_STATUSES } from '../../../local-runner/registry/file-registry.ts';
 import { setApproval } from '../../../local-runner/registry/approval.ts';
 import { validation } from '../http/api-error.ts';

@@ -1,30 +1,40 @@
 /**
- * What a local command works with, built once from the options: the workspace's stores, the container runtime
- * (Docker, or processes where no daemon answers) and the local backend. Passed down; nothing global.
+ * The composition root of local runs: opening a workspace gives its stores (local S3, execution store, model
+ * registry, model store, pipelines), and from it the container runtime (Docker, or processes where no daemon
+ * answers), the local backend and the endpoints are built. The CLI, `serve` and the library call this; nothing global.
  */
-import { join } from 'node:path';
-import { LocalBackend } from '../../local-runner/local-backend.ts';
-import { readLambdaFunctions } from '../../local-runner/config/lambda-functions.ts';
-import { ModelStore } from '../../local-runner/model-store.ts';
-import { FileRegistry } from '../../local-runner/registry/file-registry.ts';
-import { DockerRuntime } from '../../local-runner/runtime/docker-runtime.ts';
-import { ImageBuilder } from '../../local-runner/runtime/image-builder.ts';
-import { ProcessRuntime } from '../../local-runner/runtime/process-runtime.ts';
-import type { ContainerRuntime } from '../../local-runner/runtime/runtime.ts';
-import { LocalS3 } from '../../local-runner/s3/local-s3.ts';
-import { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
-import { PROJECT_IMAGES, type ProjectImage } from '../../local-runner/images/catalogue.ts';
-import { parseImageMapArgs, readProjectConfig } from '../../local-runner/config/project-config.ts';
-import { packageRoot } from '../compile/bundle.ts';
-import { type CodeAsset, LOCAL_ACCOUNT } from '../compile/compile.ts';
-import { ExecutionStore } from '../engine/store.ts';
-import type { ExecutionRecord } from '../engine/records.ts';
-import { recoverAbandoned } from '../engine/runner-lease.ts';
-import { removeAbandonedJobs } from '../../local-runner/abandoned-jobs.ts';
-import { ErrorCode, SagepipeError } from '../errors.ts';
-import { VERSION } from '../version.ts';
-import type { CliIO } from './io.ts';
-import { workspaceDir } from './options.ts';
+import { join, resolve } from 'node:path';
+import { LocalBackend } from './local-backend.ts';
+import { readLambdaFunctions } from './config/lambda-functions.ts';
+import { ModelStore } from './model-store.ts';
+import { FileRegistry } from './registry/file-registry.ts';
+import { DockerRuntime } from './runtime/docker-runtime.ts';
+import { ImageBuilder } from './runtime/image-builder.ts';
+import { ProcessRuntime } from './runtime/process-runtime.ts';
+import type { ContainerRuntime } from './runtime/runtime.ts';
+import { LocalS3 } from './s3/local-s3.ts';
+import { Endpoints } from './endpoints/endpoints.ts';
+import { PROJECT_IMAGES, type ProjectImage } from './images/catalogue.ts';
+import { parseImageMapArgs, readProjectConfig } from './config/project-config.ts';
+import { packageRoot } from '../src/package-root.ts';
+import { type CodeAsset, LOCAL_ACCOUNT } from '../src/compile/compile.ts';
+import { ExecutionStore } from '../src/engine/store.ts';
+import type { ExecutionRecord } from '../src/engine/records.ts';
+import { recoverAbandoned } from '../src/engine/runner-lease.ts';
+import { removeAbandonedJobs } from './abandoned-jobs.ts';
+import { ErrorCode, SagepipeError } from '../src/errors.ts';
+import { VERSION } from '../src/version.ts';
+
+/** What opening a workspace needs from its host (the CLI's io, or the library's options). */
+export interface HostEnv {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** The workspace folder: the option, else $SAGEPIPE_WORKSPACE, else `./.sagepipe`. */
+export function workspaceDir(opts: { workspace?: string }, host: HostEnv): string {
+  return resolve(host.cwd, opts.workspace ?? host.env.SAGEPIPE_WORKSPACE ?? '.sagepipe');
+}
 
 export type RuntimeChoice = 'docker' | 'process' | 'auto';
 
@@ -42,7 +52,7 @@ export interface LocalSession {
   readonly imageMap: Readonly<Record<string, string>>;
 }
 
-export function openSession(opts: { workspace?: string; region?: string; imageMap?: readonly string[] }, io: CliIO): LocalSession {
+export function openSession(opts: { workspace?: string; region?: string; imageMap?: readonly string[] }, io: HostEnv): LocalSession {
   const workspace = workspaceDir(opts, io);
   const region = opts.region ?? io.env.AWS_REGION ?? 'us-east-1';
   const imageMap = { ...readProjectConfig(io.cwd).imageMap, ...parseImageMapArgs(opts.imageMap ?? []) };
@@ -109,7 +119,7 @@ export async function recoverExecution(session: LocalSession, id: string, status
   return recoverAbandoned(session.store, id, { removeJobs: abandonedJobsRemover(session), status });
 }
 
-export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: CliIO, options: { keepJobFolders?: boolean; jobNetwork?: boolean } = {}): LocalBackend {
+export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: HostEnv, options: { keepJobFolders?: boolean; jobNetwork?: boolean } = {}): LocalBackend {
   const builder = runtime instanceof DockerRuntime ? new ImageBuilder(runtime) : undefined;
   return new LocalBackend({
     s3: session.s3,

@@ -2,7 +2,8 @@
  * Describe*-shaped properties from a job's request, for backends: DescribeProcessingJob, DescribeTrainingJob,
  * DescribeModel and DescribeModelPackage echo the request's fields and add names, ARNs, status and times.
  */
-import type { JsonObject } from '../definition/types.ts';
+import { type SageMakerResource, sageMakerArn } from '../src/arn.ts';
+import type { JsonObject } from '../src/definition/types.ts';
 
 export interface JobIdentity {
   readonly region: string;
@@ -12,7 +13,7 @@ export interface JobIdentity {
   readonly endTime: string;
 }
 
-const arn = (id: JobIdentity, kind: string, name: string) => `arn:aws:sagemaker:${id.region}:${id.account}:${kind}/${name.toLowerCase()}`;
+const arn = (id: JobIdentity, kind: SageMakerResource, name: string) => sageMakerArn(id, kind, name);
 
 export function describeProcessingJob(request: JsonObject, id: JobIdentity, status: 'Completed' | 'Failed' | 'Stopped', extra: JsonObject = {}): JsonObject {
   return {
