@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';
 import { runDockerTests } from '../helpers/docker.ts';
+import type { ExecutionRecord } from '../../src/engine/records.ts';
+import { applyJournal } from '../../src/engine/store.ts';
 
 const runtimes = [['process', true] as const, ['docker', runDockerTests] as const];
 
@@ -28,7 +30,10 @@ async function waitingCallback(workspace: string, exited: { done: boolean; stder
   for (let i = 0; i < 6000 && !exited.done; i++) {
     try {
       const [dir] = readdirSync(join(workspace, 'executions'));
-      const record = JSON.parse(readFileSync(join(workspace, 'executions', dir as string, 'execution.json'), 'utf8'));
+      // As the store reads it: execution.json with the running execution's journal applied.
+      const base = JSON.parse(readFileSync(join(workspace, 'executions', dir as string, 'execution.json'), 'utf8')) as ExecutionRecord;
+      const journalFile = join(workspace, 'executions', dir as string, 'journal.jsonl');
+      const record = applyJournal(base, existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '') as any;
       const step = record.Steps.find((s: { StepType: string; StepStatus: string }) => s.StepType === 'Callback' && s.StepStatus === 'Executing');
       if (step?.Metadata?.Callback?.CallbackToken) return { id: dir as string, token: step.Metadata.Callback.CallbackToken, args: step.CallbackArguments };
     } catch {
