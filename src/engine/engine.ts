@@ -262,7 +262,13 @@ export class Engine {
   }
 
   private handle(record: ExecutionRecord, stream: EventStream<EngineEvent>, controller: AbortController, running: Promise<ExecutionRecord>): ExecutionHandle {
-    const done = running.finally(() => stream.end());
+    // The execution keeps its process alive until it ends: a job may be awaiting only unref'd timers (such as
+    // AbortSignal.timeout while a container comes up), and Node would otherwise exit mid-step with code 13.
+    const alive = setInterval(() => undefined, 60_000);
+    const done = running.finally(() => {
+      clearInterval(alive);
+      stream.end();
+    });
     // A caller that only iterates events must not see an unhandled rejection; `done` still rejects for those who await it.
     done.catch(() => undefined);
     return {

@@ -75,9 +75,6 @@ export async function followWithDisplay(
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
-  // The command lives until its execution ends: a job may be awaiting only unref'd timers (AbortSignal.timeout
-  // while a container comes up), and Node would otherwise exit mid-step with code 13 (unsettled top-level await).
-  const keepAlive = setInterval(() => undefined, 60_000);
   let record: ExecutionRecord;
   let started: Awaited<ReturnType<typeof begin>>;
   try {
@@ -86,7 +83,6 @@ export async function followWithDisplay(
     if (interrupts > 0) stop();
     record = await started.handle.done;
   } finally {
-    clearInterval(keepAlive);
     process.off('SIGINT', onSigint);
     display.close();
   }
