@@ -6,6 +6,7 @@
 import { sageMakerArn } from '../../src/arn.ts';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { freePort } from '../free-port.ts';
 import { join } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { writeFileAtomic } from '../../src/write-file-atomic.ts';
@@ -79,17 +80,6 @@ async function portFree(port: number): Promise<boolean> {
     const s = createServer();
     s.once('error', () => resolve(false));
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 

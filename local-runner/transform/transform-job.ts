@@ -7,7 +7,7 @@
  * with the container's reason.
  */
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../free-port.ts';
 import { join, relative } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { type JobContext, JobFailure } from '../../src/engine/backend.ts';
@@ -33,17 +33,6 @@ export interface TransformEnvironment {
 const obj = (v: Json | undefined): JsonObject => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {});
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const clientError = (message: string) => new JobFailure('ClientError', `ClientError: ${message}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
