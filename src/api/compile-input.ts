@@ -2,6 +2,7 @@
 import { type CompiledPipeline, type ContextOptions, compilePipeline, compilePipelineFile, resolveContext } from '../compile/compile.ts';
 import { loadDefinition } from '../definition/loader.ts';
 import type { PipelineDefinition } from '../definition/types.ts';
+import type { TargetStartRequest } from '../engine/target.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { PipelineContext } from '../sdk/context.ts';
 import { type Pipeline, isPipeline } from '../sdk/pipeline.ts';
@@ -33,4 +34,26 @@ export async function compileInput(input: PipelineInput, target: 'local' | 'sage
   if (!options.name) throw new SagepipeError(ErrorCode.UsageError, 'a pipeline definition carries no name: pass { name } to run it');
   const loaded = loadDefinition(JSON.parse(JSON.stringify(input)), { source: `definition ${options.name}` });
   return { name: options.name, loaded, assets: [], maxParallelExecutionSteps: undefined, source: `definition ${options.name}` };
+}
+
+/** What both targets' runPipeline ask of a run, beside the compiled pipeline. */
+export interface StartOptions {
+  readonly parameters?: Readonly<Record<string, string | number | boolean>>;
+  readonly select?: { readonly steps: readonly string[]; readonly from: string };
+  readonly maxParallelExecutionSteps?: number;
+  readonly displayName?: string;
+}
+
+/** The target's start request for a compiled pipeline: the option's parallelism, else the pipeline's own. */
+export function startRequest(compiled: CompiledPipeline, options: StartOptions): TargetStartRequest {
+  const maxParallel = options.maxParallelExecutionSteps ?? compiled.maxParallelExecutionSteps;
+  return {
+    pipelineName: compiled.name,
+    loaded: compiled.loaded,
+    assets: compiled.assets,
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+    ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
+    ...(options.select ? { selective: { sourceExecution: options.select.from, steps: options.select.steps } } : {}),
+    ...(options.displayName ? { displayName: options.displayName } : {}),
+  };
 }

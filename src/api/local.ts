@@ -17,7 +17,7 @@ import { latestVersion, setApproval } from '../../local-runner/registry/approval
 import type { ModelPackage } from '../../local-runner/registry/file-registry.ts';
 import type { EndpointRecord } from '../../local-runner/endpoints/endpoints.ts';
 import { type RuntimeChoice, localEndpoints, openSession, selectRuntime } from '../../local-runner/workspace.ts';
-import { type CompileInputOptions, type PipelineInput, compileInput } from './compile-input.ts';
+import { type CompileInputOptions, type PipelineInput, compileInput, startRequest } from './compile-input.ts';
 import { type PipelineResult, pipelineResult } from './results.ts';
 
 export type { PipelineInput, CompileInputOptions } from './compile-input.ts';
@@ -171,16 +171,7 @@ export async function runPipeline(input: PipelineInput, options: RunPipelineOpti
     throw new SagepipeError(ErrorCode.UsageError, 'runPipeline: the runtime is the workspace\'s: pass it to openWorkspace({ runtime })');
   }
   const compiled = await compileInput(input, 'local', { ...options, context: { region: workspace.region, ...options.context } });
-  const maxParallel = options.maxParallelExecutionSteps ?? compiled.maxParallelExecutionSteps;
-  const handle = await workspace.executions.start({
-    pipelineName: compiled.name,
-    loaded: compiled.loaded,
-    assets: compiled.assets,
-    ...(options.parameters ? { parameters: options.parameters } : {}),
-    ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
-    ...(options.select ? { selective: { sourceExecution: options.select.from, steps: options.select.steps } } : {}),
-    ...(options.displayName ? { displayName: options.displayName } : {}),
-  });
+  const handle = await workspace.executions.start(startRequest(compiled, options));
   const done = handle.done.then((record) => resultOf(workspace, record, compiled.loaded.definition));
   done.catch(() => undefined);
   return { executionArn: handle.executionArn, executionId: handle.executionId, done, events: handle.events, stop: () => handle.stop() };

@@ -11,7 +11,7 @@ import type { EventSink } from '../engine/events.ts';
 import type { ExecutionTarget } from '../engine/target.ts';
 import { type AwsSettings, resolveAwsSettings } from '../sagemaker/aws-settings.ts';
 import { SageMakerTarget } from '../sagemaker/sagemaker-target.ts';
-import { type CompileInputOptions, type PipelineInput, compileInput } from './compile-input.ts';
+import { type CompileInputOptions, type PipelineInput, compileInput, startRequest } from './compile-input.ts';
 import type { PipelineExecution } from './local.ts';
 import { type PipelineResult, pipelineResult } from './results.ts';
 
@@ -89,16 +89,7 @@ export async function runPipeline(input: PipelineInput, options: RunOnSageMakerO
     ...options,
     context: { account: settings.account, region: settings.region, defaultBucket: settings.bucket, roleArn: settings.roleArn, ...options.context },
   });
-  const maxParallel = options.maxParallelExecutionSteps ?? compiled.maxParallelExecutionSteps;
-  const handle = await target.start({
-    pipelineName: compiled.name,
-    loaded: compiled.loaded,
-    assets: compiled.assets,
-    ...(options.parameters ? { parameters: options.parameters } : {}),
-    ...(maxParallel === undefined ? {} : { maxParallelExecutionSteps: maxParallel }),
-    ...(options.select ? { selective: { sourceExecution: options.select.from, steps: options.select.steps } } : {}),
-    ...(options.displayName ? { displayName: options.displayName } : {}),
-  });
+  const handle = await target.start(startRequest(compiled, options));
   const done: Promise<PipelineResult> = handle.done.then((record) =>
     pipelineResult(record, compiled.loaded.definition, { readObject: (uri) => target.readObject(uri) }),
   );
