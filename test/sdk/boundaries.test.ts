@@ -72,6 +72,10 @@ describe('layer boundaries', () => {
     expect(offenders(['src/server'], /^src\/cli\//)).toEqual([]);
   });
 
+  it('GIVEN the UI THEN it does not import the CLI (shared helpers live below both)', () => {
+    expect(offenders(['src/ui'], /^src\/cli\//)).toEqual([]);
+  });
+
   it('GIVEN the SageMaker target THEN it does not import the local runner', () => {
     expect(offenders(['src/sagemaker'], /^local-runner\//)).toEqual([]);
   });

@@ -4,13 +4,8 @@ import type { Json } from '../../definition/types.ts';
 import type { ModelPackage } from '../../../local-runner/registry/file-registry.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { flattenMetrics } from '../render/summary.ts';
 import { openSession } from '../../../local-runner/workspace.ts';
-
-export function keyMetrics(p: ModelPackage): [string, number][] {
-  const content = (p['sagepipe:ModelMetricsContent'] as { ModelQuality?: { Statistics?: Json } } | undefined)?.ModelQuality?.Statistics;
-  return content === undefined ? [] : flattenMetrics(content).filter(([k]) => !k.includes('confusion_matrix'));
-}
+import { keyMetrics } from '../../../local-runner/registry/key-metrics.ts';
 
 export function summaryOf(p: ModelPackage): Record<string, Json> {
   return {

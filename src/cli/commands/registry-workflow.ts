@@ -6,7 +6,8 @@ import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { openSession } from '../../../local-runner/workspace.ts';
-import { keyMetrics, summaryOf } from './models.ts';
+import { summaryOf } from './models.ts';
+import { keyMetrics } from '../../../local-runner/registry/key-metrics.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
 

@@ -11,7 +11,8 @@ import { ErrorCode, SagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { RunDisplay } from '../render/run-display.ts';
-import { readPropertyFiles, recordForJson, summaryLines } from '../render/summary.ts';
+import { recordForJson, summaryLines } from '../render/summary.ts';
+import { readPropertyFiles } from '../../engine/property-files.ts';
 import { openTarget, targetKind } from '../targets.ts';
 import type { PipelineDefinition } from '../../definition/types.ts';
 

@@ -3,8 +3,6 @@ import type { Json, JsonObject } from '../../definition/types.ts';
 import { flattenMetrics } from '../../engine/property-files.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 
-export { flattenMetrics, readPropertyFiles } from '../../engine/property-files.ts';
-
 export function summaryLines(record: ExecutionRecord, files: readonly { step: string; file: string; content: Json }[]): string[] {
   const lines: string[] = [];
   const ms = record.EndTime && record.StartTime ? Date.parse(record.EndTime) - Date.parse(record.StartTime) : undefined;

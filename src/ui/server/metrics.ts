@@ -3,7 +3,7 @@
  * name → number) and the per-round lines training jobs print (`[12]\ttrain-logloss:0.31\tvalidation-logloss:0.33`).
  */
 import type { Json } from '../../definition/types.ts';
-import { flattenMetrics, readPropertyFiles } from '../../cli/render/summary.ts';
+import { flattenMetrics, readPropertyFiles } from '../../engine/property-files.ts';
 import type { StoredExecution } from '../../engine/records.ts';
 
 export interface TrainingSeries {
