@@ -2,35 +2,18 @@
  * `LambdaStep`: invokes a Lambda function with the step's inputs as its event; its declared outputs are read from
  * what the function returns. Locally, the function is a handler file named in the project config.
  */
-import { outputParametersShape } from '../../definition/property-shapes.ts';
-import type { CacheConfig } from '../policies.ts';
-import { type OutputDeclarations, type OutputRefs, outputRefs, renderOutputs } from './outputs.ts';
-import { type ArgumentTree, Step, type StepOptions } from './step.ts';
+import { type OutputDeclarations, OutputParameterStep, type OutputStepOptions } from './outputs.ts';
 
-export interface LambdaStepOptions<O extends OutputDeclarations> extends StepOptions {
+export interface LambdaStepOptions<O extends OutputDeclarations> extends OutputStepOptions<O> {
   readonly functionArn: string;
-  /** The event: values may be parameters and other steps' properties. */
-  readonly inputs?: Readonly<Record<string, ArgumentTree>>;
-  readonly outputs?: O;
-  readonly cacheConfig?: CacheConfig;
 }
 
-export class LambdaStep<O extends OutputDeclarations = Record<never, never>> extends Step<typeof outputParametersShape> {
+export class LambdaStep<O extends OutputDeclarations = Record<never, never>> extends OutputParameterStep<O, LambdaStepOptions<O>> {
   readonly type = 'Lambda' as const;
-  /** Typed references to the declared outputs (`step.outputs.count`: an Integer). */
-  readonly outputs: OutputRefs<O>;
-  constructor(readonly options: LambdaStepOptions<O>) {
-    super(options, outputParametersShape);
-    this.outputs = outputRefs(this, options.outputs ?? ({} as O));
+  constructor(options: LambdaStepOptions<O>) {
+    super(options);
   }
-  arguments(): ArgumentTree {
-    return this.options.inputs ?? {};
-  }
-  override extraFields(): Record<string, unknown> {
-    return {
-      ...(this.options.cacheConfig ? { CacheConfig: this.options.cacheConfig.toDefinition() } : {}),
-      FunctionArn: this.options.functionArn,
-      OutputParameters: renderOutputs(this.options.outputs ?? {}),
-    };
+  protected targetFields(): Record<string, unknown> {
+    return { FunctionArn: this.options.functionArn };
   }
 }
