@@ -3,14 +3,13 @@
  * with the best trial, a summary Lambda, and an approval Callback answered from another process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';
 import { runDockerTests } from '../helpers/docker.ts';
-import type { ExecutionRecord } from '../../src/engine/records.ts';
-import { applyJournal } from '../../src/engine/store.ts';
+import { ExecutionStore } from '../../src/engine/store.ts';
 
 const runtimes = [['process', true] as const, ['docker', runDockerTests] as const];
 
@@ -27,18 +26,13 @@ afterAll(() => refWs.remove());
 
 /** Waits until the execution in the workspace has a Callback step waiting, and returns its id and token. */
 async function waitingCallback(workspace: string, exited: { done: boolean; stderr: () => string }): Promise<{ id: string; token: string; args: Record<string, unknown> }> {
+  // Read as every command reads it: the store applies the running execution's journal to its record.
+  const store = new ExecutionStore(workspace);
   for (let i = 0; i < 6000 && !exited.done; i++) {
-    try {
-      const [dir] = readdirSync(join(workspace, 'executions'));
-      // As the store reads it: execution.json with the running execution's journal applied.
-      const base = JSON.parse(readFileSync(join(workspace, 'executions', dir as string, 'execution.json'), 'utf8')) as ExecutionRecord;
-      const journalFile = join(workspace, 'executions', dir as string, 'journal.jsonl');
-      const record = applyJournal(base, existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '') as any;
-      const step = record.Steps.find((s: { StepType: string; StepStatus: string }) => s.StepType === 'Callback' && s.StepStatus === 'Executing');
-      if (step?.Metadata?.Callback?.CallbackToken) return { id: dir as string, token: step.Metadata.Callback.CallbackToken, args: step.CallbackArguments };
-    } catch {
-      // Not there yet.
-    }
+    const [execution] = (await store.list()).executions;
+    const step = execution?.Steps.find((s) => s.StepType === 'Callback' && s.StepStatus === 'Executing');
+    const token = (step?.Metadata.Callback as { CallbackToken?: string } | undefined)?.CallbackToken;
+    if (execution && step && token) return { id: execution.PipelineExecutionId, token, args: (step.CallbackArguments ?? {}) as Record<string, unknown> };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no Callback step started waiting; the run said:\n${exited.stderr().slice(-3000)}`);
