@@ -84,6 +84,7 @@ async function serve(path: string) {
     registry: new FileRegistry(join(path, 'registry'), { region: 'us-east-1', account: '000000000000' }),
     region: 'us-east-1',
     account: '000000000000',
+    recover: async (id) => (await store.load(id)).record,
     backend: async () => {
       throw new Error('no runs in the benchmark');
     },

@@ -7,7 +7,7 @@ import { createLocalWorkspace } from '../../ui/server/local-workspace.ts';
 import { createUiServer } from '../../ui/server/ui-server.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../../../local-runner/workspace.ts';
+import { localBackend, localEndpoints, openSession, parseRuntime, recoverExecution, selectRuntime } from '../../../local-runner/workspace.ts';
 import type { ContainerRuntime } from '../../../local-runner/runtime/runtime.ts';
 import { stopLocalExecution } from './executions.ts';
 
@@ -33,6 +33,7 @@ export function registerUiCommand(program: Command, io: CliIO): void {
         account: session.account,
         backend: async () => localBackend(session, await runtimeOnce(), io),
         endpoints: async () => localEndpoints(session, await runtimeOnce()),
+        recover: async (id) => (await recoverExecution(session, id)).record,
         stopElsewhere: (id) => stopLocalExecution(session, id),
         onRunError: (id, message) => io.err(`execution ${id}: ${message}\n`),
       });

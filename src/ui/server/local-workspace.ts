@@ -28,6 +28,11 @@ export interface LocalWorkspaceDeps {
   /** Built on first use: choosing a runtime may probe Docker. */
   readonly backend: () => Promise<JobBackend>;
   readonly endpoints: () => Promise<Endpoints>;
+  /**
+   * A non-final record as it really is: Failed, with the reason, when its runner died (local-runner/workspace.ts
+   * `recoverExecution`, as `sagepipe executions list` shows it); unchanged while a runner holds it.
+   */
+  readonly recover: (executionId: string) => Promise<ExecutionRecord>;
   /** Stops a run of another process (or one whose process is gone): the CLI's `executions stop`. */
   readonly stopElsewhere: (idOrArn: string) => Promise<{ kind: 'requested' | 'markedStopped'; executionId: string }>;
   /** Runs that end in error after they were recorded are reported here (the record says it too). */
@@ -38,7 +43,7 @@ export interface LocalWorkspaceDeps {
  * The executions, newest first, re-reading only those whose files changed since the last call (the list page asks
  * often, and a workspace may hold thousands). Same result as ExecutionStore.list.
  */
-function cachedLister(store: ExecutionStore): () => Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
+function cachedLister(store: ExecutionStore, current: (record: ExecutionRecord) => Promise<ExecutionRecord>): () => Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
   const cache = new Map<string, { dirMtime: number; sig: string; record: ExecutionRecord }>();
   return async () => {
     let ids: string[];
@@ -61,7 +66,8 @@ function cachedLister(store: ExecutionStore): () => Promise<{ executions: Execut
           if (hit && isTerminal(hit.record.PipelineExecutionStatus) && hit.dirMtime === dirMtime) return hit.record;
           const sig = await signature(dir);
           if (hit && hit.sig === sig) return hit.record;
-          const { record } = await store.load(id);
+          // Recovering rewrites the record, so the next call reads it again (once: it is final then).
+          const record = await current((await store.load(id)).record);
           cache.set(id, { dirMtime, sig, record });
           return record;
         } catch {
@@ -77,7 +83,9 @@ function cachedLister(store: ExecutionStore): () => Promise<{ executions: Execut
 }
 
 export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
-  const listExecutions = cachedLister(deps.store);
+  /** Executions running here hold their lease: only a dead runner's record is recovered. */
+  const current = async (record: ExecutionRecord) => (isTerminal(record.PipelineExecutionStatus) ? record : deps.recover(record.PipelineExecutionId));
+  const listExecutions = cachedLister(deps.store, current);
   const running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   const activity = new Set<(executionId: string) => void>();
 
@@ -113,7 +121,10 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
   return {
     path: deps.path,
     listExecutions,
-    loadExecution: (id) => deps.store.resolve(id),
+    loadExecution: async (id) => {
+      const stored = await deps.store.resolve(id);
+      return { ...stored, record: await current(stored.record) };
+    },
     executionDir: (id) => deps.store.dirOf(id),
     logFile: (id, step) => deps.store.logFile(id, step),
     readObject: (uri) => deps.s3.getObject(uri),

@@ -2,6 +2,7 @@
  * The UI server over real HTTP on a temporary workspace whose executions run on a fake backend: the API the page
  * uses, its guard, live updates over server-sent events, and the actions (approve, start, stop) agreeing with the CLI.
  */
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,8 @@ import { createLocalWorkspace } from '../../../src/ui/server/local-workspace.ts'
 import { TOKEN_HEADER, type UiServer, createUiServer } from '../../../src/ui/server/ui-server.ts';
 import type { CliIO } from '../../../src/cli/io.ts';
 import { stopLocalExecution } from '../../../src/cli/commands/executions.ts';
-import { openSession } from '../../../local-runner/workspace.ts';
+import { openSession, recoverExecution } from '../../../local-runner/workspace.ts';
+import { hostId } from '../../../src/util/process-identity.ts';
 import { cli } from '../../helpers/cli.ts';
 import { REPO_ROOT, tempDir } from '../../helpers/context.ts';
 import { FakeBackend } from '../../helpers/fake-backend.ts';
@@ -127,6 +129,7 @@ describe('the UI server', () => {
       endpoints: async () => {
         throw new Error('no endpoints in this test');
       },
+      recover: async (id) => (await recoverExecution(openSession({ workspace: ws.path }, quietIO), id)).record,
       stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), id),
     });
     ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN, maxDownloadBytes: 16 });
@@ -319,6 +322,7 @@ describe('the UI server with runs in its own process', () => {
       endpoints: async () => {
         throw new Error('no endpoints in this test');
       },
+      recover: async (id) => (await recoverExecution(openSession({ workspace: ws.path }, quietIO), id)).record,
       stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), id),
     });
     // A poll slower than the test's time limit: whatever arrives came from the engine's events.
@@ -346,3 +350,73 @@ describe('the UI server with runs in its own process', () => {
   });
 });
 
+
+describe('the UI server over an execution whose runner crashed', () => {
+  const ws = tempDir('sagepipe-ui-crashed-');
+  const store = new ExecutionStore(ws.path);
+  const id = 'crashedrun00';
+  let ui: UiServer;
+  let port: number;
+
+  beforeAll(async () => {
+    const loaded = definition([processingStep('A')]);
+    const now = '2026-01-01T00:00:00.000Z';
+    await store.create(
+      {
+        PipelineArn: 'arn:aws:sagemaker:us-east-1:000000000000:pipeline/crashy',
+        PipelineName: 'crashy',
+        PipelineExecutionArn: `arn:aws:sagemaker:us-east-1:000000000000:pipeline/crashy/execution/${id}`,
+        PipelineExecutionId: id,
+        PipelineExecutionDisplayName: id,
+        PipelineExecutionStatus: 'Executing',
+        CreationTime: now,
+        LastModifiedTime: now,
+        StartTime: now,
+        PipelineParameters: [],
+        ParallelismConfiguration: { MaxParallelExecutionSteps: 2 },
+        Steps: [{ StepName: 'A', StepType: 'Processing', StepStatus: 'Executing', AttemptCount: 1, Metadata: {}, StartTime: now }],
+        NotExecutedSteps: [],
+        RetryCount: 0,
+        RunnerPid: 1,
+      },
+      loaded.definition,
+    );
+    // The lease names pid 1 with a start time pid 1 never had: the runner that took it is gone (a kill -9).
+    writeFileSync(join(store.dirOf(id), 'runner.lock'), JSON.stringify({ pid: 1, start: '12345', host: hostId(), since: now }));
+    const workspace = createLocalWorkspace({
+      path: ws.path,
+      store,
+      s3: new LocalS3(join(ws.path, 's3')),
+      registry: new FileRegistry(join(ws.path, 'registry'), { region: 'us-east-1', account: '000000000000' }),
+      region: 'us-east-1',
+      account: '000000000000',
+      backend: async () => new FakeBackend(),
+      endpoints: async () => {
+        throw new Error('no endpoints in this test');
+      },
+      recover: async (executionId) => (await recoverExecution(openSession({ workspace: ws.path }, quietIO), executionId)).record,
+      stopElsewhere: (executionId) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), executionId),
+    });
+    ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN });
+    await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
+    port = (ui.server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await ui.close();
+    ws.remove();
+  });
+
+  it('GIVEN a record left Executing by a dead runner WHEN the list is shown THEN it is Failed with the reason, as executions list shows it', async () => {
+    const listed = (await call(port, 'GET', '/api/executions')).json.executions;
+    expect(listed).toEqual([expect.objectContaining({ id, status: 'Failed', failureReason: expect.stringMatching(/ended before the execution finished.*executions retry crashedrun00/) })]);
+    const cliList = JSON.parse((await cli(['executions', 'list', '--workspace', ws.path, '--json'])).stdout);
+    expect(cliList.PipelineExecutionSummaries.map((e: any) => e.PipelineExecutionStatus)).toEqual(['Failed']);
+  });
+
+  it('GIVEN that execution WHEN opened THEN its record and its open step are Failed too', async () => {
+    const r = await call(port, 'GET', `/api/executions/${id}`);
+    expect(r.status, r.body).toBe(200);
+    expect(r.json.record.PipelineExecutionStatus).toBe('Failed');
+    expect(stepStatus(r.json.record, 'A')).toBe('Failed');
+  });
+});
