@@ -4,6 +4,7 @@
  */
 import { type SageMakerResource, sageMakerArn } from '../src/arn.ts';
 import type { JsonObject } from '../src/definition/types.ts';
+import { modelArtifactUri } from '../containers/contract/paths.ts';
 
 export interface JobIdentity {
   readonly region: string;
@@ -38,7 +39,7 @@ export function describeTrainingJob(request: JsonObject, id: JobIdentity, status
     TrainingJobArn: arn(id, 'training-job', id.name),
     TrainingJobStatus: status,
     SecondaryStatus: status,
-    ModelArtifacts: { S3ModelArtifacts: `${String(output ?? '').replace(/\/+$/, '')}/${id.name}/output/model.tar.gz` },
+    ModelArtifacts: { S3ModelArtifacts: modelArtifactUri(String(output ?? ''), id.name) },
     CreationTime: id.startTime,
     TrainingStartTime: id.startTime,
     TrainingEndTime: id.endTime,

@@ -3,7 +3,7 @@
  * else the first error line it printed on stderr, else its last lines — each cut to a readable length, never a whole
  * minified bundle line — with the exit code and where the full log is.
  */
-import { join } from 'node:path';
+import { ContainerPaths, underRoot } from '../containers/contract/paths.ts';
 import { readConfinedFile } from '../src/util/confine.ts';
 
 /** A line in a reason is cut to this many characters. */
@@ -44,7 +44,7 @@ export class OutputDigest {
 export async function jobFailureReason(root: string, exitCode: number, digest: OutputDigest, logHint: string): Promise<{ reason: string; fromFailureFile: boolean }> {
   let written: string | undefined;
   try {
-    written = (await readConfinedFile(root, join(root, 'opt/ml/output/failure'), '/opt/ml/output/failure', 16 * 1024))?.trim();
+    written = (await readConfinedFile(root, underRoot(root, ContainerPaths.failure), ContainerPaths.failure, 16 * 1024))?.trim();
   } catch (error) {
     written = `(${(error as Error).message})`;
   }

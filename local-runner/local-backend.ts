@@ -2,7 +2,7 @@
  * The local runner's JobBackend: CreateProcessingJob / CreateTrainingJob requests run as containers (Docker or
  * processes) on SageMaker's container contracts, with a file-based S3, model store and model registry.
  */
-import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
@@ -11,7 +11,10 @@ import { type JobIdentity, describeModel, describeModelPackage, describeProcessi
 import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
 import type { LoadedDefinition } from '../src/definition/loader.ts';
 import { imageIssues, missingInputIssues } from './preflight.ts';
-import { extractModel, packModel } from '../containers/runtime/model-archive.ts';
+import { extractModel, packModel } from '../containers/contract/model-archive.ts';
+import { type ChannelConfig, writeProcessingConfig, writeTrainingConfig } from '../containers/contract/job-config.ts';
+import { ContainerPaths, ModelArchive, channelPath, isProcessingPath, underRoot } from '../containers/contract/paths.ts';
+import { FrameworkHyperparameter } from '../containers/contract/environment.ts';
 import { MetricsCollector } from './metrics.ts';
 import { OutputDigest, jobFailureReason } from './failure-reason.ts';
 import { assertConfinedTree, confinedJoin } from '../src/util/confine.ts';
@@ -121,7 +124,7 @@ function stepImages(steps: readonly JsonObject[], parameters: ReadonlyMap<string
       if (uri) found.push({ step: name, uri, purpose: 'processing', scripts: true });
     } else if (step.Type === 'Training') {
       const uri = literal(obj(args.AlgorithmSpecification).TrainingImage);
-      if (uri) found.push({ step: name, uri, purpose: 'training', scripts: obj(args.HyperParameters).sagemaker_program !== undefined });
+      if (uri) found.push({ step: name, uri, purpose: 'training', scripts: obj(args.HyperParameters)[FrameworkHyperparameter.program] !== undefined });
     } else if (step.Type === 'Condition') {
       found.push(...stepImages([...list(args.IfSteps), ...list(args.ElseSteps)], parameters));
     }
@@ -177,7 +180,7 @@ export class LocalBackend implements JobBackend {
       loaded,
       async (uri, purpose, args) => {
         const resolved = await this.images.resolve(uri, purpose);
-        await this.options.runtime.preflight?.(resolved.local, purpose === 'processing' || obj(args.HyperParameters).sagemaker_program !== undefined);
+        await this.options.runtime.preflight?.(resolved.local, purpose === 'processing' || obj(args.HyperParameters)[FrameworkHyperparameter.program] !== undefined);
       },
       steps,
     );
@@ -266,16 +269,16 @@ export class LocalBackend implements JobBackend {
     if (!uri) return;
     await mkdir(code, { recursive: true });
     if (!uri.endsWith('.tar.gz')) {
-      await this.stageInput(uri, code, 'sagemaker_submit_directory');
+      await this.stageInput(uri, code, FrameworkHyperparameter.submitDirectory);
       return;
     }
     // Downloaded beside the job's opt/ml (not inside it, so the container never sees it), extracted, removed.
-    await this.stageInput(uri, scratch, 'sagemaker_submit_directory');
+    await this.stageInput(uri, scratch, FrameworkHyperparameter.submitDirectory);
     try {
       const [archive] = await readdir(scratch);
       await extractModel(join(scratch, archive ?? ''), code);
     } catch (error) {
-      throw new JobFailure('ClientError', `ClientError: sagemaker_submit_directory ${uri} is not a readable .tar.gz: ${errorMessage(error)}`);
+      throw new JobFailure('ClientError', `ClientError: ${FrameworkHyperparameter.submitDirectory} ${uri} is not a readable .tar.gz: ${errorMessage(error)}`);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -330,7 +333,6 @@ export class LocalBackend implements JobBackend {
     const start = this.now();
     const root = this.jobRoot(ctx);
     await rm(root, { recursive: true, force: true });
-    await mkdir(join(root, 'opt/ml/config'), { recursive: true });
     const readOnly: string[] = [];
     for (const input of list(request.ProcessingInputs)) {
       const s3 = obj(input.S3Input);
@@ -338,7 +340,7 @@ export class LocalBackend implements JobBackend {
       const uri = str(s3.S3Uri);
       const local = str(s3.LocalPath);
       if (!uri || !local) throw new JobFailure('ClientError', `ClientError: input '${name}' needs S3Input.S3Uri and S3Input.LocalPath`);
-      if (!local.startsWith('/opt/ml/processing/')) throw new JobFailure('ClientError', `ClientError: input '${name}': LocalPath ${local} must be under /opt/ml/processing/`);
+      if (!isProcessingPath(local)) throw new JobFailure('ClientError', `ClientError: input '${name}': LocalPath ${local} must be under ${ContainerPaths.processing}/`);
       if (str(s3.S3DataType) === 'ManifestFile') throw new JobFailure('ClientError', `ClientError: input '${name}': ManifestFile inputs are not supported locally`);
       if (str(s3.S3InputMode) === 'Pipe') throw new JobFailure('ClientError', `ClientError: input '${name}': Pipe mode is not supported locally (use File)`);
       await this.stageInput(uri, this.hostPath(root, local, `input '${name}'`), `input '${name}'`);
@@ -347,13 +349,12 @@ export class LocalBackend implements JobBackend {
     const outputs = list(obj(request.ProcessingOutputConfig).Outputs);
     for (const o of outputs) {
       const local = str(obj(o.S3Output).LocalPath);
-      if (!local || !local.startsWith('/opt/ml/processing/')) {
-        throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}': LocalPath ${local} must be under /opt/ml/processing/`);
+      if (!local || !isProcessingPath(local)) {
+        throw new JobFailure('ClientError', `ClientError: output '${str(o.OutputName)}': LocalPath ${local} must be under ${ContainerPaths.processing}/`);
       }
       await mkdir(this.hostPath(root, local, `output '${str(o.OutputName)}'`), { recursive: true });
     }
-    await writeFile(join(root, 'opt/ml/config/processingjobconfig.json'), JSON.stringify({ ...request, ProcessingJobName: ctx.jobName }, null, 2));
-    await writeFile(join(root, 'opt/ml/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }));
+    await writeProcessingConfig(root, { ...request, ProcessingJobName: ctx.jobName });
 
     const app = obj(request.AppSpecification);
     const image = await this.image(str(app.ImageUri) ?? '', 'processing', ctx);
@@ -396,17 +397,13 @@ export class LocalBackend implements JobBackend {
     const start = this.now();
     const root = this.jobRoot(ctx);
     await rm(root, { recursive: true, force: true });
-    const ml = join(root, 'opt/ml');
-    await mkdir(join(ml, 'input/config'), { recursive: true });
-    await mkdir(join(ml, 'model'), { recursive: true });
-    await mkdir(join(ml, 'output/data'), { recursive: true });
-    const channels: Record<string, JsonObject> = {};
+    const channels: Record<string, ChannelConfig> = {};
     for (const channel of list(request.InputDataConfig)) {
       const name = str(channel.ChannelName);
       const source = obj(obj(channel.DataSource).S3DataSource);
       const uri = str(source.S3Uri);
       if (!name || !uri) throw new JobFailure('ClientError', 'ClientError: every channel needs a ChannelName and DataSource.S3DataSource.S3Uri');
-      await this.stageInput(uri, join(ml, 'input/data', name), `channel '${name}'`);
+      await this.stageInput(uri, underRoot(root, channelPath(name)), `channel '${name}'`);
       channels[name] = {
         ContentType: str(channel.ContentType) ?? null,
         TrainingInputMode: str(channel.InputMode) ?? str(obj(request.AlgorithmSpecification).TrainingInputMode) ?? 'File',
@@ -415,10 +412,8 @@ export class LocalBackend implements JobBackend {
       };
     }
     const hyperparameters = Object.fromEntries(Object.entries(obj(request.HyperParameters)).map(([k, v]) => [k, str(v) ?? '']));
-    await writeFile(join(ml, 'input/config/hyperparameters.json'), JSON.stringify(hyperparameters, null, 2));
-    await writeFile(join(ml, 'input/config/inputdataconfig.json'), JSON.stringify(channels, null, 2));
-    await writeFile(join(ml, 'input/config/resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'], network_interface_name: 'eth0' }));
-    await this.stageSourceDirectory(decodeHyperparameter(hyperparameters.sagemaker_submit_directory), join(ml, 'code'), join(root, 'sourcedir'));
+    await writeTrainingConfig(root, { hyperparameters, channels });
+    await this.stageSourceDirectory(decodeHyperparameter(hyperparameters[FrameworkHyperparameter.submitDirectory]), underRoot(root, ContainerPaths.code), join(root, 'sourcedir'));
 
     const algorithm = obj(request.AlgorithmSpecification);
     const image = await this.image(str(algorithm.TrainingImage) ?? '', 'training', ctx);
@@ -429,7 +424,7 @@ export class LocalBackend implements JobBackend {
       args: Array.isArray(algorithm.ContainerArguments) ? algorithm.ContainerArguments.map((v) => str(v) ?? '') : ['train'],
       env: environmentOf(request),
       root,
-      readOnlyPaths: ['/opt/ml/input/data'],
+      readOnlyPaths: [ContainerPaths.inputData],
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
       networkIsolation: request.EnableNetworkIsolation === true || !this.options.jobNetwork,
       resources: jobResources(str(obj(request.ResourceConfig).InstanceType)),
@@ -448,11 +443,11 @@ export class LocalBackend implements JobBackend {
     }
     const properties = describeTrainingJob(request, this.identity(ctx.jobName, start), 'Completed', { FinalMetricDataList: metrics });
     const artifact = String(obj(properties.ModelArtifacts).S3ModelArtifacts);
-    const archive = join(root, 'model.tar.gz');
-    const modelDir = await this.confined(root, join(ml, 'model'), '/opt/ml/model');
+    const archive = join(root, ModelArchive.file);
+    const modelDir = await this.confined(root, underRoot(root, ContainerPaths.model), ContainerPaths.model);
     const files = await readdir(modelDir).catch(() => [] as string[]);
-    if (files.length === 0) throw new JobFailure('AlgorithmError', 'AlgorithmError: the training job wrote nothing to /opt/ml/model');
-    await packModel(modelDir, archive, files.sort());
+    if (files.length === 0) throw new JobFailure('AlgorithmError', `AlgorithmError: the training job wrote nothing to ${ContainerPaths.model}`);
+    await packModel(modelDir, archive, files);
     await this.options.s3.putFile(artifact, archive);
     if (!this.options.keepJobFolders) await rm(root, { recursive: true, force: true });
     return { properties };

@@ -11,6 +11,7 @@ import type { LoadedDefinition } from '../src/definition/loader.ts';
 import type { Json, JsonObject } from '../src/definition/types.ts';
 import { type Issue, errorMessage } from '../src/errors.ts';
 import type { ImagePurpose } from './images/catalogue.ts';
+import { FrameworkHyperparameter } from '../containers/contract/environment.ts';
 
 /** Where each runnable step type names the image its job runs. */
 const IMAGE_FIELDS: Readonly<Record<string, { readonly purpose: Exclude<ImagePurpose, 'inference'>; readonly path: readonly string[] }>> = {
@@ -61,12 +62,12 @@ function literalReads(type: string, args: JsonObject): { readonly field: string;
     const channels = args.InputDataConfig;
     if (Array.isArray(channels)) channels.forEach((c, i) => add(`InputDataConfig[${i}].DataSource.S3DataSource.S3Uri`, obj(obj(obj(c).DataSource).S3DataSource).S3Uri));
     // Script mode: the Python SDK writes the archive's URI JSON-encoded.
-    const submit = obj(args.HyperParameters).sagemaker_submit_directory;
+    const submit = obj(args.HyperParameters)[FrameworkHyperparameter.submitDirectory];
     if (typeof submit === 'string') {
       try {
-        add('HyperParameters.sagemaker_submit_directory', JSON.parse(submit) as Json);
+        add(`HyperParameters.${FrameworkHyperparameter.submitDirectory}`, JSON.parse(submit) as Json);
       } catch {
-        add('HyperParameters.sagemaker_submit_directory', submit);
+        add(`HyperParameters.${FrameworkHyperparameter.submitDirectory}`, submit);
       }
     }
   }

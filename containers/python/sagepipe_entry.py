@@ -10,26 +10,26 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sagepipe_paths import container_path  # noqa: E402
+from sagepipe_contract import FRAMEWORK_ENV, FRAMEWORK_HYPERPARAMETER, IMAGE_ENV, PATHS, container_path, write_failure  # noqa: E402
 
 
 def framework_training() -> bool:
     try:
-        with open(container_path("/opt/ml/input/config/hyperparameters.json")) as f:
-            return "sagemaker_program" in json.load(f)
+        with open(container_path(PATHS["hyperparameters"])) as f:
+            return FRAMEWORK_HYPERPARAMETER["program"] in json.load(f)
     except (OSError, ValueError):
         return False
 
 
 def builtin(mode: str) -> None:
-    node = os.environ.get("SAGEPIPE_NODE", "node")
-    main = os.environ.get("SAGEPIPE_XGBOOST_MAIN", "/opt/sagepipe/main.mjs")
+    node = os.environ.get(IMAGE_ENV["node"], "node")
+    main = os.environ.get(IMAGE_ENV["xgboostMain"], "/opt/sagepipe/main.mjs")
     os.execvp(node, [node, main, mode])
 
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
-    image = os.environ.get("SAGEPIPE_IMAGE", "sklearn")
+    image = os.environ.get(IMAGE_ENV["image"], "sklearn")
     if mode == "train":
         if framework_training():
             from sagepipe_training import train
@@ -40,7 +40,7 @@ def main() -> int:
         return fail("training on sagepipe-sklearn needs a script: set the sagemaker_program and "
                     "sagemaker_submit_directory hyperparameters (the Python SDK's SKLearn estimator does)")
     if mode == "serve":
-        if os.environ.get("SAGEMAKER_PROGRAM"):
+        if os.environ.get(FRAMEWORK_ENV["program"]):
             from sagepipe_serving import serve
 
             return serve(image)
@@ -55,9 +55,7 @@ def main() -> int:
 def fail(message: str) -> int:
     print(message, file=sys.stderr)
     try:
-        os.makedirs(container_path("/opt/ml/output"), exist_ok=True)
-        with open(container_path("/opt/ml/output/failure"), "w") as f:
-            f.write(f"ClientError: {message}")
+        write_failure(f"ClientError: {message}")
     except OSError:
         pass
     return 1

@@ -15,9 +15,9 @@ import sys
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sagepipe_paths import container_path
+from sagepipe_contract import CONTENT_TYPE, FRAMEWORK_ENV, MODEL_ARCHIVE, PATHS, SERVING, container_path
 
-UTF8_TYPES = ("application/json", "text/csv", "text/plain", "application/jsonlines")
+UTF8_TYPES = (CONTENT_TYPE["json"], CONTENT_TYPE["csv"], CONTENT_TYPE["text"], "application/jsonlines")
 
 
 class UnsupportedFormatError(Exception):
@@ -27,11 +27,11 @@ class UnsupportedFormatError(Exception):
 def decode(body, content_type):
     import numpy as np
 
-    if content_type == "application/json":
+    if content_type == CONTENT_TYPE["json"]:
         return np.array(json.loads(body))
-    if content_type == "text/csv":
+    if content_type == CONTENT_TYPE["csv"]:
         return np.genfromtxt(io.StringIO(body), delimiter=",", ndmin=2)
-    if content_type == "application/x-npy":
+    if content_type == CONTENT_TYPE["npy"]:
         return np.load(io.BytesIO(body), allow_pickle=False)
     raise UnsupportedFormatError(f"Content type {content_type} is not supported by this framework")
 
@@ -40,12 +40,12 @@ def encode(prediction, accept):
     import numpy as np
 
     array = prediction if isinstance(prediction, np.ndarray) else np.asarray(prediction)
-    if accept == "application/json":
+    if accept == CONTENT_TYPE["json"]:
         return json.dumps(array.tolist())
-    if accept == "text/csv":
+    if accept == CONTENT_TYPE["csv"]:
         rows = array.reshape(len(array), -1) if array.ndim > 0 else array.reshape(1, 1)
         return "\n".join(",".join(str(v) for v in row) for row in rows.tolist()) + "\n"
-    if accept == "application/x-npy":
+    if accept == CONTENT_TYPE["npy"]:
         buffer = io.BytesIO()
         np.save(buffer, array)
         return buffer.getvalue()
@@ -61,7 +61,7 @@ def default_model_fn(image):
 
         import xgboost as xgb
 
-        path = os.path.join(model_dir, "xgboost-model")
+        path = os.path.join(model_dir, MODEL_ARCHIVE["xgboostModel"])
         try:
             with open(path, "rb") as f:
                 return pickle.load(f)
@@ -96,12 +96,12 @@ def default_output_fn(prediction, accept):
 
 
 def load_script():
-    program = os.environ["SAGEMAKER_PROGRAM"]
-    submit = os.environ.get("SAGEMAKER_SUBMIT_DIRECTORY", "")
+    program = os.environ[FRAMEWORK_ENV["program"]]
+    submit = os.environ.get(FRAMEWORK_ENV["submitDirectory"], "")
     candidates = []
     if submit.startswith("/"):
         candidates.append(container_path(submit))
-    candidates += [container_path("/opt/ml/code"), container_path("/opt/ml/model/code")]
+    candidates += [container_path(PATHS["code"]), container_path(PATHS["modelCode"])]
     for folder in candidates:
         path = os.path.join(folder, program)
         if os.path.isfile(path):
@@ -116,7 +116,7 @@ def load_script():
 class Handlers:
     def __init__(self, module, image):
         pick = lambda name, default: getattr(module, name, None) or default  # noqa: E731
-        self.model = pick("model_fn", default_model_fn(image))(container_path("/opt/ml/model"))
+        self.model = pick("model_fn", default_model_fn(image))(container_path(PATHS["model"]))
         self.transform_fn = getattr(module, "transform_fn", None)
         self.input_fn = pick("input_fn", default_input_fn)
         self.predict_fn = pick("predict_fn", default_predict_fn)
@@ -140,12 +140,12 @@ class Handlers:
 
 
 def make_handler(handlers: Handlers):
-    default_accept = os.environ.get("SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", "application/json")
+    default_accept = os.environ.get(SERVING["defaultAcceptEnv"], CONTENT_TYPE["json"])
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def reply(self, status, body: bytes, content_type="application/json"):
+        def reply(self, status, body: bytes, content_type=CONTENT_TYPE["json"]):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -153,18 +153,18 @@ def make_handler(handlers: Handlers):
             self.wfile.write(body)
 
         def do_GET(self):
-            if self.path.split("?")[0] == "/ping":
-                self.reply(200, b"\n", "text/plain")
+            if self.path.split("?")[0] == SERVING["ping"]:
+                self.reply(200, b"\n", CONTENT_TYPE["text"])
             else:
                 self.reply(404, json.dumps({"error": f"no route {self.path}"}).encode())
 
         def do_POST(self):
-            if self.path.split("?")[0] != "/invocations":
+            if self.path.split("?")[0] != SERVING["invocations"]:
                 self.reply(404, json.dumps({"error": f"no route {self.path}"}).encode())
                 return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            content_type = (self.headers.get("Content-Type") or "application/json").split(";")[0].strip()
+            content_type = (self.headers.get("Content-Type") or CONTENT_TYPE["json"]).split(";")[0].strip()
             accept = (self.headers.get("Accept") or "").split(",")[0].split(";")[0].strip()
             if not accept or accept == "*/*":
                 accept = default_accept
@@ -190,9 +190,9 @@ def serve(image: str) -> int:
     except Exception:
         traceback.print_exc()
         return 1
-    host = os.environ.get("SAGEPIPE_BIND_HOST", "0.0.0.0")
-    port = int(os.environ.get("SAGEMAKER_BIND_TO_PORT", "8080"))
+    host = os.environ.get(SERVING["bindHostEnv"], "0.0.0.0")
+    port = int(os.environ.get(SERVING["portEnv"], str(SERVING["port"])))
     server = ThreadingHTTPServer((host, port), make_handler(handlers))
-    print(f"serving {os.environ['SAGEMAKER_PROGRAM']} on {host}:{port}", flush=True)
+    print(f"serving {os.environ[FRAMEWORK_ENV['program']]} on {host}:{port}", flush=True)
     server.serve_forever()
     return 0

@@ -11,9 +11,8 @@ import subprocess
 import sys
 from collections import deque
 
-from sagepipe_paths import container_path
-
-ML = "/opt/ml"
+from sagepipe_contract import (FRAMEWORK_HYPERPARAMETER, LOCAL_HOST, PATHS, TRAINING_PATH_ENV, channel_env, channel_path,
+                               container_path, hyperparameter_env, write_failure)
 
 
 def decode(value):
@@ -49,38 +48,33 @@ def read_json(path: str, default):
 def environment(hps: dict, user_hps: dict, args: list, program: str, module_dir: str) -> dict:
     """The SM_* variables; paths are container paths (mapped into the job folder under the process runtime)."""
     p = container_path
-    channels_config = read_json(f"{ML}/input/config/inputdataconfig.json", {})
-    resource = read_json(f"{ML}/input/config/resourceconfig.json", {"current_host": "algo-1", "hosts": ["algo-1"]})
+    channels_config = read_json(PATHS["inputDataConfig"], {})
+    resource = read_json(PATHS["resourceConfig"], {"current_host": LOCAL_HOST, "hosts": [LOCAL_HOST]})
     channels = sorted(channels_config)
     env = {
-        "SM_MODEL_DIR": p(f"{ML}/model"),
-        "SM_INPUT_DIR": p(f"{ML}/input"),
-        "SM_INPUT_CONFIG_DIR": p(f"{ML}/input/config"),
-        "SM_OUTPUT_DIR": p(f"{ML}/output"),
-        "SM_OUTPUT_DATA_DIR": p(f"{ML}/output/data"),
-        "SM_OUTPUT_INTERMEDIATE_DIR": p(f"{ML}/output/intermediate"),
+        **{name: p(path) for name, path in TRAINING_PATH_ENV.items()},
         "SM_CHANNELS": json.dumps(channels),
         "SM_INPUT_DATA_CONFIG": json.dumps(channels_config),
         "SM_HPS": json.dumps(user_hps),
-        "SM_HOSTS": json.dumps(resource.get("hosts", ["algo-1"])),
-        "SM_CURRENT_HOST": resource.get("current_host", "algo-1"),
+        "SM_HOSTS": json.dumps(resource.get("hosts", [LOCAL_HOST])),
+        "SM_CURRENT_HOST": resource.get("current_host", LOCAL_HOST),
         "SM_CURRENT_INSTANCE_TYPE": "local",
         "SM_NETWORK_INTERFACE_NAME": resource.get("network_interface_name", "eth0"),
         "SM_RESOURCE_CONFIG": json.dumps(resource),
         "SM_NUM_CPUS": str(os.cpu_count() or 1),
         "SM_NUM_GPUS": "0",
         "SM_NUM_NEURONS": "0",
-        "SM_LOG_LEVEL": str(hps.get("sagemaker_container_log_level", 20)),
+        "SM_LOG_LEVEL": str(hps.get(FRAMEWORK_HYPERPARAMETER["logLevel"], 20)),
         "SM_MODULE_NAME": program[:-3] if program.endswith(".py") else program,
-        "SM_MODULE_DIR": str(hps.get("sagemaker_submit_directory", module_dir)),
+        "SM_MODULE_DIR": str(hps.get(FRAMEWORK_HYPERPARAMETER["submitDirectory"], module_dir)),
         "SM_USER_ENTRY_POINT": program,
         "SM_USER_ARGS": json.dumps(args),
         "SM_FRAMEWORK_PARAMS": json.dumps({k: v for k, v in hps.items() if k.startswith("sagemaker_")}),
     }
     for channel in channels:
-        env[f"SM_CHANNEL_{channel.upper()}"] = p(f"{ML}/input/data/{channel}")
+        env[channel_env(channel)] = p(channel_path(channel))
     for key, value in user_hps.items():
-        env[f"SM_HP_{key.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+        env[hyperparameter_env(key)] = value if isinstance(value, str) else json.dumps(value)
     env["SM_TRAINING_ENV"] = json.dumps({k[3:].lower(): v for k, v in env.items() if k.startswith("SM_")})
     return env
 
@@ -97,21 +91,15 @@ def die_with_parent() -> None:
         pass
 
 
-def write_failure(text: str) -> None:
-    os.makedirs(container_path(f"{ML}/output"), exist_ok=True)
-    with open(container_path(f"{ML}/output/failure"), "w") as f:
-        f.write(text)
-
-
 def train() -> int:
-    hps = {k: decode(v) for k, v in read_json(f"{ML}/input/config/hyperparameters.json", {}).items()}
-    program = str(hps.get("sagemaker_program", ""))
+    hps = {k: decode(v) for k, v in read_json(PATHS["hyperparameters"], {}).items()}
+    program = str(hps.get(FRAMEWORK_HYPERPARAMETER["program"], ""))
     user_hps = {k: v for k, v in hps.items() if not k.startswith("sagemaker_")}
-    code = container_path(f"{ML}/code")
+    code = container_path(PATHS["code"])
     script = os.path.join(code, program)
     if not os.path.isfile(script):
         write_failure(f"ClientError: the entry point {program} is not in the source directory "
-                      f"({hps.get('sagemaker_submit_directory', 'none given')})")
+                      f"({hps.get(FRAMEWORK_HYPERPARAMETER['submitDirectory'], 'none given')})")
         print(f"no {program} in {code}", file=sys.stderr)
         return 1
     if os.path.exists(os.path.join(code, "requirements.txt")):
@@ -121,8 +109,8 @@ def train() -> int:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [code, env.get("PYTHONPATH", "")]))
     command = [sys.executable, program, *args]
     print(f"Invoking script: {' '.join(command)}", flush=True)
-    for d in ("model", "output/data", "output/intermediate"):
-        os.makedirs(container_path(f"{ML}/{d}"), exist_ok=True)
+    for d in (PATHS["model"], PATHS["outputData"], PATHS["outputIntermediate"]):
+        os.makedirs(container_path(d), exist_ok=True)
     tail: deque = deque(maxlen=20)
     process = subprocess.Popen(command, cwd=code, env=env, stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=die_with_parent)
     assert process.stderr is not None

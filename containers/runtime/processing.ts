@@ -2,14 +2,8 @@
  * Typed access to a processing job's inputs and outputs, from the job's configuration
  * (`/opt/ml/config/processingjobconfig.json`, written by SageMaker and by sagepipe's runtimes alike).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { containerPath } from './paths.ts';
-
-interface ProcessingJobConfig {
-  readonly ProcessingInputs?: readonly { InputName: string; S3Input?: { LocalPath: string } }[];
-  readonly ProcessingOutputConfig?: { Outputs?: readonly { OutputName: string; S3Output?: { LocalPath: string } }[] };
-  readonly Environment?: Record<string, string>;
-}
+import { readProcessingConfig } from '../contract/job-config.ts';
+import { ContainerPaths, containerPath } from '../contract/paths.ts';
 
 export interface ProcessingJob {
   /** The local folder of an input, by input name. */
@@ -22,11 +16,10 @@ export interface ProcessingJob {
   readonly args: readonly string[];
 }
 
-export const PROCESSING_CONFIG = '/opt/ml/config/processingjobconfig.json';
+export const PROCESSING_CONFIG = ContainerPaths.processingJobConfig;
 
 export function processingJob(argv: readonly string[] = process.argv.slice(2)): ProcessingJob {
-  const file = containerPath(PROCESSING_CONFIG);
-  const config: ProcessingJobConfig = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ProcessingJobConfig) : {};
+  const config = readProcessingConfig();
   const inputs = new Map((config.ProcessingInputs ?? []).flatMap((i) => (i.S3Input ? [[i.InputName, i.S3Input.LocalPath] as const] : [])));
   const outputs = new Map(
     (config.ProcessingOutputConfig?.Outputs ?? []).flatMap((o) => (o.S3Output ? [[o.OutputName, o.S3Output.LocalPath] as const] : [])),

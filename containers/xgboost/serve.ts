@@ -10,7 +10,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { join } from 'node:path';
 import { CsvError, parseNumericCsv } from '../runtime/csv.ts';
 import { readRequestBody } from '../runtime/http-body.ts';
-import { containerPath } from '../runtime/paths.ts';
+import { ContainerPaths, ModelArchive, containerPath } from '../contract/paths.ts';
+import { ContentType, Serving, csvPredictions, errorBody, jsonPredictions, mediaType } from '../contract/serving.ts';
 import { Booster, type Matrix } from '../runtime/xgboost.ts';
 
 const MAX_BODY = 100 * 1024 * 1024;
@@ -65,41 +66,38 @@ export function parseCsvInstances(text: string): Matrix {
 export function createInferenceServer(booster: Booster): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && url === '/ping') {
+    if (req.method === 'GET' && url === Serving.ping) {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
       return;
     }
-    if (url !== '/invocations') throw new RequestError(404, `no route ${req.method} ${url} (use GET /ping, POST /invocations)`);
-    if (req.method !== 'POST') throw new RequestError(405, '/invocations takes POST');
-    const type = (req.headers['content-type'] ?? 'text/csv').split(';')[0]?.trim().toLowerCase();
+    if (url !== Serving.invocations) throw new RequestError(404, `no route ${req.method} ${url} (use GET ${Serving.ping}, POST ${Serving.invocations})`);
+    if (req.method !== 'POST') throw new RequestError(405, `${Serving.invocations} takes POST`);
+    const type = mediaType(req.headers['content-type']);
     const body = (await readRequestBody(req, MAX_BODY, () => new RequestError(413, `payload larger than ${MAX_BODY} bytes`))).toString('utf8');
     if (body.trim() === '') throw new RequestError(400, 'empty request body');
     let matrix: Matrix;
-    if (type === 'text/csv') matrix = parseCsvInstances(body);
-    else if (type === 'application/json') matrix = parseJsonInstances(body);
-    else throw new RequestError(415, `content type '${type}' is not supported (text/csv, application/json)`);
+    if (type === ContentType.csv) matrix = parseCsvInstances(body);
+    else if (type === ContentType.json) matrix = parseJsonInstances(body);
+    else throw new RequestError(415, `content type '${type}' is not supported (${ContentType.csv}, ${ContentType.json})`);
     const predictions = booster.predict(matrix);
     // No preference (or */*) answers in the request's own format.
     const acceptHeader = (req.headers.accept ?? '').toLowerCase();
-    const accept = acceptHeader === '' || acceptHeader.startsWith('*/*') ? (type ?? 'text/csv') : acceptHeader;
-    if (accept.includes('application/json')) {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ predictions: Array.from(predictions, (score) => ({ score })) }));
-    } else {
-      res.writeHead(200, { 'Content-Type': 'text/csv' }).end(`${Array.from(predictions).join('\n')}\n`);
-    }
+    const accept = acceptHeader === '' || acceptHeader.startsWith('*/*') ? type : acceptHeader;
+    if (accept.includes(ContentType.json)) res.writeHead(200, { 'Content-Type': ContentType.json }).end(jsonPredictions(predictions));
+    else res.writeHead(200, { 'Content-Type': ContentType.csv }).end(csvPredictions(predictions));
   };
   return createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const status = error instanceof RequestError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: message }));
+      if (!res.headersSent) res.writeHead(status, { 'Content-Type': ContentType.json });
+      res.end(errorBody(message));
     });
   });
 }
 
 export async function serveMain(): Promise<number> {
-  const modelFile = join(containerPath('/opt/ml/model'), 'xgboost-model');
+  const modelFile = join(containerPath(ContainerPaths.model), ModelArchive.xgboostModel);
   let booster: Booster;
   try {
     booster = await Booster.load(readFileSync(modelFile));
@@ -107,12 +105,12 @@ export async function serveMain(): Promise<number> {
     process.stderr.write(`cannot load the model ${modelFile}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const port = Number(process.env.SAGEMAKER_BIND_TO_PORT ?? 8080);
+  const port = Number(process.env[Serving.portEnv] ?? Serving.port);
   const server = createInferenceServer(booster);
   // In a container every interface (the host publishes the port on loopback); as a process, loopback only.
-  const host = process.env.SAGEPIPE_BIND_HOST ?? '0.0.0.0';
+  const host = process.env[Serving.bindHostEnv] ?? '0.0.0.0';
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  process.stdout.write(`serving /opt/ml/model/xgboost-model on port ${port}\n`);
+  process.stdout.write(`serving ${ContainerPaths.model}/${ModelArchive.xgboostModel} on port ${port}\n`);
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

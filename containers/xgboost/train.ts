@@ -4,15 +4,15 @@
  * in column 0, or text/libsvm), hyperparameters from /opt/ml/input/config/hyperparameters.json; logs one metric line per round in the
  * built-in image's format; writes /opt/ml/model/xgboost-model; on failure writes /opt/ml/output/failure and exits 1.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvError, readNumericCsvFiles } from '../runtime/csv.ts';
 import { readLibsvmFiles } from '../runtime/libsvm.ts';
-import { containerPath } from '../runtime/paths.ts';
+import { readHyperparameters, readInputDataConfig, writeFailure } from '../contract/job-config.ts';
+import { ContainerPaths, ModelArchive, channelPath, containerPath } from '../contract/paths.ts';
+import { ContentType, mediaType } from '../contract/serving.ts';
 import { Booster, type LabelledSet, openXGBoost } from '../runtime/xgboost.ts';
 import { HyperparameterError, resolveHyperparameters } from './hyperparameters.ts';
-
-const ML = '/opt/ml';
 
 export class TrainingInputError extends Error {}
 
@@ -28,11 +28,11 @@ function listFiles(dir: string): string[] {
 }
 
 function readChannel(channel: string, contentType: string | undefined, minWidth = 0): LabelledSet | undefined {
-  const dir = containerPath(`${ML}/input/data/${channel}`);
+  const dir = containerPath(channelPath(channel));
   if (!existsSync(dir)) return undefined;
-  const type = (contentType ?? 'text/csv').split(';')[0]?.trim();
-  const libsvm = type === 'text/libsvm' || type === 'libsvm';
-  if (type !== 'text/csv' && type !== 'csv' && !libsvm) {
+  const type = mediaType(contentType);
+  const libsvm = type === ContentType.libsvm || type === 'libsvm';
+  if (type !== ContentType.csv && type !== 'csv' && !libsvm) {
     throw new TrainingInputError(`channel '${channel}': content type '${contentType}' is not supported (use text/csv or text/libsvm)`);
   }
   const files = listFiles(dir);
@@ -51,15 +51,13 @@ const better = (metric: string, a: number, b: number) => (metric === 'auc' ? a >
 const format = (v: number) => Number(v.toPrecision(5)).toString();
 
 export async function train(log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
-  const config = JSON.parse(readFileSync(containerPath(`${ML}/input/config/hyperparameters.json`), 'utf8')) as Record<string, unknown>;
-  const hp = resolveHyperparameters(config);
-  const inputConfigFile = containerPath(`${ML}/input/config/inputdataconfig.json`);
-  const channels = existsSync(inputConfigFile) ? (JSON.parse(readFileSync(inputConfigFile, 'utf8')) as Record<string, { ContentType?: string }>) : {};
+  const hp = resolveHyperparameters(readHyperparameters());
+  const channels = readInputDataConfig();
   const { backend, fallbackReason } = await openXGBoost();
   log(`XGBoost: ${backend.description}${fallbackReason ? `; native XGBoost not used: ${fallbackReason}` : ''}`);
-  let trainSet = readChannel('train', channels.train?.ContentType);
-  if (!trainSet) throw new TrainingInputError("channel 'train' is required (no /opt/ml/input/data/train)");
-  let validation = readChannel('validation', channels.validation?.ContentType, trainSet.features.cols);
+  let trainSet = readChannel('train', channels.train?.ContentType ?? undefined);
+  if (!trainSet) throw new TrainingInputError(`channel 'train' is required (no ${channelPath('train')})`);
+  let validation = readChannel('validation', channels.validation?.ContentType ?? undefined, trainSet.features.cols);
   if (validation && validation.features.cols !== trainSet.features.cols) {
     throw new TrainingInputError(`channel 'validation' has ${validation.features.cols} features, 'train' has ${trainSet.features.cols}`);
   }
@@ -89,9 +87,9 @@ export async function train(log: (line: string) => void = (l) => process.stdout.
       }
     }
   }
-  const modelDir = containerPath(`${ML}/model`);
+  const modelDir = containerPath(ContainerPaths.model);
   mkdirSync(modelDir, { recursive: true });
-  writeFileSync(join(modelDir, 'xgboost-model'), booster.save());
+  writeFileSync(join(modelDir, ModelArchive.xgboostModel), booster.save());
   booster.dispose();
 }
 
@@ -103,9 +101,7 @@ export async function trainMain(): Promise<number> {
   } catch (error) {
     const known = error instanceof HyperparameterError || error instanceof TrainingInputError || error instanceof SyntaxError;
     const reason = `${known ? 'ClientError' : 'AlgorithmError'}: ${error instanceof Error ? error.message : String(error)}`;
-    const outDir = containerPath(`${ML}/output`);
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'failure'), reason);
+    writeFailure(reason);
     process.stderr.write(`${reason}\n`);
     return 1;
   }

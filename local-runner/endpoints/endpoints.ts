@@ -8,10 +8,13 @@ import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { freePort } from '../free-port.ts';
 import { join } from 'node:path';
-import type { Json, JsonObject } from '../../src/definition/types.ts';
+import type { JsonObject } from '../../src/definition/types.ts';
 import { writeFileAtomic } from '../../src/write-file-atomic.ts';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
-import { extractModel } from '../../containers/runtime/model-archive.ts';
+import { extractModel } from '../../containers/contract/model-archive.ts';
+import { ContainerPaths, ModelArchive, underRoot } from '../../containers/contract/paths.ts';
+import { FrameworkEnv } from '../../containers/contract/environment.ts';
+import { Serving, errorReason } from '../../containers/contract/serving.ts';
 import type { ModelStore } from '../model-store.ts';
 import type { FileRegistry, ModelPackage } from '../registry/file-registry.ts';
 import { ImageResolver, imageReady } from '../images/resolve.ts';
@@ -158,23 +161,23 @@ export class Endpoints {
       ...(runtime.kind === 'docker' ? { hasLocalImage: (n: string) => runtime.hasImage(n) } : {}),
     });
     const image = await resolver.resolve(found.image, 'inference');
-    await runtime.preflight?.(image.local, Boolean(found.environment.SAGEMAKER_PROGRAM));
+    await runtime.preflight?.(image.local, Boolean(found.environment[FrameworkEnv.program]));
     if (!(await imageReady(this.options.runtime, image))) {
       if (image.project && this.options.ensureImage) await this.options.ensureImage(image.local);
       else throw new SagepipeError(ErrorCode.ImageUnavailable, `image ${image.local} is not available here (${this.options.runtime.kind} runtime)`);
     }
     const root = this.dir(name);
     await rm(root, { recursive: true, force: true });
-    const modelDir = join(root, 'opt/ml/model');
+    const modelDir = underRoot(root, ContainerPaths.model);
     await mkdir(modelDir, { recursive: true });
-    const archive = join(root, 'model.tar.gz');
+    const archive = join(root, ModelArchive.file);
     try {
       await this.options.s3.downloadPrefix(found.modelDataUrl, root);
       await extractModel(archive, modelDir);
     } catch (error) {
       throw new SagepipeError(ErrorCode.ResourceNotFound, `model data ${found.modelDataUrl} could not be read: ${errorMessage(error)}`, { cause: error });
     }
-    await this.stageSubmitDirectory(found.environment.SAGEMAKER_SUBMIT_DIRECTORY, root);
+    await this.stageSubmitDirectory(found.environment[FrameworkEnv.submitDirectory], root);
     const logFile = join(root, 'endpoint.log');
     const now = new Date().toISOString();
     const containerId = await this.options.runtime.startDetached(
@@ -185,7 +188,7 @@ export class Endpoints {
         root,
         labels: { 'sagepipe.endpoint': name },
         networkIsolation: false,
-        port: { container: 8080, host: port },
+        port: { container: Serving.port, host: port },
       },
       logFile,
     );
@@ -225,9 +228,9 @@ export class Endpoints {
     try {
       await this.options.s3.downloadPrefix(uri, download);
       const [archive] = await readdir(download);
-      await extractModel(join(download, archive ?? ''), join(root, 'opt/ml/code'));
+      await extractModel(join(download, archive ?? ''), underRoot(root, ContainerPaths.code));
     } catch (error) {
-      throw new SagepipeError(ErrorCode.ResourceNotFound, `SAGEMAKER_SUBMIT_DIRECTORY ${uri} could not be read: ${errorMessage(error)}`, { cause: error });
+      throw new SagepipeError(ErrorCode.ResourceNotFound, `${FrameworkEnv.submitDirectory} ${uri} could not be read: ${errorMessage(error)}`, { cause: error });
     } finally {
       await rm(download, { recursive: true, force: true });
     }
@@ -238,7 +241,7 @@ export class Endpoints {
     const name = record.EndpointName;
     while (Date.now() < deadline) {
       try {
-        if ((await fetch(`${record.Url}/ping`, { signal: AbortSignal.timeout(1000) })).ok) {
+        if ((await fetch(`${record.Url}${Serving.ping}`, { signal: AbortSignal.timeout(1000) })).ok) {
           record.EndpointStatus = 'InService';
           record.LastModifiedTime = new Date().toISOString();
           await this.save(record);
@@ -253,7 +256,7 @@ export class Endpoints {
     }
     const lines = await this.options.runtime.logs(containerId, logFile, 5);
     record.EndpointStatus = 'Failed';
-    record.FailureReason = `the inference container did not answer /ping${lines.length ? `; last output: ${lines.join(' | ')}` : ''}`;
+    record.FailureReason = `the inference container did not answer ${Serving.ping}${lines.length ? `; last output: ${lines.join(' | ')}` : ''}`;
     await this.save(record);
     await this.options.runtime.remove(containerId);
     throw new SagepipeError(ErrorCode.JobFailed, `endpoint '${name}' failed: ${record.FailureReason}`, { path: name });
@@ -312,17 +315,9 @@ export class Endpoints {
     if (record.EndpointStatus !== 'InService') {
       throw new SagepipeError(ErrorCode.InvalidState, `endpoint '${name}' is ${record.EndpointStatus}${record.FailureReason ? `: ${record.FailureReason}` : ''}`, { path: name });
     }
-    const res = await fetch(`${record.Url}/invocations`, { method: 'POST', headers: { 'Content-Type': contentType, ...(accept ? { Accept: accept } : {}) }, body });
+    const res = await fetch(`${record.Url}${Serving.invocations}`, { method: 'POST', headers: { 'Content-Type': contentType, ...(accept ? { Accept: accept } : {}) }, body });
     const text = await res.text();
-    if (!res.ok) {
-      let reason = text;
-      try {
-        reason = String((JSON.parse(text) as { error?: Json }).error ?? text);
-      } catch {
-        // Plain text.
-      }
-      throw new SagepipeError(ErrorCode.JobFailed, `endpoint '${name}' answered ${res.status}: ${reason}`, { path: name });
-    }
+    if (!res.ok) throw new SagepipeError(ErrorCode.JobFailed, `endpoint '${name}' answered ${res.status}: ${errorReason(text)}`, { path: name });
     return { contentType: res.headers.get('content-type') ?? '', body: text };
   }
 }

@@ -9,6 +9,7 @@ import type Docker from 'dockerode';
 import { ErrorCode, SagepipeError, errorMessage } from '../../src/errors.ts';
 import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, lineSplitter } from './runtime.ts';
 import { currentProcess, hostId, isAlive } from '../../src/util/process-identity.ts';
+import { ML_ROOT, underRoot } from '../../containers/contract/paths.ts';
 
 export const MANAGED_LABEL = 'sagepipe.managed';
 export const OWNER_LABEL = 'sagepipe.owner-pid';
@@ -28,7 +29,7 @@ export function ownerLabels(): Record<string, string> {
  * CPU and memory from the instance type, and no network unless the job needs one (an endpoint's published port).
  */
 export function hostConfigFor(spec: ContainerSpec): Docker.ContainerCreateOptions['HostConfig'] {
-  const binds = [`${spec.root}/opt/ml:/opt/ml`, ...(spec.readOnlyPaths ?? []).map((p) => `${spec.root}${p}:${p}:ro`)];
+  const binds = [`${underRoot(spec.root, ML_ROOT)}:${ML_ROOT}`, ...(spec.readOnlyPaths ?? []).map((p) => `${underRoot(spec.root, p)}:${p}:ro`)];
   const r = spec.resources;
   return {
     Binds: binds,
@@ -132,7 +133,7 @@ export class DockerRuntime implements ContainerRuntime {
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: managed ? { ...spec.labels, ...ownerLabels() } : { ...spec.labels },
         ...(this.user ? { User: this.user } : {}),
-        WorkingDir: '/opt/ml',
+        WorkingDir: ML_ROOT,
         ...(spec.port ? { ExposedPorts: { [`${spec.port.container}/tcp`]: {} } } : {}),
         HostConfig: hostConfigFor(spec),
       });

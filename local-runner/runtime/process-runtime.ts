@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../src/package-root.ts';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
-import { CONTAINER_ROOT_ENV } from '../../containers/runtime/paths.ts';
+import { CONTAINER_ROOT_ENV, ContainerPaths, isContainerPath, underRoot } from '../../containers/contract/paths.ts';
+import { FrameworkEnv, FrameworkHyperparameter, ImageEnv } from '../../containers/contract/environment.ts';
+import { Serving } from '../../containers/contract/serving.ts';
 import { type ContainerResult, type ContainerRuntime, type ContainerSpec, type LogSink, isProcessAlive, lineSplitter } from './runtime.ts';
 import { type ProcessIdentity, currentProcess, isAlive, processStartTime } from '../../src/util/process-identity.ts';
 
@@ -103,7 +105,7 @@ function environment(spec: ContainerSpec): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: spec.root,
-    ...(spec.port ? { SAGEMAKER_BIND_TO_PORT: String(spec.port.host), SAGEPIPE_BIND_HOST: '127.0.0.1' } : {}),
+    ...(spec.port ? { [Serving.portEnv]: String(spec.port.host), [Serving.bindHostEnv]: '127.0.0.1' } : {}),
     ...spec.env,
     [CONTAINER_ROOT_ENV]: spec.root,
   };
@@ -161,9 +163,9 @@ export class ProcessRuntime implements ContainerRuntime {
         PYTHONPATH: resolve(this.root, 'containers/python/process'),
         PYTHONUNBUFFERED: '1',
         PYTHONDONTWRITEBYTECODE: '1',
-        SAGEPIPE_IMAGE: image,
-        SAGEPIPE_NODE: process.execPath,
-        SAGEPIPE_XGBOOST_MAIN: resolve(this.root, 'dist/images/xgboost/main.mjs'),
+        [ImageEnv.image]: image,
+        [ImageEnv.node]: process.execPath,
+        [ImageEnv.xgboostMain]: resolve(this.root, 'dist/images/xgboost/main.mjs'),
       },
     };
   }
@@ -173,7 +175,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   private program(spec: ContainerSpec): Program {
-    const map = (arg: string) => (arg.startsWith('/opt/ml/') ? join(spec.root, arg) : arg);
+    const map = (arg: string) => (isContainerPath(arg) ? underRoot(spec.root, arg) : arg);
     const python = /^sagepipe-(xgboost|sklearn):/.exec(spec.image)?.[1] as PythonImage | undefined;
     if (python && spec.entrypoint && spec.entrypoint.length > 0) {
       const [first, ...rest] = spec.entrypoint;
@@ -212,11 +214,11 @@ export class ProcessRuntime implements ContainerRuntime {
 
   /** Whether a train/serve start runs a user's script (framework mode) rather than the built-in algorithm. */
   private frameworkMode(spec: ContainerSpec): boolean {
-    if (spec.args[0] === 'serve') return Boolean(spec.env.SAGEMAKER_PROGRAM);
+    if (spec.args[0] === 'serve') return Boolean(spec.env[FrameworkEnv.program]);
     if (spec.args[0] !== 'train') return false;
     try {
-      const hps = JSON.parse(readFileSync(join(spec.root, 'opt/ml/input/config/hyperparameters.json'), 'utf8')) as Record<string, unknown>;
-      return 'sagemaker_program' in hps;
+      const hps = JSON.parse(readFileSync(underRoot(spec.root, ContainerPaths.hyperparameters), 'utf8')) as Record<string, unknown>;
+      return FrameworkHyperparameter.program in hps;
     } catch {
       return false;
     }

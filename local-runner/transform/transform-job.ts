@@ -12,7 +12,9 @@ import { join, relative } from 'node:path';
 import type { Json, JsonObject } from '../../src/definition/types.ts';
 import { type JobContext, JobFailure } from '../../src/engine/backend.ts';
 import { errorMessage } from '../../src/errors.ts';
-import { extractModel } from '../../containers/runtime/model-archive.ts';
+import { extractModel } from '../../containers/contract/model-archive.ts';
+import { ContainerPaths, ModelArchive, underRoot } from '../../containers/contract/paths.ts';
+import { DEFAULT_CONTENT_TYPE, Serving, errorReason } from '../../containers/contract/serving.ts';
 import type { ModelStore } from '../model-store.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { LocalS3 } from '../s3/local-s3.ts';
@@ -167,14 +169,14 @@ export async function runTransform(request: JsonObject, ctx: JobContext, env: Tr
   if (!outputPath?.startsWith('s3://')) throw clientError('TransformOutput.S3OutputPath must be an s3:// URI');
 
   await rm(env.root, { recursive: true, force: true });
-  const modelDir = join(env.root, 'opt/ml/model');
+  const modelDir = underRoot(env.root, ContainerPaths.model);
   const inputDir = join(env.root, 'input');
   await mkdir(modelDir, { recursive: true });
   await mkdir(inputDir, { recursive: true });
   if (dataUrl) {
     try {
       await env.s3.downloadPrefix(dataUrl, env.root);
-      await extractModel(join(env.root, 'model.tar.gz'), modelDir);
+      await extractModel(join(env.root, ModelArchive.file), modelDir);
     } catch (error) {
       throw clientError(`model data ${dataUrl} could not be read: ${errorMessage(error)}`);
     }
@@ -207,7 +209,7 @@ export async function runTransform(request: JsonObject, ctx: JobContext, env: Tr
       root: env.root,
       labels: { 'sagepipe.execution': ctx.executionId, 'sagepipe.step': ctx.stepName, 'sagepipe.job': ctx.jobName },
       networkIsolation: false,
-      port: { container: 8080, host: port },
+      port: { container: Serving.port, host: port },
     },
     logFile,
   );
@@ -265,7 +267,7 @@ async function waitForPing(url: string, id: string, env: TransformEnvironment, l
   while (Date.now() < deadline) {
     if (ctx.signal.aborted) throw new JobFailure('Stopped', `transform job ${ctx.jobName} was stopped`);
     try {
-      if ((await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) })).ok) return;
+      if ((await fetch(`${url}${Serving.ping}`, { signal: AbortSignal.timeout(1000) })).ok) return;
     } catch {
       // Not listening yet.
     }
@@ -273,25 +275,19 @@ async function waitForPing(url: string, id: string, env: TransformEnvironment, l
     await new Promise((r) => setTimeout(r, 100));
   }
   const lines = await env.runtime.logs(id, logFile, 5);
-  throw new JobFailure('AlgorithmError', `AlgorithmError: the model's inference container did not answer /ping${lines.length ? `; last output: ${lines.join(' | ')}` : ''}`);
+  throw new JobFailure('AlgorithmError', `AlgorithmError: the model's inference container did not answer ${Serving.ping}${lines.length ? `; last output: ${lines.join(' | ')}` : ''}`);
 }
 
 async function invoke(url: string, body: string, s: Settings, ctx: JobContext): Promise<{ ok: boolean; status: number; body: string; reason: string }> {
-  const headers: Record<string, string> = { 'Content-Type': s.contentType ?? 'text/csv' };
+  const headers: Record<string, string> = { 'Content-Type': s.contentType ?? DEFAULT_CONTENT_TYPE };
   if (s.accept) headers.Accept = s.accept;
   let res: Response;
   try {
-    res = await fetch(`${url}/invocations`, { method: 'POST', headers, body, signal: ctx.signal });
+    res = await fetch(`${url}${Serving.invocations}`, { method: 'POST', headers, body, signal: ctx.signal });
   } catch (error) {
     if (ctx.signal.aborted) throw new JobFailure('Stopped', `transform job ${ctx.jobName} was stopped`);
     throw new JobFailure('AlgorithmError', `AlgorithmError: the inference container did not answer: ${errorMessage(error)}`);
   }
   const text = await res.text();
-  let reason = text;
-  try {
-    reason = String((JSON.parse(text) as { error?: Json }).error ?? text);
-  } catch {
-    // Plain text.
-  }
-  return { ok: res.ok, status: res.status, body: text, reason: reason.trim() };
+  return { ok: res.ok, status: res.status, body: text, reason: errorReason(text) };
 }

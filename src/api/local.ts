@@ -19,6 +19,7 @@ import type { EndpointRecord } from '../../local-runner/endpoints/endpoints.ts';
 import { type RuntimeChoice, localEndpoints, openSession, selectRuntime } from '../../local-runner/workspace.ts';
 import { type CompileInputOptions, type PipelineInput, compileInput, startRequest } from './compile-input.ts';
 import { type PipelineResult, pipelineResult } from './results.ts';
+import { DEFAULT_CONTENT_TYPE } from '../../containers/contract/serving.ts';
 
 export type { PipelineInput, CompileInputOptions } from './compile-input.ts';
 export type { PipelineResult, StepResult, StepOutput } from './results.ts';
@@ -127,7 +128,7 @@ export function openWorkspace(options: WorkspaceOptions = {}): Workspace {
     endpoints: {
       deploy: async (ref, o = {}) => (await endpointsOf()).deploy(ref, o),
       invoke: async (name, body, o = {}) =>
-        (await endpointsOf()).invoke(name, typeof body === 'string' ? Buffer.from(body) : body, o.contentType ?? 'text/csv', o.accept),
+        (await endpointsOf()).invoke(name, typeof body === 'string' ? Buffer.from(body) : body, o.contentType ?? DEFAULT_CONTENT_TYPE, o.accept),
       describe: async (name) => (await endpointsOf()).describe(name),
       list: async () => (await endpointsOf()).list(),
       delete: async (name) => (await endpointsOf()).delete(name),

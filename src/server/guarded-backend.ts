@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from '../definition/types.ts';
 import { type JobBackend, type JobContext, type JobResult, JobFailure, type LambdaInvocation } from '../engine/backend.ts';
+import { FrameworkHyperparameter } from '../../containers/contract/environment.ts';
 
 export interface ServePolicy {
   /** Inputs may be local paths or file:// URIs on the serving host (`--allow-local-paths`). @default false */
@@ -58,7 +59,7 @@ export class GuardedBackend implements JobBackend {
     this.checkEntrypoint(obj(request.AlgorithmSpecification).ContainerEntrypoint);
     // Script mode (the SDK's framework estimators) names the user's program in the hyperparameters.
     const hyper = obj(request.HyperParameters);
-    if (hyper.sagemaker_program !== undefined || hyper.sagemaker_submit_directory !== undefined) this.checkEntrypoint(['sagemaker_program']);
+    if (hyper[FrameworkHyperparameter.program] !== undefined || hyper[FrameworkHyperparameter.submitDirectory] !== undefined) this.checkEntrypoint([FrameworkHyperparameter.program]);
     return this.inner.runTrainingJob(request, context);
   }
 

@@ -2,13 +2,14 @@
 import type { ServerResponse } from 'node:http';
 import type { Endpoints } from '../../local-runner/endpoints/endpoints.ts';
 import { errorMessage } from '../errors.ts';
+import { DEFAULT_CONTENT_TYPE } from '../../containers/contract/serving.ts';
 
 export const INVOCATION_PATH = /^\/endpoints\/([^/]+)\/invocations$/;
 
 export async function invokeEndpoint(endpoints: Endpoints, name: string, body: Buffer, headers: { contentType?: string; accept?: string }, res: ServerResponse): Promise<number> {
   try {
-    const answer = await endpoints.invoke(name, body, headers.contentType ?? 'text/csv', headers.accept);
-    res.writeHead(200, { 'Content-Type': answer.contentType || 'text/csv', 'x-Amzn-Invoked-Production-Variant': 'AllTraffic' }).end(answer.body);
+    const answer = await endpoints.invoke(name, body, headers.contentType ?? DEFAULT_CONTENT_TYPE, headers.accept);
+    res.writeHead(200, { 'Content-Type': answer.contentType || DEFAULT_CONTENT_TYPE, 'x-Amzn-Invoked-Production-Variant': 'AllTraffic' }).end(answer.body);
     return 200;
   } catch (error) {
     const message = errorMessage(error);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localBackend, openSession, selectRuntime } from '../../local-runner/workspace.ts';
 import type { JobContext } from '../../src/engine/backend.ts';
 import { isJobFailure } from '../../src/engine/backend.ts';
-import { packModel } from '../../containers/runtime/model-archive.ts';
+import { packModel } from '../../containers/contract/model-archive.ts';
 import { Booster } from '../../containers/runtime/xgboost.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';

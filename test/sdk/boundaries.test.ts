@@ -1,6 +1,7 @@
 /**
  * The layers' boundaries, read from the sources' imports: the SDK stays inert, each layer knows only those below it,
- * dockerode stays inside the Docker runtime, and the step images' programs stand alone.
+ * dockerode stays inside the Docker runtime, the step images' programs stand alone, and the container contract is the one
+ * place host and images both take their shared names from.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +26,8 @@ function runtimeImports(file: string): string[] {
 }
 
 /** All imports, type-only ones included (a layer must not even name what is above it). */
-const allImports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'";]*?['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+const allImports = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'";]*?\sfrom\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm)].map((m) => (m[1] ?? m[2]) as string);
 
 /** The files and packages loading `entry` loads, following relative imports. */
 function closure(entry: string): { files: Set<string>; packages: Set<string> } {
@@ -96,6 +98,29 @@ describe('layer boundaries', () => {
 
   it('GIVEN the step images\' sources THEN they import nothing from src/ or the local runner (they stand alone in an image)', () => {
     expect(offenders(['containers'], /^(src|local-runner)\//)).toEqual([]);
+  });
+
+  it('GIVEN the container contract (containers/contract) THEN it imports only itself, Node and tar: a leaf that host and images share', () => {
+    const outside = offenders(['containers/contract'], /.*/).filter((o) => !/ imports (containers\/contract\/[\w-]+\.ts|node:[\w/]+|tar)$/.test(o));
+    expect(outside).toEqual([]);
+  });
+
+  it('GIVEN host code (src, local-runner) THEN of containers/ it imports only the contract, never an image\'s program or runtime', () => {
+    expect(offenders(['src', 'local-runner'], /^containers\/(?!contract\/)/)).toEqual([]);
+  });
+
+  it('GIVEN host code and the images\' programs THEN none spells a container path, the model archive or a serving route itself (the contract does)', () => {
+    const spelled = /\/opt\/ml|model\.tar\.gz|xgboost-model|['"`]\/(ping|invocations)['"`]/;
+    const comment = /^\s*(\*|\/\/|\/\*)/;
+    const ts = ['src', 'local-runner', 'containers']
+      .flatMap((d) => files(join(REPO_ROOT, d)))
+      .filter((f) => !rel(f).startsWith('containers/contract/') && !rel(f).startsWith('src/ui/app/'))
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (!comment.test(line) && spelled.test(line) ? [`${rel(f)}:${i + 1}`] : [])));
+    const pythonDir = join(REPO_ROOT, 'containers/python');
+    const py = readdirSync(pythonDir, { recursive: true, encoding: 'utf8' })
+      .filter((n) => n.endsWith('.py') && !n.endsWith('sagepipe_contract.py'))
+      .flatMap((n) => readFileSync(join(pythonDir, n), 'utf8').split('\n').flatMap((line, i) => (/"(\/opt\/ml|model\.tar\.gz|xgboost-model|\/ping|\/invocations)/.test(line) ? [`containers/python/${n}:${i + 1}`] : [])));
+    expect([...ts, ...py]).toEqual([]);
   });
 
   it('GIVEN the library entries THEN sagepipe/local and sagepipe/testing load no AWS SDK, and sagepipe/sagemaker no local runner', () => {

@@ -7,10 +7,17 @@ open paths themselves (XGBoost's save_model/load_model) are not mapped: such scr
 paths built from SM_* variables and arguments (which the runtime already gives as real paths).
 """
 import builtins
+import importlib.util
 import io
 import os
 
-_ROOT = os.environ.get("SAGEPIPE_CONTAINER_ROOT", "").rstrip("/")
+# The contract module beside this folder, loaded by its file: the user's script must not find it on its sys.path.
+_spec = importlib.util.spec_from_file_location(
+    "_sagepipe_contract", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sagepipe_contract.py"))
+_contract = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_contract)
+
+_ROOT = os.environ.get(_contract.CONTAINER_ROOT_ENV, "").rstrip("/")
 
 
 def _map(path):
@@ -20,8 +27,8 @@ def _map(path):
         text = os.fspath(path)
     except TypeError:
         return path
-    if isinstance(text, str) and (text == "/opt/ml" or text.startswith("/opt/ml/")):
-        return _ROOT + text
+    if isinstance(text, str) and _contract.is_container_path(text):
+        return _contract.under_root(_ROOT, text)
     return path
 
 

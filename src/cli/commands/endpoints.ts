@@ -9,8 +9,9 @@ import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
+import { ContentType, DEFAULT_CONTENT_TYPE, Serving } from '../../../containers/contract/serving.ts';
 
-const CONTENT_TYPES = ['text/csv', 'application/json'];
+const CONTENT_TYPES: readonly string[] = [ContentType.csv, ContentType.json];
 
 async function readBody(io: CliIO, source: string): Promise<Uint8Array> {
   if (source === '-') {
@@ -88,9 +89,9 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
     io.out(`endpoint ${name} deleted\n`);
   });
 
-  addTargetOptions(addWorkspaceOption(cmd.command('invoke').description('send a request to /invocations and print the predictions').argument('<name>')))
+  addTargetOptions(addWorkspaceOption(cmd.command('invoke').description(`send a request to ${Serving.invocations} and print the predictions`).argument('<name>')))
     .requiredOption('--body <file|->', 'the request body: a file, or - for standard input')
-    .option('--content-type <type>', `${CONTENT_TYPES.join(' or ')}`, 'text/csv')
+    .option('--content-type <type>', `${CONTENT_TYPES.join(' or ')}`, DEFAULT_CONTENT_TYPE)
     .option('--accept <type>', 'response type (default: the request\'s)')
     .action(async (name: string, opts: TargetOptions & { workspace?: string; body: string; contentType: string; accept?: string }) => {
       if (!CONTENT_TYPES.includes(opts.contentType)) {

@@ -4,8 +4,9 @@ import type { PropertiesOf, PropertyRef } from '../properties.ts';
 import { ExecutionVariables, type Expression, type IntegerValue, Join, type StringValue } from '../expressions.ts';
 import type { PropertyFile } from '../property-file.ts';
 import { type ArgumentTree, CachingStep, type CachingStepOptions, type RenderContext } from './step.ts';
+import { ContainerPaths } from '../../../containers/contract/paths.ts';
 
-export const PROCESSING_CODE_DIR = '/opt/ml/processing/input/code';
+export const PROCESSING_CODE_DIR = ContainerPaths.processingCode;
 
 export interface ProcessorOptions {
   readonly imageUri: StringValue;

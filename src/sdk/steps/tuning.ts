@@ -7,6 +7,7 @@ import { tuningJobShape } from '../../definition/property-shapes.ts';
 import { type Expression, type IntegerValue, Join, type JoinFunction, type StringValue, isExpression } from '../expressions.ts';
 import { type ArgumentTree, CachingStep, type CachingStepOptions } from './step.ts';
 import type { EstimatorOptions, TrainingChannelOptions } from './training.ts';
+import { ModelArchive } from '../../../containers/contract/paths.ts';
 
 export type ScalingType = 'Auto' | 'Linear' | 'Logarithmic' | 'ReverseLogarithmic';
 
@@ -57,7 +58,7 @@ export class TuningStep extends CachingStep<typeof tuningJobShape> {
 
   /** The model artifact of the trial ranked `topK` (0: the best), as `get_top_model_s3_uri` renders it. */
   topModelS3Uri(topK: number, s3Bucket: string, prefix = ''): JoinFunction {
-    return Join('/', ['s3:/', s3Bucket, ...(prefix ? [prefix] : []), this.properties.TrainingJobSummaries[topK]!.TrainingJobName, 'output/model.tar.gz']);
+    return Join('/', ['s3:/', s3Bucket, ...(prefix ? [prefix] : []), this.properties.TrainingJobSummaries[topK]!.TrainingJobName, ModelArchive.artifactSuffix]);
   }
 
   arguments(): ArgumentTree {

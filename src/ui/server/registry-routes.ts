@@ -3,6 +3,7 @@ import type { ApprovalStatus } from '../../../local-runner/registry/file-registr
 import { versionSummary } from './api.ts';
 import { HttpError, type Route, readJson, requireText, sendJson } from './http.ts';
 import type { RouteContext } from './route-context.ts';
+import { DEFAULT_CONTENT_TYPE } from '../../../containers/contract/serving.ts';
 
 export function registryRoutes(ctx: RouteContext): Route[] {
   return [
@@ -48,7 +49,7 @@ export function registryRoutes(ctx: RouteContext): Route[] {
       pattern: /^\/api\/endpoints\/([\w-]+)\/invoke$/,
       handler: async (req, res, [name]) => {
         const body = await readJson(req);
-        sendJson(res, 200, await ctx.workspace.invoke(name as string, requireText(body.body, 'body'), typeof body.contentType === 'string' ? body.contentType : 'text/csv'));
+        sendJson(res, 200, await ctx.workspace.invoke(name as string, requireText(body.body, 'body'), typeof body.contentType === 'string' ? body.contentType : DEFAULT_CONTENT_TYPE));
       },
     },
   ];

@@ -1,4 +1,7 @@
-/** `model.tar.gz`, the artifact SageMaker training jobs produce: packing a model folder and extracting one. */
+/**
+ * `model.tar.gz`: how a training job's /opt/ml/model is packed (its files at the archive's root, sorted, without
+ * owners or times, so the same model gives the same bytes) and how the host unpacks one for an inference container.
+ */
 import { mkdir } from 'node:fs/promises';
 import * as tar from 'tar';
 
@@ -8,5 +11,5 @@ export async function extractModel(archive: string, destination: string): Promis
 }
 
 export async function packModel(directory: string, archive: string, files: readonly string[]): Promise<void> {
-  await tar.c({ gzip: true, file: archive, cwd: directory, portable: true, noMtime: true }, [...files]);
+  await tar.c({ gzip: true, file: archive, cwd: directory, portable: true, noMtime: true }, [...files].sort());
 }
