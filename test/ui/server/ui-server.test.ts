@@ -93,6 +93,31 @@ function events(port: number, path: string) {
 
 const stepStatus = (r: ExecutionRecord, name: string) => r.Steps.find((s) => s.StepName === name)?.StepStatus;
 
+/** The UI's workspace over a temporary one, wired as `sagepipe ui` wires it (recovery and stops through the CLI's session). */
+function uiWorkspace(path: string, store: ExecutionStore, backend: FakeBackend, registry = new FileRegistry(join(path, 'registry'), { region: 'us-east-1', account: '000000000000' })) {
+  return createLocalWorkspace({
+    path,
+    store,
+    s3: new LocalS3(join(path, 's3')),
+    registry,
+    region: 'us-east-1',
+    account: '000000000000',
+    backend: async () => backend,
+    endpoints: async () => {
+      throw new Error('no endpoints in this test');
+    },
+    recover: async (id) => (await recoverExecution(openSession({ workspace: path }, quietIO), id)).record,
+    stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: path }, quietIO), id),
+  });
+}
+
+/** A UI server on a free port. */
+async function listening(options: Parameters<typeof createUiServer>[0]): Promise<{ ui: UiServer; port: number }> {
+  const ui = createUiServer(options);
+  await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
+  return { ui, port: (ui.server.address() as { port: number }).port };
+}
+
 describe('the UI server', () => {
   const ws = tempDir('sagepipe-ui-');
   const store = new ExecutionStore(ws.path);
@@ -118,23 +143,7 @@ describe('the UI server', () => {
       LastModifiedTime: '2026-01-01T00:00:00.000Z',
       'sagepipe:ModelMetricsContent': { ModelQuality: { Statistics: { metrics: { accuracy: { value: 0.87 } } } } },
     }));
-    const workspace = createLocalWorkspace({
-      path: ws.path,
-      store,
-      s3,
-      registry,
-      region: 'us-east-1',
-      account: '000000000000',
-      backend: async () => backend,
-      endpoints: async () => {
-        throw new Error('no endpoints in this test');
-      },
-      recover: async (id) => (await recoverExecution(openSession({ workspace: ws.path }, quietIO), id)).record,
-      stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), id),
-    });
-    ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN, maxDownloadBytes: 16 });
-    await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
-    port = (ui.server.address() as { port: number }).port;
+    ({ ui, port } = await listening({ workspace: uiWorkspace(ws.path, store, backend, registry), host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN, maxDownloadBytes: 16 }));
   });
   afterAll(async () => {
     await ui.close();
@@ -311,24 +320,8 @@ describe('the UI server with runs in its own process', () => {
 
   beforeAll(async () => {
     first = await new Engine({ backend, store }).start({ loaded: definition([processingStep('A'), processingStep('B', { input: outputOf('A') })]), pipelineName: 'alpha' });
-    const workspace = createLocalWorkspace({
-      path: ws.path,
-      store,
-      s3: new LocalS3(join(ws.path, 's3')),
-      registry: new FileRegistry(join(ws.path, 'registry'), { region: 'us-east-1', account: '000000000000' }),
-      region: 'us-east-1',
-      account: '000000000000',
-      backend: async () => backend,
-      endpoints: async () => {
-        throw new Error('no endpoints in this test');
-      },
-      recover: async (id) => (await recoverExecution(openSession({ workspace: ws.path }, quietIO), id)).record,
-      stopElsewhere: (id) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), id),
-    });
     // A poll slower than the test's time limit: whatever arrives came from the engine's events.
-    ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 600_000, token: TOKEN });
-    await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
-    port = (ui.server.address() as { port: number }).port;
+    ({ ui, port } = await listening({ workspace: uiWorkspace(ws.path, store, backend), host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 600_000, token: TOKEN }));
   });
   afterAll(async () => {
     await ui.close();
@@ -383,23 +376,7 @@ describe('the UI server over an execution whose runner crashed', () => {
     );
     // The lease names pid 1 with a start time pid 1 never had: the runner that took it is gone (a kill -9).
     writeFileSync(join(store.dirOf(id), 'runner.lock'), JSON.stringify({ pid: 1, start: '12345', host: hostId(), since: now }));
-    const workspace = createLocalWorkspace({
-      path: ws.path,
-      store,
-      s3: new LocalS3(join(ws.path, 's3')),
-      registry: new FileRegistry(join(ws.path, 'registry'), { region: 'us-east-1', account: '000000000000' }),
-      region: 'us-east-1',
-      account: '000000000000',
-      backend: async () => new FakeBackend(),
-      endpoints: async () => {
-        throw new Error('no endpoints in this test');
-      },
-      recover: async (executionId) => (await recoverExecution(openSession({ workspace: ws.path }, quietIO), executionId)).record,
-      stopElsewhere: (executionId) => stopLocalExecution(openSession({ workspace: ws.path }, quietIO), executionId),
-    });
-    ui = createUiServer({ workspace, host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN });
-    await new Promise<void>((resolve) => ui.server.listen(0, '127.0.0.1', resolve));
-    port = (ui.server.address() as { port: number }).port;
+    ({ ui, port } = await listening({ workspace: uiWorkspace(ws.path, store, new FakeBackend()), host: '127.0.0.1', assetsDir: join(REPO_ROOT, 'dist', 'ui'), pollMs: 20, token: TOKEN }));
   });
   afterAll(async () => {
     await ui.close();
