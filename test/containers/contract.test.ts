@@ -12,7 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { FrameworkEnv, FrameworkHyperparameter, ImageEnv, TRAINING_ENVIRONMENT, TrainingPathEnv, channelEnv, hyperparameterEnv } from '../../containers/contract/environment.ts';
 import { type ChannelConfig, LOCAL_HOST, readHyperparameters, readInputDataConfig, writeProcessingConfig, writeTrainingConfig } from '../../containers/contract/job-config.ts';
 import { extractModel, packModel } from '../../containers/contract/model-archive.ts';
-import { CONTAINER_ROOT_ENV, ContainerPaths, ModelArchive, channelPath, containerPath, modelArtifactUri, underRoot } from '../../containers/contract/paths.ts';
+import { CONTAINER_ROOT_ENV, ContainerPaths, ML_ROOT, ModelArchive, channelPath, containerPath, modelArtifactUri, underRoot } from '../../containers/contract/paths.ts';
 import { ContentType, Serving, errorReason } from '../../containers/contract/serving.ts';
 import { processingJob } from '../../containers/runtime/processing.ts';
 import type { Booster } from '../../containers/runtime/xgboost.ts';
@@ -177,6 +177,18 @@ describe('the container contract', () => {
     const { reason, fromFailureFile } = await jobFailureReason(root, 1, new OutputDigest(), 'log hint');
     expect(fromFailureFile).toBe(true);
     expect(reason).toMatch(/^ClientError: training on sagepipe-sklearn needs a script: set the sagemaker_program/);
+  });
+
+  it('GIVEN the images\' Dockerfiles THEN they work in /opt/ml and serve on the port the host publishes, named as the contract names them', () => {
+    const dockerfile = (image: string) => readFileSync(join(REPO_ROOT, 'containers', image, 'Dockerfile'), 'utf8');
+    for (const image of ['xgboost', 'sklearn', 'node']) expect(dockerfile(image), image).toMatch(new RegExp(`^WORKDIR ${ML_ROOT}$`, 'm'));
+    for (const image of ['xgboost', 'sklearn']) {
+      const text = dockerfile(image);
+      expect(text, image).toMatch(new RegExp(`^EXPOSE ${Serving.port}$`, 'm'));
+      expect(text, image).toContain(`${Serving.portEnv}=${Serving.port}`);
+      expect(text, image).toContain(`${ImageEnv.image}=${image}`);
+    }
+    expect(dockerfile('xgboost')).toMatch(new RegExp(`${ImageEnv.node}=\\S+ ${ImageEnv.xgboostMain}=/opt/sagepipe/main.mjs`));
   });
 
   it('GIVEN the built-in XGBoost\'s inference server THEN it answers on the contract\'s routes, and the host reads its error answers\' reasons', async () => {
