@@ -24,11 +24,11 @@ import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 const PYTHON = '/usr/bin/python3';
 const PYTHON_DIR = join(REPO_ROOT, 'containers/python');
 
-/** Runs Python code beside sagepipe's Python programs (standard library only), returning its stdout. */
+/** Runs Python code beside sagepipe's Python programs (standard library only; no bytecode left in the image's sources). */
 function python(code: string, env: Record<string, string> = {}, args: string[] = []): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(PYTHON, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(PYTHON_DIR)})\n${code}`, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', ...env },
     timeout: 30_000,
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
@@ -170,7 +170,7 @@ describe('the container contract', () => {
     const root = jobRoot();
     const r = spawnSync(PYTHON, [join(PYTHON_DIR, 'sagepipe_entry.py'), 'train'], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', [CONTAINER_ROOT_ENV]: root, [ImageEnv.image]: 'sklearn' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1', [CONTAINER_ROOT_ENV]: root, [ImageEnv.image]: 'sklearn' },
       timeout: 30_000,
     });
     expect(r.status, r.stderr).toBe(1);
