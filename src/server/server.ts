@@ -24,6 +24,7 @@ import { sendS3Error } from './s3/xml.ts';
 import { createContext } from './sagemaker/context.ts';
 import { sageMakerOperations } from './sagemaker/operations.ts';
 import { handleSts, sendStsError } from './sts-api.ts';
+import { DEFAULT_CONTENT_TYPE } from '../../containers/contract/serving.ts';
 
 export interface ApiServerOptions {
   readonly session: LocalSession;
@@ -111,7 +112,7 @@ export function createApiServer(options: ApiServerOptions): Server {
         const { body } = await signedBody(req);
         const name = decodeURIComponent(INVOCATION_PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname)?.[1] ?? '');
         const accept = req.headers.accept;
-        await invokeEndpoint(options.endpoints, name, body, { contentType: String(req.headers['content-type'] ?? 'text/csv'), ...(accept ? { accept } : {}) }, res);
+        await invokeEndpoint(options.endpoints, name, body, { contentType: String(req.headers['content-type'] ?? DEFAULT_CONTENT_TYPE), ...(accept ? { accept } : {}) }, res);
         return;
       }
       case 'sts': {
