@@ -1,4 +1,7 @@
-/** What every group of SageMaker operations works on: the workspace's stores, the local backend, serve's own state. */
+/**
+ * What every group of SageMaker operations works on: the local target (executions, pipelines, endpoints — the same
+ * ones the CLI and the library see), the workspace's stores the target does not cover yet, serve's own state.
+ */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SageMakerResource, sageMakerArn } from '../../arn.ts';
@@ -7,17 +10,17 @@ import type { JobBackend } from '../../engine/backend.ts';
 import { writeFileAtomic } from '../../engine/store.ts';
 import type { LocalSession } from '../../../local-runner/workspace.ts';
 import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
-import { PipelinesStore } from './pipelines-store.ts';
+import { LocalTarget } from '../../../local-runner/local-target.ts';
 
 export interface SageMakerContext {
   readonly session: LocalSession;
+  /** Runs standalone jobs (CreateTrainingJob …); executions run through `target`. */
   readonly backend: JobBackend;
   readonly endpoints: Endpoints;
-  readonly pipelines: PipelinesStore;
+  /** Executions, pipelines and endpoints: the workspace's local target, over `backend`. */
+  readonly target: LocalTarget;
   /** serve's own records (endpoint configs, execution extras, tags), under `<workspace>/serve/`. */
   readonly state: ServeState;
-  /** Executions this server runs now, to stop them. */
-  readonly running: Map<string, AbortController>;
   /** Executions asked to stop that have not ended yet (reported as `Stopping`). */
   readonly stopping: Set<string>;
   arn(kind: SageMakerResource, name: string): string;
@@ -50,9 +53,8 @@ export function createContext(options: { session: LocalSession; backend: JobBack
   const { session } = options;
   return {
     ...options,
-    pipelines: new PipelinesStore(join(session.workspace, 'pipelines')),
+    target: new LocalTarget({ session, backend: options.backend, endpoints: options.endpoints }),
     state: new ServeState(join(session.workspace, 'serve')),
-    running: new Map(),
     stopping: new Set(),
     arn: (kind, name) => sageMakerArn(session, kind, name),
   };

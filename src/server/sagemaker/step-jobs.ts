@@ -6,7 +6,7 @@
  * execution run by `serve` or by any other process on the workspace).
  */
 import type { Json, JsonObject } from '../../definition/types.ts';
-import { answerCallback } from '../../engine/callbacks.ts';
+import type { CallbackAnswer } from '../../engine/target.ts';
 import { isSagepipeError } from '../../errors.ts';
 import { ApiError, notFound, validation } from '../http/api-error.ts';
 import type { SageMakerContext } from './context.ts';
@@ -28,10 +28,10 @@ export function stepJobOperations(ctx: SageMakerContext, base: Operations): Oper
   };
   const named = (list: JsonObject[], field: string, name: string) => list.find((p) => String(p[field] ?? '').toLowerCase() === name.toLowerCase());
   const times = (p: JsonObject) => toWire({ CreationTime: p.CreationTime, LastModifiedTime: p.LastModifiedTime, EndTime: p.TransformEndTime ?? p.HyperParameterTuningEndTime }) as JsonObject;
-  const callback = async (token: string, response: Parameters<typeof answerCallback>[2]): Promise<JsonObject> => {
+  const callback = async (token: string, answer: CallbackAnswer): Promise<JsonObject> => {
     try {
-      const found = await answerCallback(session.store, token, response);
-      return { PipelineExecutionArn: found.execution.PipelineExecutionArn };
+      const found = await ctx.target.sendCallback(token, answer);
+      return { PipelineExecutionArn: String(found.executionArn) };
     } catch (error) {
       if (isSagepipeError(error) && error.code === 'RESOURCE_NOT_FOUND') throw notFound(error.message);
       if (isSagepipeError(error)) throw validation(error.message);
@@ -104,10 +104,10 @@ export function stepJobOperations(ctx: SageMakerContext, base: Operations): Oper
     },
     async SendPipelineExecutionStepSuccess(input) {
       const outputs = Array.isArray(input.OutputParameters) ? (input.OutputParameters as JsonObject[]) : [];
-      return callback(required(input, 'CallbackToken'), { Status: 'Success', OutputParameters: outputs.map((o) => ({ Name: String(o.Name), Value: String(o.Value) })) });
+      return callback(required(input, 'CallbackToken'), { success: true, outputs: outputs.map((o) => ({ Name: String(o.Name), Value: String(o.Value) })) });
     },
     async SendPipelineExecutionStepFailure(input) {
-      return callback(required(input, 'CallbackToken'), { Status: 'Failure', FailureReason: typeof input.FailureReason === 'string' ? input.FailureReason : '' });
+      return callback(required(input, 'CallbackToken'), { success: false, reason: typeof input.FailureReason === 'string' ? input.FailureReason : '' });
     },
   };
 }
