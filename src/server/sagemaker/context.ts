@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { type SageMakerResource, sageMakerArn } from '../../arn.ts';
 import type { JsonObject } from '../../definition/types.ts';
 import type { JobBackend } from '../../engine/backend.ts';
-import { writeFileAtomic } from '../../engine/store.ts';
+import type { ExecutionRecord } from '../../engine/records.ts';
+import { writeFileAtomic } from '../../write-file-atomic.ts';
 import type { LocalSession } from '../../../local-runner/workspace.ts';
 import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
 import { LocalTarget } from '../../../local-runner/local-target.ts';
@@ -47,6 +48,13 @@ export class ServeState {
     await mkdir(join(this.root, kind), { recursive: true });
     await writeFileAtomic(this.file(kind, key), `${JSON.stringify(value, null, 2)}\n`);
   }
+}
+
+/** Every recorded execution with its steps, newest first, read through the target. */
+export async function executionsWithSteps(ctx: Pick<SageMakerContext, 'target'>): Promise<ExecutionRecord[]> {
+  const { executions } = await ctx.target.list();
+  const records = await Promise.all(executions.map((e) => ctx.target.describe(e.PipelineExecutionArn).catch(() => undefined)));
+  return records.filter((r): r is ExecutionRecord => r !== undefined);
 }
 
 export function createContext(options: { session: LocalSession; backend: JobBackend; endpoints: Endpoints }): SageMakerContext {

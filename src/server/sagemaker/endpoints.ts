@@ -8,7 +8,7 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '../../definition/types.ts';
-import { writeFileAtomic } from '../../engine/store.ts';
+import { writeFileAtomic } from '../../write-file-atomic.ts';
 import { errorMessage } from '../../errors.ts';
 import { validation } from '../http/api-error.ts';
 import type { SageMakerContext } from './context.ts';

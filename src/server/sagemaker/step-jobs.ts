@@ -9,7 +9,7 @@ import type { Json, JsonObject } from '../../definition/types.ts';
 import type { CallbackAnswer } from '../../engine/target.ts';
 import { isSagepipeError } from '../../errors.ts';
 import { ApiError, notFound, validation } from '../http/api-error.ts';
-import type { SageMakerContext } from './context.ts';
+import { type SageMakerContext, executionsWithSteps } from './context.ts';
 import { type Operation, type Operations, toWire } from './wire.ts';
 
 const required = (input: JsonObject, field: string): string => {
@@ -20,10 +20,9 @@ const required = (input: JsonObject, field: string): string => {
 
 /** `base`: the operations this extends (DescribeTrainingJob falls back to tuning trials). */
 export function stepJobOperations(ctx: SageMakerContext, base: Operations): Operations {
-  const { session } = ctx;
   /** Properties of every step of a type, newest execution first. */
   const stepProperties = async (type: string): Promise<JsonObject[]> => {
-    const { executions } = await session.store.list();
+    const executions = await executionsWithSteps(ctx);
     return executions.flatMap((e) => e.Steps.filter((s) => s.StepType === type && s.Properties).map((s) => s.Properties as JsonObject));
   };
   const named = (list: JsonObject[], field: string, name: string) => list.find((p) => String(p[field] ?? '').toLowerCase() === name.toLowerCase());
