@@ -19,10 +19,10 @@ import { type Clients, awsError, plain } from './remote-run.ts';
 
 const nameOf = (nameOrArn: string) => (nameOrArn.includes(':pipeline/') ? (nameOrArn.split(':pipeline/')[1] as string) : nameOrArn);
 
-/** ResourceNotFound, as SageMaker says it (moto says ValidationException … does not exist). */
+/** ResourceNotFound, as SageMaker says it (moto says ValidationException: Could not find pipeline …). */
 const notFound = (error: unknown) => {
   const e = error as { name?: string; message?: string };
-  return e.name === 'ResourceNotFound' || (e.name === 'ValidationException' && /does not exist|not found/i.test(e.message ?? ''));
+  return e.name === 'ResourceNotFound' || (e.name === 'ValidationException' && /does not exist|not found|could not find/i.test(e.message ?? ''));
 };
 
 export async function getPipelineRemote(clients: Clients, nameOrArn: string): Promise<PipelineRecord | undefined> {

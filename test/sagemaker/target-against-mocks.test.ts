@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
+import { resolveAwsSettings } from '../../src/sagemaker/aws-settings.ts';
+import { SageMakerTarget } from '../../src/sagemaker/sagemaker-target.ts';
+import type { PipelineRecord } from '../../src/engine/target.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { type RunningServe, startServe } from '../helpers/serve.ts';
 
@@ -120,6 +123,31 @@ describe.each(['serve', 'moto'] as const)('--target sagemaker against %s', (name
     expect(described.code, described.stderr).toBe(0);
     expect(JSON.parse(described.stdout).PipelineExecutionStatus).toBe('Succeeded');
   }, 180_000);
+
+  it.skipIf(skip)('GIVEN the SageMaker target WHEN a pipeline is put, put again changed, read, listed and deleted THEN it answers as the local target does', async () => {
+    const settings = resolveAwsSettings({ region: 'us-east-1', endpointUrl: backend().url, roleArn: ROLE }, env, REPO_ROOT, { role: true });
+    const target = new SageMakerTarget({ settings, cwd: REPO_ROOT });
+    const now = new Date().toISOString();
+    const record = (message: string): PipelineRecord => ({
+      PipelineName: 'catalog-test',
+      PipelineArn: '',
+      PipelineDisplayName: 'catalog-test',
+      PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Stop', Type: 'Fail', Arguments: { ErrorMessage: message } }] }),
+      RoleArn: ROLE,
+      PipelineStatus: 'Active',
+      CreationTime: now,
+      LastModifiedTime: now,
+    });
+    expect(await target.getPipeline('catalog-test')).toBeUndefined();
+    await target.putPipeline(record('one'));
+    await target.putPipeline(record('two'));
+    const got = await target.getPipeline('catalog-test');
+    expect(JSON.parse(String(got?.PipelineDefinition)).Steps[0].Arguments.ErrorMessage).toBe('two');
+    expect(got?.PipelineArn).toMatch(/:pipeline\/catalog-test$/);
+    expect((await target.listPipelines()).map((p) => p.PipelineName)).toContain('catalog-test');
+    await target.deletePipeline('catalog-test');
+    expect(await target.getPipeline('catalog-test')).toBeUndefined();
+  });
 
   it.skipIf(skip)('GIVEN a registered model package WHEN rejected, approved, deployed, listed and deleted THEN each command succeeds', async () => {
     const sm = new SageMakerClient({ region: 'us-east-1', endpoint: backend().url, credentials: { accessKeyId: 'dummy', secretAccessKey: 'dummy' } });
