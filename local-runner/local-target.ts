@@ -129,7 +129,14 @@ export class LocalTarget implements ExecutionTarget {
         ...(request.codeSources && request.codeSources.length > 0 ? { codeSources: request.codeSources } : {}),
       }),
     );
-    await this.recordRun(request);
+    try {
+      await this.recordRun(request);
+    } catch (error) {
+      // A start the caller never hears of must not run on: stop it, then say why.
+      handle.stop();
+      await handle.done.catch(() => undefined);
+      throw error;
+    }
     return handle;
   }
 

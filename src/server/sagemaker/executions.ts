@@ -1,6 +1,7 @@
 /**
- * Pipeline executions: start (run by this server, in the background), describe, list, stop (`Stopping` until the
- * run has ended), retry, update, and what the service reports about their steps, parameters and definition.
+ * Pipeline executions through the workspace's local target: start (run by this server, in the background), describe,
+ * list, stop (`Stopping` until the run has ended), retry, update, and what the service reports about their steps,
+ * parameters and definition. The CLI and the library see the same executions.
  */
 import type { Json, JsonObject } from '../../definition/types.ts';
 import type { ExecutionHandle } from '../../engine/handle.ts';
@@ -59,9 +60,9 @@ export function executionOperations(ctx: SageMakerContext): Operations {
   const follow = (handle: ExecutionHandle) => {
     void handle.done.catch(() => undefined).finally(() => ctx.stopping.delete(handle.executionId));
   };
-  /** The target's refusals as the service words them. */
+  /** The target's refusals as the service words them (a ValidationException, as serve answered before the target). */
   const refused = (error: unknown): unknown => {
-    if (!isSagepipeError(error) || error.fault !== 'user') return error;
+    if (!isSagepipeError(error)) return error;
     return validation(error.issues.length > 0 ? `${error.message}: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : error.message);
   };
 
