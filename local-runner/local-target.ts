@@ -10,6 +10,7 @@ import type { ExecutionHandle } from '../src/engine/handle.ts';
 import type { ExecutionRecord } from '../src/engine/records.ts';
 import type {
   ApprovalRequest,
+  ApprovalStatus,
   CallbackAnswer,
   CallbackOutcome,
   DeployRequest,
@@ -284,7 +285,7 @@ export class LocalTarget implements ExecutionTarget {
     return this.session.registry.describe(ref);
   }
 
-  async setApproval(ref: string, status: 'Approved' | 'Rejected', options: ApprovalRequest = {}): Promise<JsonObject> {
+  async setApproval(ref: string, status: ApprovalStatus, options: ApprovalRequest = {}): Promise<JsonObject> {
     return setApproval(this.session.registry, ref, status, { ...(options.description ? { description: options.description } : {}), force: options.force ?? false });
   }
 

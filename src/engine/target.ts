@@ -130,7 +130,7 @@ export interface ExecutionTarget {
   /** One version: an ARN, or `group/version`. */
   describeModelPackage(ref: string): Promise<ModelPackageRecord>;
   /** UpdateModelPackage's approval; returns the version as DescribeModelPackage shows it. */
-  setApproval(ref: string, status: 'Approved' | 'Rejected', options?: ApprovalRequest): Promise<JsonObject>;
+  setApproval(ref: string, status: ApprovalStatus, options?: ApprovalRequest): Promise<JsonObject>;
   /**
    * Deploys a model package (ARN or `group/version`; locally also a model's name) and settles once it is in service
    * (DescribeEndpoint's shape), or rejects with why it failed.
@@ -142,10 +142,13 @@ export interface ExecutionTarget {
   invokeEndpoint(name: string, body: Uint8Array, contentType: string, accept?: string): Promise<{ readonly contentType: string; readonly body: string }>;
 }
 
+/** ModelApprovalStatus: what UpdateModelPackage sets. */
+export type ApprovalStatus = 'Approved' | 'Rejected' | 'PendingManualApproval';
+
 export interface ApprovalRequest {
   /** Kept in the approval history. */
   readonly description?: string;
-  /** Approve a Rejected version (the local registry's guard; refused on SageMaker, which has none). */
+  /** Approve a Rejected version (the local registry's guard; refused on SageMaker, which has none). @default false */
   readonly force?: boolean;
 }
 

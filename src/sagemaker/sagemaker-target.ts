@@ -9,6 +9,7 @@ import { EventStream, type ExecutionHandle } from '../engine/handle.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import type {
   ApprovalRequest,
+  ApprovalStatus,
   CallbackAnswer,
   CallbackOutcome,
   DeployRequest,
@@ -175,7 +176,7 @@ export class SageMakerTarget implements ExecutionTarget {
     return describeModelPackageRemote(this.clients, ref);
   }
 
-  async setApproval(ref: string, status: 'Approved' | 'Rejected', options: ApprovalRequest = {}): Promise<JsonObject> {
+  async setApproval(ref: string, status: ApprovalStatus, options: ApprovalRequest = {}): Promise<JsonObject> {
     if (options.force) throw new SagepipeError(ErrorCode.UsageError, '--force is the local registry\'s guard for approving a Rejected version: SageMaker has no such rule; leave it out');
     return approveRemote(this.clients, ref, status, options.description);
   }

@@ -72,9 +72,9 @@ describe('layer boundaries', () => {
     expect(offenders(['src/server'], /^src\/cli\//)).toEqual([]);
   });
 
-  it('GIVEN the server THEN it runs and reads executions, pipelines and callbacks only through the ExecutionTarget', () => {
-    // Not the engine, the execution store, runner leases, callback answers nor the pipelines store: the target owns them.
-    expect(offenders(['src/server'], /^src\/engine\/(engine|store|runner-lease|callbacks)\.ts$|^local-runner\/pipelines-store\.ts$/)).toEqual([]);
+  it('GIVEN the server THEN it runs and reads executions, pipelines, callbacks and approvals only through the ExecutionTarget', () => {
+    // Not the engine, the execution store, runner leases, callback answers, the pipelines store nor approval: the target owns them.
+    expect(offenders(['src/server'], /^src\/engine\/(engine|store|runner-lease|callbacks)\.ts$|^local-runner\/(pipelines-store|registry\/approval)\.ts$/)).toEqual([]);
     const reaching = files(join(REPO_ROOT, 'src/server'))
       .filter((f) => /\bnew Engine\(|\.store\.(list|load|resolve|create|save|requestStop)\(/.test(readFileSync(f, 'utf8')))
       .map(rel);
