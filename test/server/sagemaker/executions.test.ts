@@ -14,6 +14,7 @@ import {
   SageMakerClient,
   StartPipelineExecutionCommand,
 } from '@aws-sdk/client-sagemaker';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.ts';
 import { REPO_ROOT, tempDir } from '../../helpers/context.ts';
@@ -81,4 +82,46 @@ describe('serve and the CLI on one workspace', () => {
     await cli(['run', file, '--workspace', serve.workspace, '--runtime', 'process', '--json', '--no-logs'], { cwd: REPO_ROOT });
     expect(await count()).toBe(2);
   });
+});
+
+describe('serve closing', () => {
+  it('GIVEN an execution serve is running WHEN serve closes THEN the execution ends Stopped instead of running on unseen', async () => {
+    const ws = tempDir('sagepipe-closing-');
+    const own = await startServe({ workspace: ws.path, policy: { allowHostCode: true } });
+    try {
+      const client = new SageMakerClient({ region: 'us-east-1', endpoint: own.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const s3 = new S3Client({ region: 'us-east-1', endpoint: own.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, forcePathStyle: true });
+      await s3.send(new CreateBucketCommand({ Bucket: 'code' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'code', Key: 'sleep.mjs', Body: 'setTimeout(() => undefined, 60000);\n' }));
+      const sleeper = {
+        Version: '2020-12-01',
+        Steps: [
+          {
+            Name: 'Sleep',
+            Type: 'Processing',
+            Arguments: {
+              ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 } },
+              AppSpecification: { ImageUri: 'sagepipe-node:0.1.0', ContainerEntrypoint: ['node', '/opt/ml/processing/input/code/sleep.mjs'] },
+              RoleArn: 'arn:aws:iam::000000000000:role/r',
+              ProcessingInputs: [{ InputName: 'code', S3Input: { S3Uri: 's3://code/sleep.mjs', LocalPath: '/opt/ml/processing/input/code', S3DataType: 'S3Prefix', S3InputMode: 'File' } }],
+            },
+          },
+        ],
+      };
+      await client.send(new CreatePipelineCommand({ PipelineName: 'sleeper', PipelineDefinition: JSON.stringify(sleeper), RoleArn: 'arn:aws:iam::000000000000:role/r' }));
+      const { PipelineExecutionArn: arn } = await client.send(new StartPipelineExecutionCommand({ PipelineName: 'sleeper' }));
+      expect((await client.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus).toBe('Executing');
+
+      await own.close();
+      const status = async () => JSON.parse((await cli(['executions', 'describe', String(arn), '--workspace', ws.path, '--json'])).stdout).PipelineExecutionStatus as string;
+      let seen = await status();
+      for (let i = 0; i < 200 && seen !== 'Stopped'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await status();
+      }
+      expect(seen).toBe('Stopped');
+    } finally {
+      ws.remove();
+    }
+  }, 60_000);
 });
