@@ -1,6 +1,6 @@
 /** The JSON shapes the UI server sends, built from records (small: the list view stays fast with 1,000 executions). */
 import type { ExecutionRecord } from '../../engine/records.ts';
-import { keyMetrics } from '../../../local-runner/registry/key-metrics.ts';
+import { keyMetrics } from '../../engine/model-metrics.ts';
 import type { ModelPackage } from '../../../local-runner/registry/file-registry.ts';
 import type { Json } from '../../definition/types.ts';
 
