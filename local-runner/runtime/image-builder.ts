@@ -27,6 +27,11 @@ export interface BuildOptions {
   readonly progress: (line: string) => void;
   /** The content hashes to tag with. @default read from `root` (dist/images/tags.json) */
   readonly contentTags?: ContentTags;
+  /**
+   * Tag `sagepipe-<image>:<version>` too (`sagepipe images build` does, for users' own `docker run`). A build on first
+   * use does not: that shared tag would again name whichever checkout built last. @default false
+   */
+  readonly tagVersion?: boolean;
 }
 
 export class ImageBuilder {
@@ -117,7 +122,7 @@ export class ImageBuilder {
 
   /**
    * Builds one of sagepipe's images as its content tag (`sagepipe-<image>:<version>-<hash12>`, what runs use), and
-   * tags it `sagepipe-<image>:<version>` too, for users' own `docker run`. Resolves to the content tag.
+   * with `tagVersion` as `sagepipe-<image>:<version>` too. Resolves to the content tag.
    */
   async build(image: ProjectImage, options: BuildOptions): Promise<string> {
     const base = image === 'node' ? await this.baseImage(options) : await this.pythonBase(options.progress);
@@ -131,7 +136,7 @@ export class ImageBuilder {
     } finally {
       rmSync(context.dir, { recursive: true, force: true });
     }
-    if (tag !== plain) await this.runtime.tag(tag, `sagepipe-${image}`, options.version);
+    if (tag !== plain && options.tagVersion) await this.runtime.tag(tag, `sagepipe-${image}`, options.version);
     return tag;
   }
 
