@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as tar from 'tar';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
 import { PROJECT_IMAGES, type ProjectImage } from '../images/catalogue.ts';
@@ -38,6 +37,7 @@ export class ImageBuilder {
   constructor(private readonly runtime: DockerRuntime) {}
 
   private async buildContext(contextDir: string, files: string[], tag: string, dockerfile: string, buildargs: Record<string, string>, progress: (l: string) => void): Promise<void> {
+    const tar = await import('tar');
     const pack = tar.c({ cwd: contextDir, portable: true }, files);
     await this.runtime.buildImage(pack as unknown as NodeJS.ReadableStream, { tag, dockerfile, buildargs }, progress);
   }
