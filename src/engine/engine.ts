@@ -293,7 +293,13 @@ export class Engine {
   ): Promise<ExecutionRecord> {
     // Missing images are built first, as a phase of their own: no step's time includes a build.
     const phase = runImagePhase({ backend: this.options.backend, images, record, store: this.options.store, sink, clock: this.clock });
-    return phase.then(() => this.runSteps(record, loaded, values, preset, signal, sink)).finally(() => lease.release());
+    return phase
+      .then(async () => {
+        // A stop asked from elsewhere (`executions stop`) while images were built: no step starts.
+        const stopped = await this.options.store.stopRequested(record.PipelineExecutionId);
+        return this.runSteps(record, loaded, values, preset, stopped ? AbortSignal.abort() : signal, sink);
+      })
+      .finally(() => lease.release());
   }
 
   private runSteps(

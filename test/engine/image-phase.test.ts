@@ -55,6 +55,20 @@ describe('the image-build phase', () => {
     expect(h.backend.calls.map((c) => c.step)).toEqual(['a']);
   });
 
+  it('GIVEN a stop asked from elsewhere while an image builds THEN no step starts and the execution ends Stopped', async () => {
+    const h = harness();
+    h.backend.prepare = async () => ({ images });
+    h.backend.provisionImages = async (_planned, report) => {
+      report.started('sagepipe-xgboost:0.1.0-cccccccccccc', ['a']);
+      await h.store.requestStop('exec1');
+      report.finished('sagepipe-xgboost:0.1.0-cccccccccccc', 5, undefined);
+    };
+    const record = await h.engine.start({ loaded: definition([processingStep('a'), processingStep('b', { dependsOn: ['a'] })]), pipelineName: 'p' });
+    expect(record.PipelineExecutionStatus).toBe('Stopped');
+    expect(h.backend.calls).toEqual([]);
+    expect(record.ImageBuilds).toMatchObject([{ Status: 'Succeeded' }]);
+  });
+
   it('GIVEN every image present THEN nothing is reported and the record has no ImageBuilds', async () => {
     const h = harness();
     h.backend.prepare = async () => ({ images });
