@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagePlan } from '../../src/engine/backend.ts';
 import { deferred, flush } from '../helpers/deferred.ts';
-import { definition, harness, processingStep } from './helpers.ts';
+import { definition, harness, processingStep, runToEnd } from './helpers.ts';
 
 const images: ImagePlan[] = [
   { StepName: 'a', Requested: 'aws/sagepipe-xgboost:0.1.0', Local: 'sagepipe-xgboost:0.1.0-cccccccccccc' },
@@ -49,7 +49,7 @@ describe('the image-build phase', () => {
       report.started('sagepipe-xgboost:0.1.0-cccccccccccc', ['a']);
       report.finished('sagepipe-xgboost:0.1.0-cccccccccccc', 5, 'mmdebstrap failed');
     };
-    const record = await h.engine.start({ loaded: definition([processingStep('a')]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([processingStep('a')]), pipelineName: 'p' });
     expect(record.ImageBuilds).toMatchObject([{ Image: 'sagepipe-xgboost:0.1.0-cccccccccccc', Status: 'Failed', FailureReason: 'mmdebstrap failed' }]);
     expect(h.events.find((e) => e.type === 'imageBuildFinished')).toMatchObject({ failureReason: 'mmdebstrap failed' });
     expect(h.backend.calls.map((c) => c.step)).toEqual(['a']);
@@ -63,7 +63,7 @@ describe('the image-build phase', () => {
       await h.store.requestStop('exec1');
       report.finished('sagepipe-xgboost:0.1.0-cccccccccccc', 5, undefined);
     };
-    const record = await h.engine.start({ loaded: definition([processingStep('a'), processingStep('b', { dependsOn: ['a'] })]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([processingStep('a'), processingStep('b', { dependsOn: ['a'] })]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Stopped');
     expect(h.backend.calls).toEqual([]);
     expect(record.ImageBuilds).toMatchObject([{ Status: 'Succeeded' }]);
@@ -76,7 +76,7 @@ describe('the image-build phase', () => {
     h.backend.provisionImages = async () => {
       asked++;
     };
-    const record = await h.engine.start({ loaded: definition([processingStep('a')]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([processingStep('a')]), pipelineName: 'p' });
     expect(asked).toBe(1);
     expect(record.ImageBuilds).toBeUndefined();
     expect(h.events.some((e) => e.type.startsWith('imageBuild'))).toBe(false);
