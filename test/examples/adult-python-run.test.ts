@@ -37,6 +37,7 @@ describe.each(runtimes)('examples/adult-python with the %s runtime', (runtime, e
   it.runIf(enabled)("GIVEN the adult data WHEN run THEN every step succeeds on the stand-ins for AWS's images, with test accuracy of at least 0.86", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
+    // Docker runs this checkout's images by content tag; the process runtime keeps the version tag.
     expect(record.Images.map((i) => `${i.StepName}:${i.Local}`)).toEqual([
       `adultProcess:${projectImage('sklearn', runtime)}`,
       `adultTrain:${projectImage('xgboost', runtime)}`,
