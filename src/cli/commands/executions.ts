@@ -121,7 +121,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       else io.out(`sent ${opts.success ? 'SendPipelineExecutionStepSuccess' : 'SendPipelineExecutionStepFailure'} for ${token}\n`);
     });
 
-  addTargetOptions(addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]')))
+  addTargetOptions(addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>', 'execution id, ARN or unique prefix').argument('[step]', 'the step whose log to print (default: every step that ran)')))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, step: string | undefined, opts: TargetOptions & { workspace?: string }) => {
       const logs = await (await openTarget(opts, io)).target.logs(id, step);
@@ -131,7 +131,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       }
     });
 
-  addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
+  addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>', 'execution id, ARN or unique prefix'))))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean; jobNetwork?: boolean; callbackTimeout?: string }) => {
       await followWithDisplay(io, opts, async (sink) => {
@@ -148,7 +148,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       });
     });
 
-  addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')))
+  addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>', 'execution id, ARN or unique prefix')))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string }) => {
       const outcome = await (await openTarget(opts, io)).target.stop(id);
