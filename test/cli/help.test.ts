@@ -30,4 +30,10 @@ describe('CLI help', () => {
     ]);
     expect(undescribed).toEqual([]);
   });
+
+  it('GIVEN compile --help THEN --no-stage says what staging is for, not that skipping it is needed', () => {
+    const compile = commands.find((c) => c.path === 'compile')!.command;
+    const noStage = compile.options.find((o) => o.long === '--no-stage');
+    expect(noStage?.description).toMatch(/by default it is copied, so that the written JSON runs locally/);
+  });
 });

@@ -19,7 +19,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       .description('print the SageMaker pipeline definition JSON of a pipeline module')
       .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
       .option('-o, --output <file>', 'write the definition to a file instead of stdout')
-      .option('--no-stage', 'do not copy step code into the workspace S3 (needed to run the written JSON locally)'),
+      .option('--no-stage', "do not copy step code into the workspace S3 (by default it is copied, so that the written JSON runs locally as it is)"),
   ).action(async (file: string, opts: CommonOptions & { output?: string; stage: boolean }) => {
     const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
     const text = `${JSON.stringify(compiled.loaded.definition, null, 2)}\n`;
