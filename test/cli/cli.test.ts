@@ -80,7 +80,8 @@ describe('sagepipe compile / validate / graph', () => {
   it('GIVEN a missing file WHEN validated THEN it says so', async () => {
     const r = await cli(['validate', join(dir.path, 'nope.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot read .*nope\.json/);
+    expect(r.stderr).toMatch(/pipeline file not found: .*nope\.json/);
+    expect(r.stderr).not.toContain('ENOENT');
   });
 });
 
