@@ -83,6 +83,14 @@ describe('sagepipe compile / validate / graph', () => {
     expect(r.stderr).toMatch(/pipeline file not found: .*nope\.json/);
     expect(r.stderr).not.toContain('ENOENT');
   });
+
+  it.each([['compile'], ['graph']])('GIVEN %s -o into a folder that does not exist THEN a usage error names the file and the folder, not an internal error', async (command) => {
+    const output = join(dir.path, 'no-such-folder', 'out.txt');
+    const r = await cli([command, 'examples/adult/pipeline.ts', '-o', output, ...ws], { cwd: REPO_ROOT });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write --output ${output}: its folder ${join(dir.path, 'no-such-folder')} does not exist`);
+    expect(r.stderr).not.toMatch(/internal error|--debug/);
+  });
 });
 
 describe('help and usage', () => {

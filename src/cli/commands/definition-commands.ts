@@ -1,10 +1,10 @@
 /** `sagepipe compile`, `validate` and `graph`: the definition without running it. */
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import { compilePipelineFile } from '../../compile/compile.ts';
 import { toMermaid } from '../../definition/graph.ts';
-import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
+import { ErrorCode, SagepipeError, describeError, errorMessage, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { resolveParameters } from '../../engine/parameters.ts';
@@ -27,7 +27,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       await stageAssets(openSession(opts, io), compiled.assets);
     }
     if (opts.output) {
-      await writeFile(opts.output, text);
+      await writeOutput(opts.output, text);
       io.err(`wrote ${opts.output} (${compiled.loaded.graph.nodes.size} steps)\n`);
     } else io.out(text);
   });
@@ -84,7 +84,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       content = await renderPicture(compiled.loaded.graph, format, compiled.name, io.env);
     }
     if (opts.output) {
-      await writeFile(opts.output, content);
+      await writeOutput(opts.output, content);
       io.err(`wrote ${opts.output} (${compiled.loaded.graph.nodes.size} steps, ${format})\n`);
     } else io.out(typeof content === 'string' ? content : Buffer.from(content).toString('binary'));
   });
@@ -93,5 +93,15 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
 export function requireKnownExtension(file: string): void {
   if (!['.ts', '.mts', '.js', '.mjs', '.json'].includes(extname(file))) {
     throw new SagepipeError(ErrorCode.UsageError, `${file}: expected a pipeline module (.ts, .js) or a definition (.json)`, { path: file });
+  }
+}
+
+/** --output names a file the user chose: a missing folder or a read-only place is their mistake, not an internal error. */
+async function writeOutput(path: string, content: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `its folder ${dirname(path)} does not exist` : errorMessage(error);
+    throw new SagepipeError(ErrorCode.UsageError, `cannot write --output ${path}: ${reason}`, { path, cause: error });
   }
 }
