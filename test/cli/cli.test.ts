@@ -77,6 +77,14 @@ describe('sagepipe compile / validate / graph', () => {
     expect(r.stderr).toMatch(/the default export must be a Pipeline, or a function of a PipelineContext that returns one/);
   });
 
+  it('GIVEN a definition with one step and one parameter WHEN validated THEN the counts are singular', async () => {
+    const file = join(dir.path, 'one.json');
+    writeFileSync(file, JSON.stringify({ Version: '2020-12-01', Parameters: [{ Name: 'P', Type: 'String' }], Steps: [{ Name: 'stop', Type: 'Fail', Arguments: { ErrorMessage: 'no' } }] }));
+    const r = await cli(['validate', file, ...ws]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('one.json: valid (1 step, 1 parameter)');
+  });
+
   it('GIVEN a missing file WHEN validated THEN it says so', async () => {
     const r = await cli(['validate', join(dir.path, 'nope.json')]);
     expect(r.code).toBe(1);

@@ -51,8 +51,10 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
         await prepareRun(compiled.loaded, localBackend(session, runtime, io), resolveParameters(compiled.loaded.parameters, {}), undefined, file);
       }
       const steps = compiled.loaded.graph.nodes.size;
+      const parameters = compiled.loaded.parameters.size;
+      const counted = `${steps} step${steps === 1 ? '' : 's'}, ${parameters} parameter${parameters === 1 ? '' : 's'}`;
       if (opts.json) io.out(`${JSON.stringify({ valid: true, file, steps, errors: [] })}\n`);
-      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters${opts.local ? '; every step can run locally' : ''})\n`);
+      else io.out(`${file}: valid (${counted}${opts.local ? '; every step can run locally' : ''})\n`);
     } catch (error) {
       if (!isSagepipeError(error) || error.code === ErrorCode.Internal) throw error;
       if (opts.json) {
