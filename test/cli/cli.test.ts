@@ -129,6 +129,13 @@ describe('help and usage', () => {
     expect(r.stderr).toContain("ProcessingInstanceCount: parameter 'ProcessingInstanceCount' is an Integer: 'abc' is not a whole number");
   });
 
+  it('GIVEN a --workspace that does not exist WHEN executions are listed THEN the empty list says the folder is missing', async () => {
+    const missing = join(dir.path, 'no-such-workspace');
+    const r = await cli(['executions', 'list', '--workspace', missing]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`no executions in ${missing} (no such folder: check --workspace)\n`);
+  });
+
   it('GIVEN an unknown execution WHEN described THEN it says which and where', async () => {
     const r = await cli(['executions', 'describe', 'zzzz', ...ws]);
     expect(r.code).toBe(1);

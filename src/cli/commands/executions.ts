@@ -1,4 +1,5 @@
 /** `sagepipe executions list|describe|callback|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
@@ -67,7 +68,11 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         );
         return;
       }
-      if (list.length === 0) io.out(opened.kind === 'local' ? `no executions in ${workspaceDir(opts, io)}\n` : 'no executions\n');
+      if (list.length === 0) {
+        // A mistyped --workspace is the likely reason for an empty list, so say when the folder is not there at all.
+        const dir = opened.kind === 'local' ? workspaceDir(opts, io) : undefined;
+        io.out(dir === undefined ? 'no executions\n' : `no executions in ${dir}${existsSync(dir) ? '' : ' (no such folder: check --workspace)'}\n`);
+      }
       for (const r of list) {
         const id = r.PipelineExecutionArn.split('/').pop();
         io.out(`${id}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${(r.EndTime || r.PipelineExecutionStatus === 'Executing' ? duration(r) : '').padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
