@@ -69,18 +69,22 @@ function readChannel(ch: ChannelFiles, minWidth = 0): LabelledSet {
  */
 function channelChunks(ch: ChannelFiles, shape: { rows: number; cols: number }, expectCols: () => number, width: number): ChunkSource {
   const source = spilled(ch.libsvm ? new LibsvmChunks(ch.name, ch.files, width) : new CsvChunks(ch.name, ch.files));
+  let rows = 0;
   return {
     name: ch.name,
     reset() {
-      shape.rows = 0;
+      rows = 0;
       source.reset();
     },
     next() {
       const chunk = inChannel(ch.name, () => source.next());
-      if (!chunk) return undefined;
+      if (!chunk) {
+        shape.rows = rows;
+        return undefined;
+      }
       const cols = expectCols();
       if (cols >= 0 && chunk.cols !== cols) throw new TrainingInputError(`channel '${ch.name}' has ${chunk.cols} features, 'train' has ${cols}`);
-      shape.rows += chunk.rows;
+      rows += chunk.rows;
       shape.cols = chunk.cols;
       return chunk;
     },
