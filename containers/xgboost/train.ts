@@ -6,6 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { CsvChunks, CsvError, readNumericCsvFiles } from '../runtime/csv.ts';
 import { type ChunkSource, spilled } from '../runtime/dense-chunks.ts';
 import { LibsvmChunks, libsvmShape, readLibsvmFiles } from '../runtime/libsvm.ts';
@@ -123,6 +125,12 @@ async function streamedBooster(train: ChannelFiles, validationFiles: ChannelFile
   }
 }
 
+/** A full garbage collection, in this program only (the flag is set at run time rather than on every node command line). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 /** Smaller is better for every metric but AUC. */
 const better = (metric: string, a: number, b: number) => (metric === 'auc' ? a > b : a < b);
 
@@ -142,6 +150,9 @@ export async function train(log: (line: string) => void = (l) => process.stdout.
   // reads them whole as the other tree methods must.
   const streamed = process.env.SAGEPIPE_XGBOOST_INPUT !== 'memory' && (await Booster.canStream(hp.params));
   const booster = await (streamed ? streamedBooster : inMemoryBooster)(train, validation, hp.params, log);
+  // Native XGBoost now holds its own row copy; freeing the parsed matrices before the first round matters because
+  // exact/approx build a column copy there (peak: rows + columns, not rows + columns + ours).
+  if (!streamed && booster.backend === 'native') collectGarbage();
   const stopMetric = hp.evalMetrics[hp.evalMetrics.length - 1] as string;
   let best = Number.NaN;
   let bestRound = 0;
