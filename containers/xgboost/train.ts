@@ -81,6 +81,7 @@ function channelChunks(ch: ChannelFiles, shape: { rows: number; cols: number }, 
     next() {
       const chunk = inChannel(ch.name, () => source.next());
       if (!chunk) {
+        if (rows === 0) throw new TrainingInputError(`channel '${ch.name}' has no rows`);
         shape.rows = rows;
         return undefined;
       }
@@ -97,7 +98,9 @@ function channelChunks(ch: ChannelFiles, shape: { rows: number; cols: number }, 
 /** Reads both channels whole and builds the booster on them. */
 async function inMemoryBooster(train: ChannelFiles, validationFiles: ChannelFiles | undefined, params: Readonly<Record<string, string>>, log: (line: string) => void): Promise<Booster> {
   const trainSet = readChannel(train);
+  if (trainSet.features.rows === 0) throw new TrainingInputError(`channel '${train.name}' has no rows`);
   const validation = validationFiles && readChannel(validationFiles, trainSet.features.cols);
+  if (validation?.features.rows === 0) throw new TrainingInputError(`channel '${validation.name}' has no rows`);
   if (validation && validation.features.cols !== trainSet.features.cols) {
     throw new TrainingInputError(`channel 'validation' has ${validation.features.cols} features, 'train' has ${trainSet.features.cols}`);
   }
