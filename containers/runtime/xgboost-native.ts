@@ -85,8 +85,14 @@ function bind(koffi: Koffi, path: string): Api {
   const lib = koffi.load(path);
   const f = (s: string) => lib.func(s);
   if (!iteratorProtos) {
-    koffi.proto('int SagepipeXGBNext(void *iter)');
-    koffi.proto('void SagepipeXGBReset(void *iter)');
+    for (const signature of ['int SagepipeXGBNext(void *iter)', 'void SagepipeXGBReset(void *iter)']) {
+      try {
+        koffi.proto(signature);
+      } catch (error) {
+        // Another copy of this module (another bundle) in the same process declared it already, identically.
+        if (!(error instanceof Error && error.message.startsWith('Duplicate type name'))) throw error;
+      }
+    }
     iteratorProtos = true;
   }
   return {

@@ -96,6 +96,17 @@ describe.runIf(native.ok)('Booster.createStreamed (native, QuantileDMatrix throu
     inner.close();
   });
 
+  it('GIVEN two copies of the native module in one process (two bundles) WHEN both probe THEN both bind (the iterator callback types are declared once per process)', async () => {
+    type NativeModule = typeof import('../../containers/runtime/xgboost-native.ts');
+    // A query makes the module loader evaluate a second, separate copy.
+    const copy = (n: number) => import(`../../containers/runtime/xgboost-native.ts?copy=${n}`) as Promise<NativeModule>;
+    const a = await copy(1);
+    const b = await copy(2);
+    expect(a.probeNative().ok).toBe(true);
+    const second = b.probeNative();
+    expect(second.ok, JSON.stringify(second)).toBe(true);
+  });
+
   it('GIVEN tree_method exact WHEN asked whether it can stream THEN no (1.7 bins only for hist); hist yes', async () => {
     expect(await Booster.canStream({ ...PARAMS, tree_method: 'exact' })).toBe(false);
     expect(await Booster.canStream({ ...PARAMS, tree_method: 'approx' })).toBe(false);
