@@ -99,7 +99,8 @@ describe.runIf(native.ok)('Booster.createStreamed (native, QuantileDMatrix throu
   it('GIVEN two copies of the native module in one process (two bundles) WHEN both probe THEN both bind (the iterator callback types are declared once per process)', async () => {
     type NativeModule = typeof import('../../containers/runtime/xgboost-native.ts');
     // A query makes the module loader evaluate a second, separate copy.
-    const copy = (n: number) => import(`../../containers/runtime/xgboost-native.ts?copy=${n}`) as Promise<NativeModule>;
+    const url = new URL('../../containers/runtime/xgboost-native.ts', import.meta.url).href;
+    const copy = (n: number) => import(/* @vite-ignore */ `${url}?copy=${n}`) as Promise<NativeModule>;
     const a = await copy(1);
     const b = await copy(2);
     expect(a.probeNative().ok).toBe(true);
