@@ -14,6 +14,7 @@ import { ProcessRuntime } from './runtime/process-runtime.ts';
 import type { ContainerRuntime } from './runtime/runtime.ts';
 import { LocalS3 } from './s3/local-s3.ts';
 import { Endpoints } from './endpoints/endpoints.ts';
+import { PipelinesStore } from './pipelines-store.ts';
 import { PROJECT_IMAGES, type ProjectImage } from './images/catalogue.ts';
 import { type ContentTags, contentTag, readContentTags, versionTag } from './images/build-context.ts';
 import { parseImageMapArgs, readProjectConfig } from './config/project-config.ts';
@@ -45,6 +46,8 @@ export interface LocalSession {
   readonly store: ExecutionStore;
   readonly registry: FileRegistry;
   readonly models: ModelStore;
+  /** Pipelines by name (CreatePipeline's records): serve's, and those a local run created or updated. */
+  readonly pipelines: PipelinesStore;
   readonly region: string;
   readonly account: string;
   /** Folders searched for the project config (sagepipe.config.json), first match wins: the pipeline's, then cwd. */
@@ -64,6 +67,7 @@ export function openSession(opts: { workspace?: string; region?: string; imageMa
     store: new ExecutionStore(workspace),
     registry: new FileRegistry(join(workspace, 'registry'), { region, account: LOCAL_ACCOUNT }),
     models: new ModelStore(join(workspace, 'models')),
+    pipelines: new PipelinesStore(join(workspace, 'pipelines')),
     region,
     account: LOCAL_ACCOUNT,
     projectDirs: [io.cwd],
@@ -112,8 +116,8 @@ async function buildProjectImage(builder: ImageBuilder, local: string, tags: Con
       `${local} is not an image this sagepipe builds (it builds ${buildable.join(' or ')}): compile the pipeline again, or build that version`,
     );
   }
-  log(`image ${local} is missing or predates this sagepipe: building it (once${image === 'node' ? '' : '; the first Python image also builds its Debian base, 1½ to 5 minutes'})`);
-  await builder.build(image, { version: VERSION, root: packageRoot(), ...(tags ? { contentTags: tags } : {}), progress: log });
+  // Asked for by version (a runner without content tags): that tag is made too.
+  await builder.build(image, { version: VERSION, root: packageRoot(), ...(tags ? { contentTags: tags } : {}), tagVersion: local === versionTag(image, VERSION), progress: log });
 }
 
 /** Ends what a crashed runner of an execution left running (containers on this host, process trees). */
