@@ -48,7 +48,7 @@ export function flattenSteps(steps: readonly Json[], visit: (raw: Json, path: st
 }
 
 /** Parameters by name; duplicates and defaults outside their enum are issues. */
-export function checkParameters(list: Json | undefined, issues: Issue[]): Map<string, ParameterDefinition> {
+export function checkParameters(list: unknown, issues: Issue[]): Map<string, ParameterDefinition> {
   const parameters = new Map<string, ParameterDefinition>();
   if (!Array.isArray(list)) return parameters;
   list.forEach((p, i) => {
