@@ -12,7 +12,7 @@ import { type Expr, type ReferenceExpr, parseExpr, referencesOf } from './expres
 import type { BranchInfo } from './graph.ts';
 import { PROPERTY_SHAPES, resolveShape, selectedOutputName } from './property-shapes.ts';
 import { isPlainObject } from './references.ts';
-import { EXECUTION_VARIABLES, type Json, type ParameterDefinition, STEP_TYPES, type StepDefinition, type StepType } from './types.ts';
+import { EXECUTION_VARIABLES, type ParameterDefinition, type PipelineDefinition, STEP_TYPES, type StepDefinition, type StepType } from './types.ts';
 
 /** A step where it stands in the definition (condition branches flattened). */
 export interface StepSite {
@@ -32,8 +32,8 @@ export interface CheckedSteps {
 }
 
 /** Walks the steps, branches right after their condition step (in definition order). */
-export function flattenSteps(steps: readonly Json[], visit: (raw: Json, path: string, branch: BranchInfo | undefined) => StepDefinition | undefined): void {
-  const walk = (list: readonly Json[], base: string, branch: BranchInfo | undefined) => {
+export function flattenSteps(steps: readonly unknown[], visit: (raw: unknown, path: string, branch: BranchInfo | undefined) => StepDefinition | undefined): void {
+  const walk = (list: readonly unknown[], base: string, branch: BranchInfo | undefined) => {
     list.forEach((raw, i) => {
       const path = `${base}[${i}]`;
       const step = visit(raw, path, branch);
@@ -48,6 +48,21 @@ export function flattenSteps(steps: readonly Json[], visit: (raw: Json, path: st
 }
 
 /** Parameters by name; duplicates and defaults outside their enum are issues. */
+/**
+ * Every step of a definition that passed the loader (a stored one, one the SDK rendered), condition branches
+ * flattened, in definition order.
+ */
+export function definitionSteps(definition: PipelineDefinition): StepSite[] {
+  const out: StepSite[] = [];
+  flattenSteps(definition.Steps, (raw, path, branch) => {
+    // Loaded definitions were checked against the schema: each entry is a step.
+    const step = raw as StepDefinition;
+    out.push({ step, path, branch });
+    return step;
+  });
+  return out;
+}
+
 export function checkParameters(list: unknown, issues: Issue[]): Map<string, ParameterDefinition> {
   const parameters = new Map<string, ParameterDefinition>();
   if (!Array.isArray(list)) return parameters;

@@ -42,6 +42,9 @@ export interface CompiledOutputParameter {
 /** The steps that run one SageMaker job or API call with their substituted Arguments as the request. */
 export type JobStepType = 'Training' | 'Transform' | 'Tuning' | 'Model' | 'RegisterModel';
 
+/** One variant per type (distributed), so `Extract<CompiledStep, { type: 'Training' }>` names it. */
+type PerType<T extends string, Fields> = T extends string ? CompiledStepBase & { readonly type: T } & Fields : never;
+
 export type CompiledStep =
   | (CompiledStepBase & {
       readonly type: 'Processing';
@@ -49,7 +52,7 @@ export type CompiledStep =
       readonly arguments: Expr;
       readonly propertyFiles: readonly PropertyFileDefinition[];
     })
-  | (CompiledStepBase & { readonly type: JobStepType; readonly arguments: Expr })
+  | PerType<JobStepType, { readonly arguments: Expr }>
   | (CompiledStepBase & {
       readonly type: 'Lambda';
       readonly arguments: Expr;
@@ -71,7 +74,7 @@ export type CompiledStep =
     })
   | (CompiledStepBase & { readonly type: 'Fail'; readonly errorMessage: Expr })
   /** Loads and runs on SageMaker; the local engine refuses it before an execution starts (engine/runnable.ts). */
-  | (CompiledStepBase & { readonly type: AwsOnlyStepType });
+  | PerType<AwsOnlyStepType, unknown>;
 
 export interface CompiledDefinition {
   /** The definition as written: what is stored with an execution and sent to SageMaker. */

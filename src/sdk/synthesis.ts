@@ -9,7 +9,7 @@
  */
 import { type Issue, ErrorCode, SagepipeError } from '../errors.ts';
 import { DEFINITION_VERSION, type Json, type JsonObject, type PipelineDefinition, type StepDefinition } from '../definition/types.ts';
-import { type StepSite, checkParameters, checkSteps, flattenSteps } from '../definition/checks.ts';
+import { checkParameters, checkSteps, definitionSteps } from '../definition/checks.ts';
 import { type ExpressionReference, isExpression } from './expressions.ts';
 import type { AnyParameter } from './parameters.ts';
 import { propertyNodePath } from './properties.ts';
@@ -146,13 +146,7 @@ function validateObjects(input: SynthesisInput, located: readonly Located[], iss
  */
 function checkRendered(definition: PipelineDefinition, located: readonly Located[], placedTwice: readonly string[], issues: Issue[]): void {
   const found: Issue[] = [];
-  const sites: StepSite[] = [];
-  flattenSteps(definition.Steps as unknown as Json[], (raw, path, branch) => {
-    // Rendered by render() above: a step definition.
-    const step = raw as unknown as StepDefinition;
-    sites.push({ step, path, branch });
-    return step;
-  });
+  const sites = definitionSteps(definition);
   const parameters = checkParameters(definition.Parameters, found);
   checkSteps(sites, parameters, found);
   const within = (path: string, base: string) => path === base || path.startsWith(`${base}.`);
