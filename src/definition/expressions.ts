@@ -40,44 +40,83 @@ export type Expr =
   | { readonly kind: 'literal'; readonly value: Json }
   | ReferenceExpr
   | { readonly kind: 'join'; readonly on: string; readonly values: readonly Expr[] }
-  | { readonly kind: 'array'; readonly items: readonly Expr[] }
-  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Expr])[] };
+  /** A list with references in some items (`holes`, by index); the other items are used as they are. */
+  | { readonly kind: 'array'; readonly value: readonly Json[]; readonly holes: readonly (readonly [number, Expr])[] }
+  /** An object with references under some keys (`holes`); the other fields are used as they are. */
+  | { readonly kind: 'object'; readonly value: { readonly [key: string]: Json }; readonly holes: readonly (readonly [string, Expr])[] };
 
 const JSON_GET_SHAPE = 'Std:JsonGet needs PropertyFile {"Get": "Steps.<step>.PropertyFiles.<name>"} and a Path';
 
 /** Parses a value of a definition; malformed references go to `issues` with the path where they stand. */
 export function parseExpr(value: Json | undefined, path: string, issues: Issue[]): Expr {
   if (value === undefined) return { kind: 'literal', value: null };
+  return parseAt(value, { base: path, keys: [] }, issues) ?? { kind: 'literal', value };
+}
+
+/**
+ * Where the walk stands: the keys below `base`, pushed and popped as it goes. Definitions are mostly literal, so the
+ * path string is built only where a reference or a problem is found, and nothing is allocated for literal parts.
+ */
+interface Cursor {
+  readonly base: string;
+  readonly keys: (string | number)[];
+}
+
+function pathOf(at: Cursor): string {
+  let path = at.base;
+  for (const k of at.keys) path += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  return path;
+}
+
+const literal = (value: Json): Expr => ({ kind: 'literal', value });
+
+/** undefined: no reference below, the value is used as it is. */
+function parseAt(value: Json, at: Cursor, issues: Issue[]): Expr | undefined {
   if (Array.isArray(value)) {
-    const items = value.map((v, i) => parseExpr(v, `${path}[${i}]`, issues));
-    return items.every((e) => e.kind === 'literal') ? { kind: 'literal', value } : { kind: 'array', items };
+    let holes: (readonly [number, Expr])[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      at.keys.push(i);
+      const e = parseAt(value[i] as Json, at, issues);
+      at.keys.pop();
+      if (e !== undefined) (holes ??= []).push([i, e]);
+    }
+    // slice(): an exact-size copy (a pushed-to array keeps spare capacity, and a big definition keeps thousands).
+    return holes && { kind: 'array', value, holes: holes.slice() };
   }
-  if (!isPlainObject(value)) return { kind: 'literal', value };
-  const keys = Object.keys(value);
-  if (keys.length === 1) {
-    const key = keys[0] as string;
-    if (key === 'Get') return parseGetExpr(value, path, issues);
-    if (key === 'Std:JsonGet') return parseJsonGet(value, path, issues);
-    if (key === 'Std:Join') return parseJoin(value, path, issues);
+  if (!isPlainObject(value)) return undefined;
+  if ('Get' in value || 'Std:JsonGet' in value || 'Std:Join' in value) {
+    const keys = Object.keys(value);
+    if (keys.length === 1) {
+      const key = keys[0] as string;
+      if (key === 'Get') return parseGetExpr(value, pathOf(at), issues);
+      if (key === 'Std:JsonGet') return parseJsonGet(value, pathOf(at), issues);
+      return parseJoin(value, at, issues);
+    }
   }
-  const entries = Object.entries(value).map(([k, v]) => [k, parseExpr(v, `${path}.${k}`, issues)] as const);
-  return entries.every(([, e]) => e.kind === 'literal') ? { kind: 'literal', value } : { kind: 'object', entries };
+  let holes: (readonly [string, Expr])[] | undefined;
+  for (const k in value) {
+    at.keys.push(k);
+    const e = parseAt(value[k] as Json, at, issues);
+    at.keys.pop();
+    if (e !== undefined) (holes ??= []).push([k, e]);
+  }
+  return holes && { kind: 'object', value, holes: holes.slice() };
 }
 
 function parseGetExpr(json: { [key: string]: Json }, path: string, issues: Issue[]): Expr {
   const text = json.Get;
   if (typeof text !== 'string') {
     issues.push({ path, message: 'Get must be a string' });
-    return { kind: 'literal', value: json };
+    return literal(json);
   }
   const parsed = parseGet(text);
   switch (parsed.kind) {
     case 'malformed':
       issues.push({ path, message: parsed.reason });
-      return { kind: 'literal', value: json };
+      return literal(json);
     case 'propertyFile':
       issues.push({ path, message: 'a property file can only be read with Std:JsonGet' });
-      return { kind: 'literal', value: json };
+      return literal(json);
     case 'parameter':
     case 'execution':
       return { kind: parsed.kind, name: parsed.name, path, json };
@@ -98,19 +137,27 @@ function parseJsonGet(json: { [key: string]: Json }, path: string, issues: Issue
   const parsed = typeof fileExpr === 'string' ? parseGet(fileExpr) : undefined;
   if (parsed?.kind !== 'propertyFile' || typeof jsonPath !== 'string') {
     issues.push({ path, message: JSON_GET_SHAPE });
-    return { kind: 'literal', value: json };
+    return literal(json);
   }
   const segments = parsePropertyPath(jsonPath.replace(/^\$\.?/, ''));
   return { kind: 'jsonGet', step: parsed.step, file: parsed.file, jsonPath, segments, path, json };
 }
 
-function parseJoin(json: { [key: string]: Json }, path: string, issues: Issue[]): Expr {
+function parseJoin(json: { [key: string]: Json }, at: Cursor, issues: Issue[]): Expr {
   const fn = json['Std:Join'];
   if (!isPlainObject(fn) || !Array.isArray(fn.Values)) {
-    issues.push({ path, message: 'Std:Join needs a list of Values' });
-    return { kind: 'literal', value: json };
+    issues.push({ path: pathOf(at), message: 'Std:Join needs a list of Values' });
+    return literal(json);
   }
-  const values = fn.Values.map((v, i) => parseExpr(v, `${path}.Std:Join.Values[${i}]`, issues));
+  at.keys.push('Std:Join', 'Values');
+  const values = fn.Values.map((v, i) => {
+    at.keys.push(i);
+    const e = parseAt(v, at, issues) ?? literal(v);
+    at.keys.pop();
+    return e;
+  });
+  at.keys.pop();
+  at.keys.pop();
   return { kind: 'join', on: typeof fn.On === 'string' ? fn.On : '', values };
 }
 
@@ -129,10 +176,8 @@ export function referencesOf(expr: Expr, out: ReferenceExpr[] = []): ReferenceEx
       for (const v of expr.values) referencesOf(v, out);
       return out;
     case 'array':
-      for (const v of expr.items) referencesOf(v, out);
-      return out;
     case 'object':
-      for (const [, v] of expr.entries) referencesOf(v, out);
+      for (const [, v] of expr.holes) referencesOf(v, out);
       return out;
     default: {
       const never: never = expr;

@@ -94,7 +94,7 @@ export function loadDefinition(value: unknown, options: LoadOptions = {}): Loade
   if (issues.length > 0) throw fail();
 
   const nodes = new Map<string, GraphNode>();
-  for (const site of sites) nodes.set(site.step.Name, compileStep({ ...site, parsed: parsed.get(site.step.Name) as ParsedStep }));
+  for (const { step, path, branch } of sites) nodes.set(step.Name, compileStep({ step, path, branch, parsed: parsed.get(step.Name) as ParsedStep }));
   // Checked above: the value is a definition.
   return { definition: value as unknown as PipelineDefinition, graph: { nodes, order: topologicalOrder(nodes) }, parameters };
 }

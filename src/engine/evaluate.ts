@@ -22,6 +22,7 @@ export interface EvaluationScope {
 }
 
 type JsonGetExpr = Extract<ReferenceExpr, { kind: 'jsonGet' }>;
+const NO_DOCUMENTS: ReadonlyMap<JsonGetExpr, Json> = new Map();
 
 function unresolved(expression: Json, reason: string): SagepipeError {
   return new SagepipeError(ErrorCode.ReferenceUnresolved, `cannot resolve ${JSON.stringify(expression)}: ${reason}`);
@@ -30,6 +31,7 @@ function unresolved(expression: Json, reason: string): SagepipeError {
 export async function evaluate(expr: Expr, scope: EvaluationScope): Promise<Json> {
   if (expr.kind === 'literal') return expr.value;
   const reads = jsonGets(expr, []);
+  if (reads.length === 0) return evaluateWith(expr, scope, NO_DOCUMENTS);
   const documents = new Map<JsonGetExpr, Json>();
   await Promise.all(
     reads.map(async (e) => {
@@ -52,10 +54,8 @@ function jsonGets(expr: Expr, out: JsonGetExpr[]): JsonGetExpr[] {
       for (const v of expr.values) jsonGets(v, out);
       return out;
     case 'array':
-      for (const v of expr.items) jsonGets(v, out);
-      return out;
     case 'object':
-      for (const [, v] of expr.entries) jsonGets(v, out);
+      for (const [, v] of expr.holes) jsonGets(v, out);
       return out;
     case 'literal':
     case 'parameter':
@@ -100,11 +100,15 @@ function evaluateWith(expr: Expr, scope: EvaluationScope, documents: ReadonlyMap
     }
     case 'join':
       return expr.values.map((v) => joinPart(evaluateWith(v, scope, documents))).join(expr.on);
-    case 'array':
-      return expr.items.map((v) => evaluateWith(v, scope, documents));
+    case 'array': {
+      const out = expr.value.slice();
+      for (const [i, v] of expr.holes) out[i] = evaluateWith(v, scope, documents);
+      return out;
+    }
     case 'object': {
-      const out: Record<string, Json> = {};
-      for (const [k, v] of expr.entries) out[k] = evaluateWith(v, scope, documents);
+      // Fields keep their order: the holes are overwritten in place.
+      const out: Record<string, Json> = { ...expr.value };
+      for (const [k, v] of expr.holes) out[k] = evaluateWith(v, scope, documents);
       return out;
     }
     default: {
