@@ -8,7 +8,7 @@ import type { Issue } from '../errors.ts';
 import { type CompiledCondition, normalizeConditions } from './conditions.ts';
 import { findCycle } from './cycles.ts';
 import { isIsoDuration } from './duration.ts';
-import { type Expr, type ReferenceExpr, parseExpr, referencesOf } from './expressions.ts';
+import { type Expr, type ParseOutput, type ReferenceExpr, parseExpr } from './expressions.ts';
 import type { BranchInfo } from './graph.ts';
 import { PROPERTY_SHAPES, resolveShape, selectedOutputName } from './property-shapes.ts';
 import { isPlainObject } from './references.ts';
@@ -107,16 +107,16 @@ export function checkSteps(sites: readonly StepSite[], parameters: ReadonlyMap<s
     const args = isPlainObject(f.step.Arguments) ? f.step.Arguments : {};
     let step: ParsedStep;
     // A condition's branch steps are checked as steps of their own; its references are in its Conditions.
+    const out: ParseOutput = { issues, references: [] };
     if (f.step.Type === 'Condition') {
       const list = Array.isArray(args.Conditions) ? args.Conditions : [];
-      const { conditions } = normalizeConditions(list, `${f.path}.Arguments.Conditions`, issues);
+      const { conditions } = normalizeConditions(list, `${f.path}.Arguments.Conditions`, out);
       step = { kind: 'condition', conditions, dependsOn: deps };
-      for (const c of conditions) for (const ref of conditionReferences(c)) checkReference(ref, f, byName, parameters, issues, deps);
+      for (const { ref, path } of out.references) checkReference(ref, path, f, byName, parameters, issues, deps);
       conditions.forEach((c) => checkConditionTypes(c, byName, parameters, issues));
     } else {
-      const expr = parseExpr(args, `${f.path}.Arguments`, issues);
-      step = { kind: 'arguments', arguments: expr, dependsOn: deps };
-      for (const ref of referencesOf(expr)) checkReference(ref, f, byName, parameters, issues, deps);
+      step = { kind: 'arguments', arguments: parseExpr(args, `${f.path}.Arguments`, out), dependsOn: deps };
+      for (const { ref, path } of out.references) checkReference(ref, path, f, byName, parameters, issues, deps);
     }
     parsed.set(f.step.Name, step);
     const expire = f.step.CacheConfig?.ExpireAfter;
@@ -134,24 +134,6 @@ export function checkSteps(sites: readonly StepSite[], parameters: ReadonlyMap<s
   const cycle = findCycle([...parsed.keys()], (n) => [...(parsed.get(n)?.dependsOn ?? [])]);
   if (cycle) issues.push({ path: 'Steps', message: `dependency cycle: ${cycle.join(' -> ')}` });
   return { parsed };
-}
-
-export function conditionReferences(c: CompiledCondition, out: ReferenceExpr[] = []): ReferenceExpr[] {
-  switch (c.type) {
-    case 'Not':
-      return conditionReferences(c.condition, out);
-    case 'Or':
-      for (const inner of c.conditions) conditionReferences(inner, out);
-      return out;
-    case 'In':
-      referencesOf(c.queryValue, out);
-      for (const v of c.values) referencesOf(v, out);
-      return out;
-    default:
-      referencesOf(c.left, out);
-      referencesOf(c.right, out);
-      return out;
-  }
 }
 
 /** The names of a Processing step's outputs. */
@@ -184,6 +166,7 @@ const isStepType = (type: string): type is StepType => (STEP_TYPES as readonly s
 
 function checkReference(
   ref: ReferenceExpr,
+  path: string,
   from: StepSite,
   byName: ReadonlyMap<string, StepSite>,
   parameters: ReadonlyMap<string, ParameterDefinition>,
@@ -192,55 +175,55 @@ function checkReference(
 ): void {
   switch (ref.kind) {
     case 'parameter':
-      if (!parameters.has(ref.name)) issues.push({ path: ref.path, message: `parameter '${ref.name}' is not defined in Parameters` });
+      if (!parameters.has(ref.name)) issues.push({ path, message: `parameter '${ref.name}' is not defined in Parameters` });
       return;
     case 'execution':
       if (!(EXECUTION_VARIABLES as readonly string[]).includes(ref.name)) {
-        issues.push({ path: ref.path, message: `unknown execution variable '${ref.name}' (known: ${EXECUTION_VARIABLES.join(', ')})` });
+        issues.push({ path, message: `unknown execution variable '${ref.name}' (known: ${EXECUTION_VARIABLES.join(', ')})` });
       }
       return;
     case 'stepProperty': {
       const target = byName.get(ref.step);
       if (!target) {
-        issues.push({ path: ref.path, message: `refers to step '${ref.step}', which is not in the definition` });
+        issues.push({ path, message: `refers to step '${ref.step}', which is not in the definition` });
         return;
       }
       if (ref.step === from.step.Name) {
-        issues.push({ path: ref.path, message: `step '${ref.step}' refers to its own properties` });
+        issues.push({ path, message: `step '${ref.step}' refers to its own properties` });
         return;
       }
       deps.add(ref.step);
       if (!ref.segments) {
-        issues.push({ path: ref.path, message: `malformed property path '${ref.propertyPath}'` });
+        issues.push({ path, message: `malformed property path '${ref.propertyPath}'` });
         return;
       }
       if (isStepType(target.step.Type)) {
         const resolved = resolveShape(PROPERTY_SHAPES[target.step.Type], ref.segments);
-        if ('error' in resolved) issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: ${resolved.error} (a ${target.step.Type} step)` });
+        if ('error' in resolved) issues.push({ path, message: `Steps.${ref.step}.${ref.propertyPath}: ${resolved.error} (a ${target.step.Type} step)` });
       }
       const declaredOutput = outputParameterCheck(target.step, ref.propertyPath);
-      if (declaredOutput) issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: ${declaredOutput}` });
+      if (declaredOutput) issues.push({ path, message: `Steps.${ref.step}.${ref.propertyPath}: ${declaredOutput}` });
       const output = target.step.Type === 'Processing' ? selectedOutputName(ref.propertyPath) : undefined;
       const outputs = outputNames(target.step);
       if (output !== undefined && !outputs.includes(output)) {
-        issues.push({ path: ref.path, message: `Steps.${ref.step}.${ref.propertyPath}: step '${ref.step}' has no output '${output}' (outputs: ${outputs.join(', ') || 'none'})` });
+        issues.push({ path, message: `Steps.${ref.step}.${ref.propertyPath}: step '${ref.step}' has no output '${output}' (outputs: ${outputs.join(', ') || 'none'})` });
       }
       return;
     }
     case 'jsonGet': {
       const target = byName.get(ref.step);
       if (!target) {
-        issues.push({ path: ref.path, message: `Std:JsonGet reads step '${ref.step}', which is not in the definition` });
+        issues.push({ path, message: `Std:JsonGet reads step '${ref.step}', which is not in the definition` });
         return;
       }
       deps.add(ref.step);
       if (target.step.Type !== 'Processing') {
-        issues.push({ path: ref.path, message: `Std:JsonGet reads step '${ref.step}', which is a ${target.step.Type} step: only Processing steps have property files` });
+        issues.push({ path, message: `Std:JsonGet reads step '${ref.step}', which is a ${target.step.Type} step: only Processing steps have property files` });
         return;
       }
       const declared = (target.step.PropertyFiles ?? []).map((p) => p.PropertyFileName);
       if (!declared.includes(ref.file)) {
-        issues.push({ path: ref.path, message: `Std:JsonGet reads property file '${ref.file}', which step '${ref.step}' does not declare (declared: ${declared.join(', ') || 'none'})` });
+        issues.push({ path, message: `Std:JsonGet reads property file '${ref.file}', which step '${ref.step}' does not declare (declared: ${declared.join(', ') || 'none'})` });
       }
       return;
     }
@@ -281,8 +264,7 @@ export function operandType(value: Expr, byName: ReadonlyMap<string, StepSite>, 
       return 'Any';
     }
     case 'jsonGet':
-    case 'array':
-    case 'object':
+    case 'template':
       return 'Any';
     default: {
       const never: never = value;

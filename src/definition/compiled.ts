@@ -91,10 +91,14 @@ export function exprAt(expr: Expr, key: string): Expr | undefined {
       const at = typeof v === 'object' && v !== null && !Array.isArray(v) ? v[key] : undefined;
       return at === undefined ? undefined : { kind: 'literal', value: at };
     }
-    case 'object': {
-      const hole = expr.holes.find(([k]) => k === key)?.[1];
-      const at = expr.value[key];
-      return hole ?? (at === undefined ? undefined : { kind: 'literal', value: at });
+    case 'template': {
+      const v = expr.value;
+      const at = typeof v === 'object' && v !== null && !Array.isArray(v) ? v[key] : undefined;
+      const whole = expr.holes.find((h) => h.at.length === 1 && h.at[0] === key);
+      if (whole) return whole.expr;
+      const inside = expr.holes.filter((h) => h.at[0] === key).map((h) => ({ at: h.at.slice(1), expr: h.expr }));
+      if (at === undefined) return undefined;
+      return inside.length > 0 ? { kind: 'template', value: at, holes: inside } : { kind: 'literal', value: at };
     }
     default:
       return undefined;

@@ -4,7 +4,7 @@
  * `Expression` (Python SDK), `Condition`, or `Arguments.Condition`; `Or` with `Conditions`.
  */
 import type { Issue } from '../errors.ts';
-import { type Expr, parseExpr } from './expressions.ts';
+import { type Expr, type ParseOutput, parseExpr } from './expressions.ts';
 import { isPlainObject } from './references.ts';
 import { BINARY_CONDITION_TYPES, type BinaryConditionType, type Json } from './types.ts';
 
@@ -15,19 +15,19 @@ export type CompiledCondition =
   | { readonly type: 'Not'; readonly condition: CompiledCondition; readonly path: string }
   | { readonly type: 'Or'; readonly conditions: readonly CompiledCondition[]; readonly path: string };
 
-/** Shape problems and malformed references in the operands both go to `issues`. */
-export function normalizeConditions(list: readonly Json[], path: string, issues: Issue[] = []): { conditions: CompiledCondition[]; issues: Issue[] } {
+/** Shape problems and malformed references in the operands go to `out.issues`, the references to `out.references`. */
+export function normalizeConditions(list: readonly Json[], path: string, out: ParseOutput = { issues: [], references: [] }): { conditions: CompiledCondition[]; issues: Issue[] } {
   const conditions: CompiledCondition[] = [];
   list.forEach((c, i) => {
-    const n = normalizeCondition(c, `${path}[${i}]`, issues);
+    const n = normalizeCondition(c, `${path}[${i}]`, out);
     if (n) conditions.push(n);
   });
-  return { conditions, issues };
+  return { conditions, issues: out.issues };
 }
 
-function normalizeCondition(raw: Json, path: string, issues: Issue[]): CompiledCondition | undefined {
+function normalizeCondition(raw: Json, path: string, out: ParseOutput): CompiledCondition | undefined {
   if (!isPlainObject(raw) || typeof raw.Type !== 'string') {
-    issues.push({ path, message: 'a condition must be an object with a Type' });
+    out.issues.push({ path, message: 'a condition must be an object with a Type' });
     return undefined;
   }
   const nested = isPlainObject(raw.Arguments);
@@ -37,13 +37,13 @@ function normalizeCondition(raw: Json, path: string, issues: Issue[]): CompiledC
   const type = raw.Type;
   if ((BINARY_CONDITION_TYPES as readonly string[]).includes(type)) {
     if (!('LeftValue' in args) || !('RightValue' in args)) {
-      issues.push({ path, message: `${type} needs LeftValue and RightValue` });
+      out.issues.push({ path, message: `${type} needs LeftValue and RightValue` });
       return undefined;
     }
     return {
       type: type as BinaryConditionType,
-      left: parseExpr(args.LeftValue, at('LeftValue'), issues),
-      right: parseExpr(args.RightValue, at('RightValue'), issues),
+      left: parseExpr(args.LeftValue, at('LeftValue'), out),
+      right: parseExpr(args.RightValue, at('RightValue'), out),
       path,
     };
   }
@@ -54,35 +54,35 @@ function normalizeCondition(raw: Json, path: string, issues: Issue[]): CompiledC
       const query = args[queryKey];
       const values = args[valuesKey];
       if (query === undefined || !Array.isArray(values)) {
-        issues.push({ path, message: 'In needs QueryValue and a list of Values' });
+        out.issues.push({ path, message: 'In needs QueryValue and a list of Values' });
         return undefined;
       }
       return {
         type: 'In',
-        queryValue: parseExpr(query, at(queryKey), issues),
-        values: values.map((v, i) => parseExpr(v, `${at(valuesKey)}[${i}]`, issues)),
+        queryValue: parseExpr(query, at(queryKey), out),
+        values: values.map((v, i) => parseExpr(v, `${at(valuesKey)}[${i}]`, out)),
         path,
       };
     }
     case 'Not': {
       const inner = args.Condition ?? args.Expression;
       if (inner === undefined) {
-        issues.push({ path, message: 'Not needs the Condition it negates' });
+        out.issues.push({ path, message: 'Not needs the Condition it negates' });
         return undefined;
       }
-      const condition = normalizeCondition(inner, `${path}.Condition`, issues);
+      const condition = normalizeCondition(inner, `${path}.Condition`, out);
       return condition ? { type: 'Not', condition, path } : undefined;
     }
     case 'Or': {
       if (!Array.isArray(args.Conditions)) {
-        issues.push({ path, message: 'Or needs a list of Conditions' });
+        out.issues.push({ path, message: 'Or needs a list of Conditions' });
         return undefined;
       }
-      const { conditions } = normalizeConditions(args.Conditions, `${path}.Conditions`, issues);
+      const { conditions } = normalizeConditions(args.Conditions, `${path}.Conditions`, out);
       return { type: 'Or', conditions, path };
     }
     default:
-      issues.push({ path, message: `unknown condition type '${type}'` });
+      out.issues.push({ path, message: `unknown condition type '${type}'` });
       return undefined;
   }
 }

@@ -6,7 +6,8 @@
  * must not mutate the result.
  */
 import { ErrorCode, SagepipeError } from '../errors.ts';
-import type { Expr, ReferenceExpr } from '../definition/expressions.ts';
+import type { Expr, Hole, ReferenceExpr } from '../definition/expressions.ts';
+import { isPlainObject } from '../definition/references.ts';
 import type { Json } from '../definition/types.ts';
 import { jsonGetSegments } from './json-path.ts';
 import { lookupSegments } from './property-lookup.ts';
@@ -53,9 +54,8 @@ function jsonGets(expr: Expr, out: JsonGetExpr[]): JsonGetExpr[] {
     case 'join':
       for (const v of expr.values) jsonGets(v, out);
       return out;
-    case 'array':
-    case 'object':
-      for (const [, v] of expr.holes) jsonGets(v, out);
+    case 'template':
+      for (const hole of expr.holes) jsonGets(hole.expr, out);
       return out;
     case 'literal':
     case 'parameter':
@@ -100,22 +100,49 @@ function evaluateWith(expr: Expr, scope: EvaluationScope, documents: ReadonlyMap
     }
     case 'join':
       return expr.values.map((v) => joinPart(evaluateWith(v, scope, documents))).join(expr.on);
-    case 'array': {
-      const out = expr.value.slice();
-      for (const [i, v] of expr.holes) out[i] = evaluateWith(v, scope, documents);
-      return out;
-    }
-    case 'object': {
-      // Fields keep their order: the holes are overwritten in place.
-      const out: Record<string, Json> = { ...expr.value };
-      for (const [k, v] of expr.holes) out[k] = evaluateWith(v, scope, documents);
-      return out;
-    }
+    case 'template':
+      return fillTemplate(expr.value, expr.holes, (e) => evaluateWith(e, scope, documents));
     default: {
       const never: never = expr;
       return never;
     }
   }
+}
+
+/**
+ * A copy of `value` with each hole filled: only the lists and objects on the way to a hole are copied, the rest is
+ * shared with the definition.
+ */
+function fillTemplate(value: Json, holes: readonly Hole[], valueOf: (expr: Expr) => Json): Json {
+  const copied = new Set<Json>();
+  const copy = (v: Json): Json => {
+    const c: Json = Array.isArray(v) ? v.slice() : isPlainObject(v) ? { ...v } : v;
+    copied.add(c);
+    return c;
+  };
+  const root = copy(value);
+  for (const { at, expr } of holes) {
+    let parent = root;
+    for (let i = 0; i < at.length - 1; i++) {
+      const key = at[i] as string | number;
+      const child = childOf(parent, key);
+      const next = copied.has(child) ? child : copy(child);
+      setChild(parent, key, next);
+      parent = next;
+    }
+    setChild(parent, at[at.length - 1] as string | number, valueOf(expr));
+  }
+  return root;
+}
+
+function childOf(parent: Json, key: string | number): Json {
+  if (Array.isArray(parent)) return parent[key as number] as Json;
+  return isPlainObject(parent) ? (parent[key as string] as Json) : null;
+}
+
+function setChild(parent: Json, key: string | number, value: Json): void {
+  if (Array.isArray(parent)) parent[key as number] = value;
+  else if (isPlainObject(parent)) parent[key as string] = value;
 }
 
 function joinPart(v: Json): string {

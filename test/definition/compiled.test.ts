@@ -21,9 +21,9 @@ describe('the compiled definition', () => {
   it('GIVEN the reference pipeline WHEN loaded THEN the Training step carries its parsed references, dependencies and resolved cache policy', () => {
     const train = stepOf(adult().graph.nodes, 'adultTrain', 'Training');
     expect(refs(train.arguments)).toEqual([
-      { kind: 'parameter', name: 'TrainingInstanceType', path: 'Steps[1].Arguments.ResourceConfig.InstanceType' },
-      { kind: 'stepProperty', step: 'adultProcess', propertyPath: "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri", path: 'Steps[1].Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri', segments: undefined },
-      { kind: 'stepProperty', step: 'adultProcess', propertyPath: "ProcessingOutputConfig.Outputs['validation'].S3Output.S3Uri", path: 'Steps[1].Arguments.InputDataConfig[1].DataSource.S3DataSource.S3Uri', segments: undefined },
+      { kind: 'parameter', name: 'TrainingInstanceType' },
+      { kind: 'stepProperty', step: 'adultProcess', propertyPath: "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri", segments: undefined },
+      { kind: 'stepProperty', step: 'adultProcess', propertyPath: "ProcessingOutputConfig.Outputs['validation'].S3Output.S3Uri", segments: undefined },
     ]);
     const s3Uri = referencesOf(train.arguments)[1];
     expect(s3Uri?.kind === 'stepProperty' && s3Uri.segments).toEqual([
@@ -37,15 +37,20 @@ describe('the compiled definition', () => {
     expect(train.policies.cache).toEqual({ enabled: true, expireAfterMs: 30 * 86_400_000 });
   });
 
-  it('GIVEN the reference pipeline WHEN loaded THEN a value without references is one literal, and a Join keeps its parts', () => {
+  it('GIVEN the reference pipeline WHEN loaded THEN Arguments are kept as written with the positions of their references, and a Join keeps its parts', () => {
     const train = stepOf(adult().graph.nodes, 'adultTrain', 'Training');
-    if (train.arguments.kind !== 'object') throw new Error('Arguments with references are an object expression');
-    // Only the fields with references below them are parsed; the others are used as written.
-    expect(train.arguments.holes.map(([k]) => k)).toEqual(['ResourceConfig', 'InputDataConfig']);
-    expect(train.arguments.value.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 86400 });
+    if (train.arguments.kind !== 'template') throw new Error('Arguments with references are a template');
+    // The Arguments as written, and where each reference stands in them: substitution fills these positions only.
+    expect(train.arguments.holes.map((h) => h.at)).toEqual([
+      ['ResourceConfig', 'InstanceType'],
+      ['InputDataConfig', 0, 'DataSource', 'S3DataSource', 'S3Uri'],
+      ['InputDataConfig', 1, 'DataSource', 'S3DataSource', 'S3Uri'],
+    ]);
+    expect(train.arguments.value).toBe(train.definition.Arguments);
     const process = stepOf(adult().graph.nodes, 'adultProcess', 'Processing');
-    const join = referencesOf(process.arguments).find((r) => r.kind === 'execution');
-    expect(join).toMatchObject({ kind: 'execution', name: 'PipelineExecutionId', path: 'Steps[0].Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri.Std:Join.Values[3]' });
+    if (process.arguments.kind !== 'template') throw new Error('Arguments with references are a template');
+    const output = process.arguments.holes.find((h) => h.at.join('.') === 'ProcessingOutputConfig.Outputs.0.S3Output.S3Uri')?.expr;
+    expect(output?.kind === 'join' && output.values.map((v) => v.kind)).toEqual(['literal', 'literal', 'literal', 'execution', 'literal', 'literal', 'literal']);
   });
 
   it('GIVEN the reference pipeline WHEN loaded THEN its Condition step holds a typed condition tree and its branches by name', () => {
@@ -64,10 +69,9 @@ describe('the compiled definition', () => {
             { kind: 'field', name: 'accuracy' },
             { kind: 'field', name: 'value' },
           ],
-          path: 'Steps[3].Arguments.Conditions[0].LeftValue',
           json: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.adultEval.PropertyFiles.EvaluationReport' }, Path: 'metrics.accuracy.value' } },
         },
-        right: { kind: 'parameter', name: 'AccuracyThreshold', path: 'Steps[3].Arguments.Conditions[0].RightValue', json: { Get: 'Parameters.AccuracyThreshold' } },
+        right: { kind: 'parameter', name: 'AccuracyThreshold', json: { Get: 'Parameters.AccuracyThreshold' } },
       },
     ]);
     expect(cond.ifSteps).toEqual(['adultRegisterModel', 'adultCreateModel']);
@@ -119,7 +123,7 @@ describe('the compiled definition', () => {
       on: ' ',
       values: [
         { kind: 'literal', value: 'because' },
-        { kind: 'parameter', name: 'Why', path: 'Steps[1].Arguments.ErrorMessage.Std:Join.Values[1]', json: { Get: 'Parameters.Why' } },
+        { kind: 'parameter', name: 'Why', json: { Get: 'Parameters.Why' } },
       ],
     });
   });
