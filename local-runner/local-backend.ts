@@ -19,6 +19,7 @@ import type { ModelStore } from './model-store.ts';
 import type { FileRegistry, ModelPackage } from './registry/file-registry.ts';
 import type { ImagePurpose } from './images/catalogue.ts';
 import { ImageResolver, type ResolvedImage, imageReady } from './images/resolve.ts';
+import type { ContentTags } from './images/build-context.ts';
 import type { ContainerRuntime, ContainerSpec } from './runtime/runtime.ts';
 import { jobResources } from './runtime/resources.ts';
 import type { LocalS3 } from './s3/local-s3.ts';
@@ -57,6 +58,8 @@ export interface LocalBackendOptions {
   readonly localInputs?: boolean;
   /** Image URI or repository → local image (the project config's `imageMap` and `--image-map`). @default {} */
   readonly imageMap?: Readonly<Record<string, string>>;
+  /** sagepipe's images by content (see build-context.ts): Docker runs the one built from this checkout. @default none */
+  readonly contentTags?: ContentTags;
   /** Keep job folders after success (they are always kept after a failure). @default false */
   readonly keepJobFolders?: boolean;
   readonly now?: () => Date;
@@ -139,6 +142,8 @@ export class LocalBackend implements JobBackend {
     this.images = new ImageResolver({
       version: options.version,
       imageMap: options.imageMap ?? {},
+      // Only Docker builds images; the process runtime runs this checkout's programs whatever the tag.
+      ...(options.contentTags && runtime.kind === 'docker' ? { contentTags: options.contentTags } : {}),
       // Only Docker has images of arbitrary names; the process runtime runs sagepipe's own only.
       ...(runtime.kind === 'docker' ? { hasLocalImage: (name: string) => runtime.hasImage(name) } : {}),
     });

@@ -15,6 +15,7 @@ import type { ContainerRuntime } from './runtime/runtime.ts';
 import { LocalS3 } from './s3/local-s3.ts';
 import { Endpoints } from './endpoints/endpoints.ts';
 import { PROJECT_IMAGES, type ProjectImage } from './images/catalogue.ts';
+import { type ContentTags, contentTag, readContentTags, versionTag } from './images/build-context.ts';
 import { parseImageMapArgs, readProjectConfig } from './config/project-config.ts';
 import { packageRoot } from '../src/package-root.ts';
 import { type CodeAsset, LOCAL_ACCOUNT } from '../src/compile/compile.ts';
@@ -96,15 +97,23 @@ export async function stageAssets(session: LocalSession, assets: readonly CodeAs
   }
 }
 
-/** Builds one of sagepipe's own images when a job or endpoint needs it; only this version's tag can be built. */
-async function buildProjectImage(builder: ImageBuilder, local: string, log: (line: string) => void): Promise<void> {
+/**
+ * Builds one of sagepipe's own images when a job or endpoint needs it: only this version's, and by content only the
+ * one this checkout's files make (another tree's hash is another tree's image).
+ */
+async function buildProjectImage(builder: ImageBuilder, local: string, tags: ContentTags | undefined, log: (line: string) => void): Promise<void> {
   const m = new RegExp(`^sagepipe-(${PROJECT_IMAGES.join('|')}):(.+)$`).exec(local);
   if (!m) return;
-  if (m[2] !== VERSION) {
-    throw new SagepipeError(ErrorCode.ImageUnavailable, `${local} is not this sagepipe's version (${VERSION}): compile the pipeline again, or build that version`);
+  const image = m[1] as ProjectImage;
+  const buildable = [versionTag(image, VERSION), ...(tags ? [contentTag(image, tags)] : [])];
+  if (!buildable.includes(local)) {
+    throw new SagepipeError(
+      ErrorCode.ImageUnavailable,
+      `${local} is not an image this sagepipe builds (it builds ${buildable.join(' or ')}): compile the pipeline again, or build that version`,
+    );
   }
-  log(`image ${local} is missing or predates this sagepipe: building it (once${m[1] === 'node' ? '' : '; the first Python image also builds its Debian base, 1½ to 5 minutes'})`);
-  await builder.build(m[1] as ProjectImage, { version: VERSION, root: packageRoot(), progress: log });
+  log(`image ${local} is missing or predates this sagepipe: building it (once${image === 'node' ? '' : '; the first Python image also builds its Debian base, 1½ to 5 minutes'})`);
+  await builder.build(image, { version: VERSION, root: packageRoot(), ...(tags ? { contentTags: tags } : {}), progress: log });
 }
 
 /** Ends what a crashed runner of an execution left running (containers on this host, process trees). */
@@ -121,6 +130,8 @@ export async function recoverExecution(session: LocalSession, id: string, status
 
 export function localBackend(session: LocalSession, runtime: ContainerRuntime, io: HostEnv, options: { keepJobFolders?: boolean; jobNetwork?: boolean } = {}): LocalBackend {
   const builder = runtime instanceof DockerRuntime ? new ImageBuilder(runtime) : undefined;
+  // Docker runs sagepipe's images by content; the process runtime runs this checkout's programs directly.
+  const contentTags = builder ? readContentTags(packageRoot(), VERSION) : undefined;
   return new LocalBackend({
     s3: session.s3,
     registry: session.registry,
@@ -135,13 +146,15 @@ export function localBackend(session: LocalSession, runtime: ContainerRuntime, i
     keepJobFolders: options.keepJobFolders ?? false,
     jobNetwork: options.jobNetwork ?? false,
     imageMap: session.imageMap,
-    ...(builder ? { ensureImage: (image, log) => buildProjectImage(builder, image.local, log) } : {}),
+    ...(contentTags ? { contentTags } : {}),
+    ...(builder ? { ensureImage: (image, log) => buildProjectImage(builder, image.local, contentTags, log) } : {}),
   });
 }
 
 /** Local endpoints of the workspace; new ones are deployed with `runtime`. */
 export function localEndpoints(session: LocalSession, runtime: ContainerRuntime): Endpoints {
   let docker: DockerRuntime | undefined;
+  const contentTags = runtime instanceof DockerRuntime ? readContentTags(packageRoot(), VERSION) : undefined;
   const processRuntime = new ProcessRuntime();
   return new Endpoints({
     root: join(session.workspace, 'endpoints'),
@@ -154,7 +167,8 @@ export function localEndpoints(session: LocalSession, runtime: ContainerRuntime)
     region: session.region,
     account: session.account,
     imageMap: session.imageMap,
-    ...(runtime instanceof DockerRuntime ? { ensureImage: (image: string) => buildProjectImage(new ImageBuilder(runtime), image, () => undefined) } : {}),
+    ...(contentTags ? { contentTags } : {}),
+    ...(runtime instanceof DockerRuntime ? { ensureImage: (image: string) => buildProjectImage(new ImageBuilder(runtime), image, contentTags, () => undefined) } : {}),
   });
 }
 

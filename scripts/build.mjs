@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', absWorkingDir: root, logLevel: 'warning', sourcemap: true };
@@ -80,4 +80,17 @@ function collectNativeXGBoost(out) {
   const nodeNeeds = new Set(libs(process.execPath).map((p) => basename(p)));
   put(lib, lib);
   for (const dep of libs(lib)) if (!nodeNeeds.has(basename(dep))) put(dep, join(dirname(lib), basename(dep)));
+}
+
+// The images' content tags (dist/images/tags.json): a hash of each image's build context and base, so checkouts that
+// share a Docker daemon never run each other's images. After everything the images copy is in dist/.
+await writeImageContentTags();
+
+async function writeImageContentTags() {
+  const out = join(root, 'dist/.build/build-context.mjs');
+  await build({ ...common, sourcemap: false, entryPoints: ['local-runner/images/build-context.ts'], outfile: out, packages: 'external' });
+  const { writeContentTags } = await import(`${pathToFileURL(out).href}?t=${Date.now()}`);
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeContentTags(root, version);
+  rmSync(join(root, 'dist/.build'), { recursive: true, force: true });
 }

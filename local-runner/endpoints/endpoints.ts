@@ -15,6 +15,7 @@ import { extractModel } from '../../containers/runtime/model-archive.ts';
 import type { ModelStore } from '../model-store.ts';
 import type { FileRegistry, ModelPackage } from '../registry/file-registry.ts';
 import { ImageResolver, imageReady } from '../images/resolve.ts';
+import type { ContentTags } from '../images/build-context.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { LocalS3 } from '../s3/local-s3.ts';
 
@@ -53,6 +54,8 @@ export interface EndpointsOptions {
   readonly ensureImage?: (image: string) => Promise<void>;
   /** Image URI or repository → local image (the project config's `imageMap` and `--image-map`). @default {} */
   readonly imageMap?: Readonly<Record<string, string>>;
+  /** sagepipe's images by content (see build-context.ts), for the Docker runtime. @default none */
+  readonly contentTags?: ContentTags;
 }
 
 export interface DeployOptions {
@@ -155,7 +158,7 @@ export class Endpoints {
     const resolver = new ImageResolver({
       version: this.options.version,
       imageMap: this.options.imageMap ?? {},
-      ...(runtime.kind === 'docker' ? { hasLocalImage: (n: string) => runtime.hasImage(n) } : {}),
+      ...(runtime.kind === 'docker' ? { hasLocalImage: (n: string) => runtime.hasImage(n), ...(this.options.contentTags ? { contentTags: this.options.contentTags } : {}) } : {}),
     });
     const image = await resolver.resolve(found.image, 'inference');
     await runtime.preflight?.(image.local, Boolean(found.environment.SAGEMAKER_PROGRAM));

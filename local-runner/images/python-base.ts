@@ -27,7 +27,7 @@ export const PYTHON_BASE_PACKAGES = [
 ] as const;
 
 /** Paths no job needs at run time (compilers and headers that python3-scipy's build helpers pull in, docs). */
-const EXCLUDED_PATHS = [
+export const PYTHON_EXCLUDED_PATHS = [
   '/usr/share/man/*',
   '/usr/share/doc/*',
   '/usr/share/info/*',
@@ -49,7 +49,7 @@ export function mmdebstrapArgs(output: string, node: string): string[] {
   return [
     '--variant=essential',
     `--include=${PYTHON_BASE_PACKAGES.join(',')}`,
-    ...EXCLUDED_PATHS.map((p) => `--dpkgopt=path-exclude=${p}`),
+    ...PYTHON_EXCLUDED_PATHS.map((p) => `--dpkgopt=path-exclude=${p}`),
     '--dpkgopt=path-include=/usr/share/doc/*/copyright',
     `--customize-hook=copy-in ${node} /usr/local/bin`,
     'bookworm',

@@ -7,6 +7,7 @@
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import { CATALOGUE, type ImagePurpose, PROJECT_IMAGES, type ProjectImage, describeSubstitution, lookUp, parseEcrUri, splitTag } from './catalogue.ts';
 import { PROJECT_CONFIG_FILE } from '../config/project-config.ts';
+import { type ContentTags, contentTag, versionTag } from './build-context.ts';
 
 export interface ResolvedImage {
   /** The URI the definition names. */
@@ -28,6 +29,11 @@ export interface ImageResolverOptions {
   readonly imageMap?: Readonly<Record<string, string>>;
   /** Whether a local image of exactly this name exists (the Docker runtime's; the process runtime has none). */
   readonly hasLocalImage?: (name: string) => Promise<boolean>;
+  /**
+   * The content hashes of sagepipe's images (Docker): `sagepipe-<image>:<version>` then runs as
+   * `sagepipe-<image>:<version>-<hash12>`, the image built from this checkout's files. @default none: by version
+   */
+  readonly contentTags?: ContentTags;
 }
 
 const OWN = new RegExp(`^sagepipe-(${PROJECT_IMAGES.join('|')})$`);
@@ -59,7 +65,18 @@ export class ImageResolver {
     return undefined;
   }
 
+  /** sagepipe's own image of this version → its content tag; anything else as it is. */
+  private byContent(image: ResolvedImage): ResolvedImage {
+    const tags = this.options.contentTags;
+    if (!image.project || !tags || image.local !== versionTag(image.project, tags.version)) return image;
+    return { ...image, local: contentTag(image.project, tags) };
+  }
+
   private async resolveOnce(uri: string, purpose: ImagePurpose): Promise<ResolvedImage> {
+    return this.byContent(await this.resolveName(uri, purpose));
+  }
+
+  private async resolveName(uri: string, purpose: ImagePurpose): Promise<ResolvedImage> {
     if (uri.trim() === '') throw new SagepipeError(ErrorCode.ImageUnavailable, 'the job names no image');
     const ecr = parseEcrUri(uri);
     const overridden = this.override(uri);

@@ -7,7 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tar from 'tar';
@@ -15,9 +14,9 @@ import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
 import { PROJECT_IMAGES, type ProjectImage } from '../images/catalogue.ts';
 import { PYTHON_BASE_IMAGE, buildPythonRootfs } from '../images/python-base.ts';
+import { type ContentTags, DEFAULT_BASE_IMAGE, LOCAL_BASE_IMAGE, contentTag, contextSources, readContentTags, versionTag } from '../images/build-context.ts';
 
-export const DEFAULT_BASE_IMAGE = 'node:20-bookworm-slim';
-export const LOCAL_BASE_IMAGE = 'sagepipe-base:node20-local';
+export { DEFAULT_BASE_IMAGE, LOCAL_BASE_IMAGE };
 
 export interface BuildOptions {
   readonly version: string;
@@ -26,6 +25,8 @@ export interface BuildOptions {
   /** @default DEFAULT_BASE_IMAGE when present locally, else LOCAL_BASE_IMAGE (built first) */
   readonly baseImage?: string;
   readonly progress: (line: string) => void;
+  /** The content hashes to tag with. @default read from `root` (dist/images/tags.json) */
+  readonly contentTags?: ContentTags;
 }
 
 export class ImageBuilder {
@@ -114,10 +115,15 @@ export class ImageBuilder {
     }
   }
 
-  /** Builds one of sagepipe's images, tagged with the project version. */
+  /**
+   * Builds one of sagepipe's images as its content tag (`sagepipe-<image>:<version>-<hash12>`, what runs use), and
+   * tags it `sagepipe-<image>:<version>` too, for users' own `docker run`. Resolves to the content tag.
+   */
   async build(image: ProjectImage, options: BuildOptions): Promise<string> {
     const base = image === 'node' ? await this.baseImage(options) : await this.pythonBase(options.progress);
-    const tag = `sagepipe-${image}:${options.version}`;
+    const tags = options.contentTags ?? readContentTags(options.root, options.version);
+    const plain = versionTag(image, options.version);
+    const tag = tags ? contentTag(image, tags) : plain;
     const context = assembleContext(options.root, image);
     try {
       options.progress(`building ${tag} on ${base}`);
@@ -125,6 +131,7 @@ export class ImageBuilder {
     } finally {
       rmSync(context.dir, { recursive: true, force: true });
     }
+    if (tag !== plain) await this.runtime.tag(tag, `sagepipe-${image}`, options.version);
     return tag;
   }
 
@@ -136,43 +143,11 @@ export class ImageBuilder {
 }
 
 /**
- * The build context of a project image, assembled in a temporary folder with the layout its Dockerfile copies from:
- * `containers/<image>/Dockerfile`, `dist/images/…`, `node_modules/ml-xgboost/…`, `node_modules/koffi/…` — wherever npm put ml-xgboost and koffi (it is
- * hoisted out of sagepipe's own folder when sagepipe is installed as a dependency).
+ * The build context of a project image, assembled in a temporary folder with the layout its Dockerfile copies from
+ * (build-context.ts lists the files; the content tag hashes the same list).
  */
 export function assembleContext(root: string, image: ProjectImage): { dir: string; files: string[] } {
-  const require = createRequire(join(root, 'package.json'));
-  let xgboost: string;
-  try {
-    xgboost = dirname(require.resolve('ml-xgboost/package.json'));
-  } catch {
-    throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ml-xgboost is not installed (run npm ci)`);
-  }
-  let koffi: string;
-  try {
-    koffi = dirname(require.resolve('koffi'));
-  } catch {
-    throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: koffi is not installed (run npm ci)`);
-  }
-  // koffi's binary ships in a per-platform package beside it (koffi finds it by that relative path).
-  const koffiBinary = `@koromix/koffi-${process.platform}-${process.arch}`;
-  const sources: [string, string][] = [[join(root, `containers/${image}/Dockerfile`), `containers/${image}/Dockerfile`]];
-  if (image !== 'sklearn') {
-    sources.push(
-      [join(xgboost, 'package.json'), 'node_modules/ml-xgboost/package.json'],
-      [join(xgboost, 'dist/wasm'), 'node_modules/ml-xgboost/dist/wasm'],
-      [koffi, 'node_modules/koffi'],
-      [join(dirname(koffi), koffiBinary), `node_modules/${koffiBinary}`],
-    );
-  }
-  // The node image's base has no libxgboost (the Python images' Debian base has libxgboost0): the build machine's.
-  if (image === 'node') sources.push([join(root, 'dist/images/native'), 'dist/images/native']);
-  if (image === 'xgboost') sources.push([join(root, 'dist/images/xgboost/main.mjs'), 'dist/images/xgboost/main.mjs']);
-  // The Python images' entry programs (framework-mode training, inference scripts); not the process runtime's shim.
-  if (image !== 'node') sources.push([join(root, 'containers/python'), 'containers/python']);
-  for (const [from] of sources) {
-    if (!existsSync(from)) throw new SagepipeError(ErrorCode.ImageUnavailable, `cannot build sagepipe-${image}: ${from} is missing (run npm ci && npm run build)`);
-  }
+  const sources = contextSources(root, image);
   const dir = mkdtempSync(join(tmpdir(), `sagepipe-context-${image}-`));
   for (const [from, to] of sources) {
     mkdirSync(dirname(join(dir, to)), { recursive: true });

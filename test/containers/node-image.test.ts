@@ -4,9 +4,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleScript } from '../../src/compile/bundle.ts';
-import { VERSION } from '../../src/version.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
-import { runDockerTests } from '../helpers/docker.ts';
+import { projectImage, runDockerTests } from '../helpers/docker.ts';
 
 describe.runIf(runDockerTests)('sagepipe-node (docker run)', () => {
   const dir = tempDir('sagepipe-node-img-');
@@ -19,7 +18,7 @@ describe.runIf(runDockerTests)('sagepipe-node (docker run)', () => {
     const bundled = await bundleScript(join(REPO_ROOT, 'examples/adult/preprocess.ts'));
     writeFileSync(join(ml, 'processing/input/code', bundled.fileName), bundled.content);
     const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-    const r = spawnSync('docker', ['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, '--entrypoint', 'node', `sagepipe-node:${VERSION}`, `/opt/ml/processing/input/code/${bundled.fileName}`], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('docker', ['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, '--entrypoint', 'node', projectImage('node'), `/opt/ml/processing/input/code/${bundled.fileName}`], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('rows: train 18097, validation 3016, test 9049; features 102');
     const first = readFileSync(join(ml, 'processing/train/train.csv'), 'utf8').split('\n')[0] as string;

@@ -7,9 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version.ts';
 import { tempDir } from '../helpers/context.ts';
-import { runDockerTests } from '../helpers/docker.ts';
+import { projectImage, runDockerTests } from '../helpers/docker.ts';
 
 const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
 const docker = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8', timeout: 120_000 });
@@ -19,29 +18,29 @@ describe.runIf(runDockerTests)('the Python images (docker run)', () => {
   afterAll(() => dir.remove());
 
   it.each([
-    ['sklearn', 'import sklearn, pandas, numpy, scipy, joblib; print(sklearn.__version__, pandas.__version__)', /^1\.2\.1 1\.5\.3$/],
-    ['xgboost', 'import xgboost, sklearn, pandas, numpy, scipy, joblib; print(xgboost.__version__, sklearn.__version__)', /^1\.7\.4 1\.2\.1$/],
+    ['sklearn' as const, 'import sklearn, pandas, numpy, scipy, joblib; print(sklearn.__version__, pandas.__version__)', /^1\.2\.1 1\.5\.3$/],
+    ['xgboost' as const, 'import xgboost, sklearn, pandas, numpy, scipy, joblib; print(xgboost.__version__, sklearn.__version__)', /^1\.7\.4 1\.2\.1$/],
   ])('GIVEN sagepipe-%s THEN python3 imports what AWS\'s container gives a script, in Debian bookworm\'s versions', (image, code, versions) => {
-    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '--entrypoint', 'python3', `sagepipe-${image}:${VERSION}`, '-c', code]);
+    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '--entrypoint', 'python3', projectImage(image), '-c', code]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toMatch(versions);
   });
 
   it("GIVEN sagepipe-xgboost THEN the built-in algorithm's Node.js and Debian's native libxgboost are both there", () => {
-    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '--entrypoint', 'sh', `sagepipe-xgboost:${VERSION}`, '-c', 'node --version && ls /usr/lib/x86_64-linux-gnu/libxgboost.so.0']);
+    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '--entrypoint', 'sh', projectImage('xgboost'), '-c', 'node --version && ls /usr/lib/x86_64-linux-gnu/libxgboost.so.0']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(process.version);
     expect(r.stdout).toContain('/usr/lib/x86_64-linux-gnu/libxgboost.so.0');
   });
 
-  it.each(['sklearn', 'xgboost'])('GIVEN sagepipe-%s WHEN a processing job runs python3 <script> with ContainerArguments THEN the script gets them and writes its output', (image) => {
+  it.each(['sklearn', 'xgboost'] as const)('GIVEN sagepipe-%s WHEN a processing job runs python3 <script> with ContainerArguments THEN the script gets them and writes its output', (image) => {
     const ml = join(dir.path, image, 'opt/ml');
     for (const d of ['processing/input/code', 'processing/output']) mkdirSync(join(ml, d), { recursive: true });
     writeFileSync(
       join(ml, 'processing/input/code/args.py'),
       'import json, os, sys\nos.makedirs("/opt/ml/processing/output", exist_ok=True)\njson.dump({"argv": sys.argv[1:], "cwd_writable": os.access(".", os.W_OK)}, open("/opt/ml/processing/output/args.json", "w"))\n',
     );
-    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, '--entrypoint', 'python3', `sagepipe-${image}:${VERSION}`, '/opt/ml/processing/input/code/args.py', '--train-test-split-ratio', '0.3']);
+    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, '--entrypoint', 'python3', projectImage(image), '/opt/ml/processing/input/code/args.py', '--train-test-split-ratio', '0.3']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(ml, 'processing/output/args.json'), 'utf8'))).toEqual({ argv: ['--train-test-split-ratio', '0.3'], cwd_writable: true });
   });
@@ -64,7 +63,7 @@ describe.runIf(runDockerTests)('the Python images (docker run)', () => {
         'print("rounds", a.num_round, "eta", a.eta)',
       ].join('\n'),
     );
-    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, `sagepipe-xgboost:${VERSION}`, 'train']);
+    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, projectImage('xgboost'), 'train']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('Invoking script: /usr/bin/python3 train.py --eta 0.5 --num_round 3');
     expect(r.stdout).toContain('rounds 3 eta 0.5');
@@ -75,7 +74,7 @@ describe.runIf(runDockerTests)('the Python images (docker run)', () => {
     const ml = join(dir.path, 'no-program', 'opt/ml');
     mkdirSync(join(ml, 'input/config'), { recursive: true });
     writeFileSync(join(ml, 'input/config/hyperparameters.json'), '{"max_depth": "5"}');
-    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, `sagepipe-sklearn:${VERSION}`, 'train']);
+    const r = docker(['run', '--rm', '--user', user, '--network', 'none', '-v', `${ml}:/opt/ml`, projectImage('sklearn'), 'train']);
     expect(r.status).toBe(1);
     expect(readFileSync(join(ml, 'output/failure'), 'utf8')).toMatch(/^ClientError: training on sagepipe-sklearn needs a script: set the sagemaker_program/);
   });

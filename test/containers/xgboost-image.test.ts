@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryMetrics } from '../../containers/runtime/metrics.ts';
 import { Booster } from '../../containers/runtime/xgboost.ts';
 import { probeNative } from '../../containers/runtime/xgboost-native.ts';
-import { VERSION } from '../../src/version.ts';
 import { tempDir } from '../helpers/context.ts';
-import { runDockerTests } from '../helpers/docker.ts';
+import { projectImage, runDockerTests } from '../helpers/docker.ts';
 import { REFERENCE_HYPERPARAMETERS, csv, split } from './adult-split.ts';
 
-const IMAGE = `sagepipe-xgboost:${VERSION}`;
+const IMAGE = projectImage('xgboost');
 const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
 
 function layout(root: string, hyperparameters: Record<string, string>): void {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';
-import { runDockerTests } from '../helpers/docker.ts';
+import { projectImage, runDockerTests } from '../helpers/docker.ts';
 
 const PIPELINE = join(REPO_ROOT, 'test/fixtures/pipelines/flaky.ts');
 
@@ -94,11 +94,10 @@ describe.runIf(runDockerTests)('leftover containers', () => {
 
   it('GIVEN a container left by a run on this host that crashed, and a running one of another host WHEN the next run starts THEN only this host\'s is removed', async () => {
     const { execFileSync } = await import('node:child_process');
-    const { VERSION } = await import('../../src/version.ts');
     const { hostId } = await import('../../src/util/process-identity.ts');
-    const id = execFileSync('docker', ['create', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', '--label', `sagepipe.host=${hostId()}`, `sagepipe-node:${VERSION}`, '-e', '0'], { encoding: 'utf8' }).trim();
+    const id = execFileSync('docker', ['create', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', '--label', `sagepipe.host=${hostId()}`, projectImage('node'), '-e', '0'], { encoding: 'utf8' }).trim();
     // Another host's live job on a shared daemon: its owner pid means nothing here.
-    const other = execFileSync('docker', ['run', '-d', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', '--label', 'sagepipe.host=some-other-host', `sagepipe-node:${VERSION}`, '-e', 'setTimeout(()=>{},60000)'], { encoding: 'utf8' }).trim();
+    const other = execFileSync('docker', ['run', '-d', '--label', 'sagepipe.managed=true', '--label', 'sagepipe.owner-pid=999999', '--label', 'sagepipe.host=some-other-host', projectImage('node'), '-e', 'setTimeout(()=>{},60000)'], { encoding: 'utf8' }).trim();
     try {
       writeFileSync(join(input, 'ok'), '');
       const result = await cli(['run', PIPELINE, '--runtime', 'docker', '--workspace', ws.path, '--json', '--param', `InputDir=${input}`], { cwd: ws.path });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingModules } from '../../local-runner/runtime/process-runtime.ts';
 import { ADULT_CSV, REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { cli } from '../helpers/cli.ts';
-import { runDockerTests } from '../helpers/docker.ts';
+import { projectImage, runDockerTests } from '../helpers/docker.ts';
 import { placePythonSdkInputs } from '../helpers/python-sdk.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -72,19 +72,19 @@ describe.each(runtimes)("the Python SDK's reference definition with the %s runti
       {
         StepName: 'adultProcess',
         Requested: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:0.23-1-cpu-py3',
-        Local: 'sagepipe-sklearn:0.1.0',
+        Local: projectImage('sklearn', runtime),
         Substitution: 'sagemaker-scikit-learn:0.23-1-cpu-py3 → sagepipe-sklearn (scikit-learn 1.2.1)',
       },
       {
         StepName: 'adultTrain',
         Requested: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3',
-        Local: 'sagepipe-xgboost:0.1.0',
+        Local: projectImage('xgboost', runtime),
         Substitution: 'sagemaker-xgboost:1.0-1-cpu-py3 → sagepipe-xgboost (xgboost 1.7.4)',
       },
       {
         StepName: 'adultEval',
         Requested: '141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.0-1-cpu-py3',
-        Local: 'sagepipe-xgboost:0.1.0',
+        Local: projectImage('xgboost', runtime),
         Substitution: 'sagemaker-xgboost:1.0-1-cpu-py3 → sagepipe-xgboost (xgboost 1.7.4)',
       },
     ]);
@@ -149,9 +149,9 @@ describe.each(runtimes)("the Python SDK's script-mode variant (SKLearn estimator
     const record = JSON.parse(run.stdout);
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(record.Images.map((i: { StepName: string; Local: string }) => `${i.StepName}:${i.Local}`)).toEqual([
-      'adultProcess:sagepipe-sklearn:0.1.0',
-      'adultTrain:sagepipe-sklearn:0.1.0',
-      'adultEval:sagepipe-sklearn:0.1.0',
+      `adultProcess:${projectImage('sklearn', runtime)}`,
+      `adultTrain:${projectImage('sklearn', runtime)}`,
+      `adultEval:${projectImage('sklearn', runtime)}`,
     ]);
     const evaluation = step(record, 'adultEval').Properties.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri as string;
     expect(JSON.parse(readFileSync(join(s3Path(ws.path, evaluation), 'evaluation.json'), 'utf8')).metrics.accuracy.value).toBeGreaterThan(0.8);

@@ -7,6 +7,7 @@ import { PYTHON_BASE_IMAGE } from '../../../local-runner/images/python-base.ts';
 import { packageRoot } from '../../compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import { VERSION } from '../../version.ts';
+import { contentTag, readContentTags, versionTag } from '../../../local-runner/images/build-context.ts';
 import type { CliIO } from '../io.ts';
 
 async function docker(): Promise<DockerRuntime> {
@@ -20,7 +21,7 @@ export function registerImageCommands(program: Command, io: CliIO): void {
   const images = program.command('images').description("sagepipe's step images");
   images
     .command('build')
-    .description(`build sagepipe's images (tag ${VERSION}); offline, from this machine's Node.js when no base image is present`)
+    .description(`build sagepipe's images, tagged by content (${VERSION}-<hash of what they hold>) and ${VERSION}; offline, from this machine's Node.js when no base image is present`)
     .argument('[images...]', `which (${PROJECT_IMAGES.join(', ')}); default all`)
     .option('--base <image>', "sagepipe-node's base image (ARG BASE_IMAGE); default node:20-bookworm-slim if present, else a local one. The Python images build on a Debian base made with mmdebstrap (once)")
     .option('--quiet', 'print only the result')
@@ -28,10 +29,16 @@ export function registerImageCommands(program: Command, io: CliIO): void {
       const unknown = names.filter((n) => !(PROJECT_IMAGES as readonly string[]).includes(n));
       if (unknown.length > 0) throw new SagepipeError(ErrorCode.UsageError, `unknown image ${unknown.join(', ')} (images: ${PROJECT_IMAGES.join(', ')})`);
       const builder = new ImageBuilder(await docker());
-      const options = { version: VERSION, root: packageRoot(), ...(opts.base ? { baseImage: opts.base } : {}), progress: (l: string) => opts.quiet || io.err(`  ${l}\n`) };
+      const root = packageRoot();
+      const contentTags = readContentTags(root, VERSION);
+      const options = { version: VERSION, root, ...(contentTags ? { contentTags } : {}), ...(opts.base ? { baseImage: opts.base } : {}), progress: (l: string) => opts.quiet || io.err(`  ${l}\n`) };
       const started = Date.now();
       const list = (names.length > 0 ? names : [...PROJECT_IMAGES]) as ProjectImage[];
-      for (const name of list) io.out(`built ${await builder.build(name, options)}\n`);
+      for (const name of list) {
+        const tag = await builder.build(name, options);
+        const plain = versionTag(name, VERSION);
+        io.out(`built ${tag}${tag === plain ? '' : ` (also tagged ${plain})`}\n`);
+      }
       io.err(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     });
   images
@@ -63,11 +70,22 @@ export function registerImageCommands(program: Command, io: CliIO): void {
     });
   images
     .command('list')
-    .description("which of sagepipe's images are present locally")
-    .action(async () => {
+    .description("which of sagepipe's images are present locally: the ones runs use, tagged by the content of this checkout")
+    .option('--json', 'print [{ image, tag, present }] as JSON')
+    .action(async (opts: { json?: boolean }) => {
       const runtime = await docker();
-      for (const tag of [...PROJECT_IMAGES.map((name) => `sagepipe-${name}:${VERSION}`), PYTHON_BASE_IMAGE]) {
-        io.out(`${tag.padEnd(30)} ${(await runtime.hasImage(tag)) ? 'present' : 'missing (sagepipe images build)'}\n`);
+      const tags = readContentTags(packageRoot(), VERSION);
+      const rows: { image: string; tag: string; present: boolean }[] = [];
+      for (const name of PROJECT_IMAGES) {
+        const tag = tags ? contentTag(name, tags) : versionTag(name, VERSION);
+        rows.push({ image: `sagepipe-${name}`, tag, present: await runtime.hasImage(tag) });
       }
+      rows.push({ image: 'sagepipe-base', tag: PYTHON_BASE_IMAGE, present: await runtime.hasImage(PYTHON_BASE_IMAGE) });
+      if (opts.json) {
+        io.out(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...rows.map((r) => r.tag.length)) + 2;
+      for (const r of rows) io.out(`${r.tag.padEnd(width)} ${r.present ? 'present' : 'missing (sagepipe images build, or built on first use)'}\n`);
     });
 }
