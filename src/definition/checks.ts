@@ -105,19 +105,15 @@ export function checkSteps(sites: readonly StepSite[], parameters: ReadonlyMap<s
       else if (d !== f.step.Name) deps.add(d);
     });
     const args = isPlainObject(f.step.Arguments) ? f.step.Arguments : {};
-    let step: ParsedStep;
-    // A condition's branch steps are checked as steps of their own; its references are in its Conditions.
+    // Parsing reports malformed references and finds the others, with their paths, for the checks below.
     const out: ParseOutput = { issues, references: [] };
-    if (f.step.Type === 'Condition') {
-      const list = Array.isArray(args.Conditions) ? args.Conditions : [];
-      const { conditions } = normalizeConditions(list, `${f.path}.Arguments.Conditions`, out);
-      step = { kind: 'condition', conditions, dependsOn: deps };
-      for (const { ref, path } of out.references) checkReference(ref, path, f, byName, parameters, issues, deps);
-      conditions.forEach((c) => checkConditionTypes(c, byName, parameters, issues));
-    } else {
-      step = { kind: 'arguments', arguments: parseExpr(args, `${f.path}.Arguments`, out), dependsOn: deps };
-      for (const { ref, path } of out.references) checkReference(ref, path, f, byName, parameters, issues, deps);
-    }
+    // A condition's branch steps are checked as steps of their own; its references are in its Conditions.
+    const step: ParsedStep =
+      f.step.Type === 'Condition'
+        ? { kind: 'condition', conditions: normalizeConditions(Array.isArray(args.Conditions) ? args.Conditions : [], `${f.path}.Arguments.Conditions`, out).conditions, dependsOn: deps }
+        : { kind: 'arguments', arguments: parseExpr(args, `${f.path}.Arguments`, out), dependsOn: deps };
+    for (const { ref, path } of out.references) checkReference(ref, path, f, byName, parameters, issues, deps);
+    if (step.kind === 'condition') step.conditions.forEach((c) => checkConditionTypes(c, byName, parameters, issues));
     parsed.set(f.step.Name, step);
     const expire = f.step.CacheConfig?.ExpireAfter;
     if (typeof expire === 'string' && !isIsoDuration(expire)) {
