@@ -66,7 +66,8 @@ export interface RunInput {
   readonly maxLogBytes?: number;
 }
 
-const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> = {
+/** Where a job step's record links what it ran (ListPipelineExecutionSteps' Metadata); Lambda sets its own. */
+const STEP_METADATA_KEY: Readonly<Record<Exclude<JobStep['type'], 'Lambda'>, { key: string; arn: string }>> = {
   Processing: { key: 'ProcessingJob', arn: 'ProcessingJobArn' },
   Training: { key: 'TrainingJob', arn: 'TrainingJobArn' },
   Model: { key: 'Model', arn: 'ModelArn' },
@@ -511,7 +512,7 @@ export class ExecutionRun {
       const context = this.jobContext(node, attempt);
       try {
         const result = await this.dispatch(node, args, context, step);
-        const meta = STEP_METADATA_KEY[node.type];
+        const meta = node.type === 'Lambda' ? undefined : STEP_METADATA_KEY[node.type];
         const arn = meta ? result.properties[meta.arn] : undefined;
         if (meta && typeof arn === 'string') step.Metadata = { [meta.key]: { Arn: arn } };
         return result;
