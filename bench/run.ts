@@ -88,7 +88,7 @@ async function benchEngine(): Promise<void> {
     try {
       const engine = new Engine({ backend: noop, store: new ExecutionStore(dir) });
       const t = process.hrtime.bigint();
-      const r = await engine.start({ loaded, pipelineName: 'bench', maxParallelExecutionSteps: 10 });
+      const r = await (await engine.launch({ loaded, pipelineName: 'bench', maxParallelExecutionSteps: 10 })).done;
       const total = Number(process.hrtime.bigint() - t) / 1e6;
       if (r.PipelineExecutionStatus !== 'Succeeded') throw new Error('engine bench failed');
       // Baseline: the same promise fan-out with no engine (what a step costs at the least).

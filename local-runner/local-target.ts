@@ -8,7 +8,21 @@ import { Engine } from '../src/engine/engine.ts';
 import type { EventSink } from '../src/engine/events.ts';
 import type { ExecutionHandle } from '../src/engine/handle.ts';
 import type { ExecutionRecord } from '../src/engine/records.ts';
-import type { ApprovalRequest, CallbackAnswer, CallbackOutcome, DeployRequest, ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../src/engine/target.ts';
+import type {
+  ApprovalRequest,
+  ApprovalStatus,
+  CallbackAnswer,
+  CallbackOutcome,
+  DeployRequest,
+  ExecutionSummary,
+  ExecutionTarget,
+  ModelPackageRecord,
+  PipelineRecord,
+  PipelineSummary,
+  StopOutcome,
+  TargetStartRequest,
+} from '../src/engine/target.ts';
+import { sageMakerArn } from '../src/arn.ts';
 import { ErrorCode, SagepipeError } from '../src/errors.ts';
 import type { JobBackend } from '../src/engine/backend.ts';
 import type { Endpoints } from './endpoints/endpoints.ts';
@@ -38,6 +52,10 @@ export interface LocalTargetOptions {
   readonly jobNetwork?: boolean;
   /** How long a Callback step waits for its answer. @default 7 days (the engine's) */
   readonly callbackTimeoutMs?: number;
+  /** Endpoints already built (e.g. by `serve`), instead of ones made from `runtime`. */
+  readonly endpoints?: Endpoints;
+  /** Chooses new executions' ids (serve answers with the ARN before the run is recorded). @default random */
+  readonly newExecutionId?: () => string;
 }
 
 export class LocalTarget implements ExecutionTarget {
@@ -73,7 +91,13 @@ export class LocalTarget implements ExecutionTarget {
       account: this.session.account,
       ...(this.options.sink ? { sink: this.options.sink } : {}),
       ...(this.options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: this.options.callbackTimeoutMs }),
+      ...(this.options.newExecutionId ? { newExecutionId: this.options.newExecutionId } : {}),
     });
+  }
+
+  /** Whether this process runs the execution now (through this target). */
+  runs(executionId: string): boolean {
+    return this.running.has(executionId);
   }
 
   private track(handle: ExecutionHandle): ExecutionHandle {
@@ -94,10 +118,11 @@ export class LocalTarget implements ExecutionTarget {
       if (!(await this.session.s3.headObject(asset.s3Uri))) await this.session.s3.putObject(asset.s3Uri, asset.content);
     }
     const engine = await this.engine();
-    return this.track(
+    const handle = this.track(
       await engine.launch({
         loaded: request.loaded,
         pipelineName: request.pipelineName,
+        ...(request.signal ? { signal: request.signal } : {}),
         ...(request.parameters ? { parameters: request.parameters } : {}),
         ...(request.maxParallelExecutionSteps === undefined ? {} : { maxParallelExecutionSteps: request.maxParallelExecutionSteps }),
         ...(request.displayName ? { displayName: request.displayName } : {}),
@@ -105,11 +130,52 @@ export class LocalTarget implements ExecutionTarget {
         ...(request.codeSources && request.codeSources.length > 0 ? { codeSources: request.codeSources } : {}),
       }),
     );
+    try {
+      await this.recordRun(request);
+    } catch (error) {
+      // A start the caller never hears of must not run on: stop it, then say why.
+      handle.stop();
+      await handle.done.catch(() => undefined);
+      throw error;
+    }
+    return handle;
   }
 
-  async retry(execution: string): Promise<ExecutionHandle> {
+  /**
+   * A run creates or updates its pipeline, as SageMaker's UpsertPipeline does before a start: so `serve`'s
+   * DescribePipeline and ListPipelineExecutions show the CLI's runs, and the CLI shows serve's.
+   */
+  private async recordRun(request: TargetStartRequest): Promise<void> {
+    const name = request.pipelineName;
+    const text = request.definitionText ?? JSON.stringify(request.loaded.definition);
+    const now = new Date().toISOString();
+    const existing = await this.session.pipelines.get(name);
+    if (existing) {
+      if (existing.PipelineDefinition !== text) {
+        existing.PipelineDefinition = text;
+        existing.PipelineVersionId = (existing.PipelineVersionId ?? 1) + 1;
+        existing.LastModifiedTime = now;
+      }
+      existing.LastRunTime = now;
+      await this.session.pipelines.put(existing);
+      return;
+    }
+    await this.session.pipelines.put({
+      PipelineName: name,
+      PipelineArn: sageMakerArn(this.session, 'pipeline', name),
+      PipelineDisplayName: name,
+      PipelineDefinition: text,
+      PipelineStatus: 'Active',
+      CreationTime: now,
+      LastModifiedTime: now,
+      LastRunTime: now,
+      PipelineVersionId: 1,
+    });
+  }
+
+  async retry(execution: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionHandle> {
     const engine = await this.engine();
-    return this.track(await engine.launchRetry(execution));
+    return this.track(await engine.launchRetry(execution, options));
   }
 
   /**
@@ -191,12 +257,41 @@ export class LocalTarget implements ExecutionTarget {
     return this.session.s3.getObject(uri);
   }
 
-  async setApproval(ref: string, status: 'Approved' | 'Rejected', options: ApprovalRequest = {}): Promise<JsonObject> {
+  async getPipeline(name: string): Promise<PipelineRecord | undefined> {
+    return this.session.pipelines.get(name.includes(':pipeline/') ? (name.split(':pipeline/')[1] as string) : name);
+  }
+
+  async putPipeline(record: PipelineRecord): Promise<void> {
+    await this.session.pipelines.put(record);
+  }
+
+  async deletePipeline(name: string): Promise<void> {
+    await this.session.pipelines.delete(name);
+  }
+
+  async listPipelines(): Promise<PipelineSummary[]> {
+    return this.session.pipelines.list();
+  }
+
+  async listModelGroups(): Promise<string[]> {
+    return (await this.session.registry.groups()).map((g) => String(g.ModelPackageGroupName));
+  }
+
+  async listModelPackages(group: string): Promise<ModelPackageRecord[]> {
+    return this.session.registry.list(await this.session.registry.resolveGroupName(group));
+  }
+
+  async describeModelPackage(ref: string): Promise<ModelPackageRecord> {
+    return this.session.registry.describe(ref);
+  }
+
+  async setApproval(ref: string, status: ApprovalStatus, options: ApprovalRequest = {}): Promise<JsonObject> {
     return setApproval(this.session.registry, ref, status, { ...(options.description ? { description: options.description } : {}), force: options.force ?? false });
   }
 
   /** New endpoints run on the target's runtime; existing ones are reached with the runtime they were deployed with. */
   private async endpoints(forDeploy: boolean): Promise<Endpoints> {
+    if (this.options.endpoints) return this.options.endpoints;
     const choice = this.options.runtime ?? 'auto';
     const runtime = !forDeploy ? new ProcessRuntime() : typeof choice === 'string' ? await selectRuntime(choice, this.options.notice ?? (() => undefined)) : choice;
     return localEndpoints(this.session, runtime);
@@ -207,6 +302,7 @@ export class LocalTarget implements ExecutionTarget {
       ...(options.name ? { name: options.name } : {}),
       ...(options.port === undefined ? {} : { port: options.port }),
       allowUnapproved: options.allowUnapproved ?? false,
+      ...(options.endpointConfigName ? { source: { EndpointConfigName: options.endpointConfigName } } : {}),
     });
   }
 

@@ -14,6 +14,7 @@ import { ProcessRuntime } from './runtime/process-runtime.ts';
 import type { ContainerRuntime } from './runtime/runtime.ts';
 import { LocalS3 } from './s3/local-s3.ts';
 import { Endpoints } from './endpoints/endpoints.ts';
+import { PipelinesStore } from './pipelines-store.ts';
 import { PROJECT_IMAGES, type ProjectImage } from './images/catalogue.ts';
 import { type ContentTags, contentTag, readContentTags, versionTag } from './images/build-context.ts';
 import { parseImageMapArgs, readProjectConfig } from './config/project-config.ts';
@@ -45,6 +46,8 @@ export interface LocalSession {
   readonly store: ExecutionStore;
   readonly registry: FileRegistry;
   readonly models: ModelStore;
+  /** Pipelines by name (CreatePipeline's records): serve's, and those a local run created or updated. */
+  readonly pipelines: PipelinesStore;
   readonly region: string;
   readonly account: string;
   /** Folders searched for the project config (sagepipe.config.json), first match wins: the pipeline's, then cwd. */
@@ -64,6 +67,7 @@ export function openSession(opts: { workspace?: string; region?: string; imageMa
     store: new ExecutionStore(workspace),
     registry: new FileRegistry(join(workspace, 'registry'), { region, account: LOCAL_ACCOUNT }),
     models: new ModelStore(join(workspace, 'models')),
+    pipelines: new PipelinesStore(join(workspace, 'pipelines')),
     region,
     account: LOCAL_ACCOUNT,
     projectDirs: [io.cwd],

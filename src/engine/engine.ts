@@ -87,11 +87,6 @@ export class Engine {
     return (this.options.newExecutionId ?? newExecutionId)();
   }
 
-  /** Validates everything, records the execution, then runs it to the end. */
-  async start(request: StartExecutionRequest): Promise<ExecutionRecord> {
-    return (await this.launch(request)).done;
-  }
-
   /**
    * Validates everything and records the execution, then returns its handle while it runs: the returned promise
    * settles once the execution is recorded (so it can be described at once), `done` when it has ended.
@@ -182,12 +177,10 @@ export class Engine {
     return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink, lease));
   }
 
-  /** Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded. */
-  async retry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
-    return (await this.launchRetry(idOrArn, options)).done;
-  }
-
-  /** Like retry, returning the handle once the execution is marked Executing again. */
+  /**
+   * Re-runs a Failed or Stopped execution from its failed and unfinished steps, reusing what succeeded; returns the
+   * handle once the execution is marked Executing again.
+   */
   async launchRetry(idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionHandle> {
     const id = (await this.options.store.resolve(idOrArn)).record.PipelineExecutionId;
     // One runner at a time: a second retry (or a retry of a running execution) is a conflict.

@@ -95,13 +95,15 @@ export class ExecutionStore {
   }
 
   private async readRecord(dir: string): Promise<ExecutionRecord> {
-    const record = JSON.parse(await readFile(join(dir, 'execution.json'), 'utf8')) as ExecutionRecord;
-    let journal: string;
+    // The journal first: read after execution.json, a final save could replace that file and drop the journal in
+    // between, and the reader would see the run's first state. Its lines reapply to a newer record unchanged.
+    let journal = '';
     try {
       journal = await readFile(join(dir, JOURNAL), 'utf8');
     } catch {
-      return record;
+      journal = '';
     }
+    const record = JSON.parse(await readFile(join(dir, 'execution.json'), 'utf8')) as ExecutionRecord;
     return applyJournal(record, journal);
   }
 

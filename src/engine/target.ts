@@ -27,6 +27,13 @@ export interface TargetStartRequest {
   /** SelectiveExecutionConfig: run only `steps`, taking the others' results from `sourceExecution` (id or ARN). */
   readonly selective?: { readonly sourceExecution: string; readonly steps: readonly string[] };
   readonly displayName?: string;
+  /**
+   * The definition as submitted (whitespace and key order kept), stored as the pipeline's when it changed.
+   * @default the loaded definition as JSON
+   */
+  readonly definitionText?: string;
+  /** Aborting stops the execution, as `handle.stop()` does. @default none */
+  readonly signal?: AbortSignal;
   /** The local files the step code was bundled from (local target: a retry says when they changed). @default none */
   readonly codeSources?: readonly { readonly Path: string; readonly S3Uri: string }[];
 }
@@ -58,6 +65,38 @@ export interface CallbackOutcome {
   readonly step?: string;
 }
 
+/** A pipeline as DescribePipeline shows it, with its definition as submitted. */
+export interface PipelineRecord {
+  readonly PipelineName: string;
+  readonly PipelineArn: string;
+  PipelineDisplayName: string;
+  PipelineDescription?: string;
+  /** The definition exactly as submitted. */
+  PipelineDefinition: string;
+  /** Absent for pipelines that a local run created (they have no role). */
+  RoleArn?: string;
+  PipelineStatus: 'Active';
+  readonly CreationTime: string;
+  LastModifiedTime: string;
+  LastRunTime?: string;
+  ParallelismConfiguration?: { MaxParallelExecutionSteps: number };
+  /** Incremented by each change of the definition (ListPipelineVersions). */
+  PipelineVersionId?: number;
+}
+
+/** ListPipelines' entry: the record without its definition (SageMaker's list does not return it). */
+export type PipelineSummary = Omit<PipelineRecord, 'PipelineDefinition'>;
+
+/** A model package version as DescribeModelPackage shows it (the local registry adds `sagepipe:` fields). */
+export interface ModelPackageRecord {
+  readonly ModelPackageGroupName: string;
+  readonly ModelPackageVersion: number;
+  readonly ModelPackageArn: string;
+  readonly ModelApprovalStatus: string;
+  readonly CreationTime: string;
+  readonly [field: string]: unknown;
+}
+
 export interface ExecutionTarget {
   readonly kind: 'local' | 'sagemaker';
   /** Stages the assets, records the execution, and returns its handle while it runs. */
@@ -77,9 +116,25 @@ export interface ExecutionTarget {
   /** An object of the target's S3 (step outputs, property files). */
   readObject(uri: string): Promise<Uint8Array>;
 
+  /** The pipeline named `name` (or its ARN), or undefined when there is none. */
+  getPipeline(name: string): Promise<PipelineRecord | undefined>;
+  /** Creates the pipeline, or replaces the one of that name (CreatePipeline / UpdatePipeline). */
+  putPipeline(record: PipelineRecord): Promise<void>;
+  deletePipeline(name: string): Promise<void>;
+  listPipelines(): Promise<readonly PipelineSummary[]>;
+
+  /** Model package group names, oldest first (ListModelPackageGroups). */
+  listModelGroups(): Promise<readonly string[]>;
+  /** A group's versions, newest first, each as DescribeModelPackage shows it (metrics included where the target keeps them). */
+  listModelPackages(group: string): Promise<readonly ModelPackageRecord[]>;
+  /** One version: an ARN, or `group/version`. */
+  describeModelPackage(ref: string): Promise<ModelPackageRecord>;
   /** UpdateModelPackage's approval; returns the version as DescribeModelPackage shows it. */
-  setApproval(ref: string, status: 'Approved' | 'Rejected', options?: ApprovalRequest): Promise<JsonObject>;
-  /** Deploys a model package (ARN or `group/version`) and waits until it is in service: DescribeEndpoint's shape. */
+  setApproval(ref: string, status: ApprovalStatus, options?: ApprovalRequest): Promise<JsonObject>;
+  /**
+   * Deploys a model package (ARN or `group/version`; locally also a model's name) and settles once it is in service
+   * (DescribeEndpoint's shape), or rejects with why it failed.
+   */
   deployEndpoint(ref: string, options?: DeployRequest): Promise<JsonObject>;
   describeEndpoint(name: string): Promise<JsonObject>;
   listEndpoints(): Promise<readonly JsonObject[]>;
@@ -87,10 +142,13 @@ export interface ExecutionTarget {
   invokeEndpoint(name: string, body: Uint8Array, contentType: string, accept?: string): Promise<{ readonly contentType: string; readonly body: string }>;
 }
 
+/** ModelApprovalStatus: what UpdateModelPackage sets. */
+export type ApprovalStatus = 'Approved' | 'Rejected' | 'PendingManualApproval';
+
 export interface ApprovalRequest {
   /** Kept in the approval history. */
   readonly description?: string;
-  /** Approve a Rejected version (the local registry's guard; refused on SageMaker, which has none). */
+  /** Approve a Rejected version (the local registry's guard; refused on SageMaker, which has none). @default false */
   readonly force?: boolean;
 }
 
@@ -101,4 +159,6 @@ export interface DeployRequest {
   readonly port?: number;
   /** Deploy a version that is not Approved (local only: SageMaker deploys what it is given). */
   readonly allowUnapproved?: boolean;
+  /** The endpoint configuration it comes from, kept in the local record's Source (local only: SageMaker's target makes its own). */
+  readonly endpointConfigName?: string;
 }

@@ -14,13 +14,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { JsonObject } from '../definition/types.ts';
+import type { ApprovalStatus } from '../engine/target.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { AwsSettings } from './aws-settings.ts';
 import { type Clients, awsError, plain } from './remote-run.ts';
 
 const plainObject = (v: unknown): JsonObject => plain(v) as JsonObject;
 
-export async function approveRemote(clients: Clients, arn: string, status: 'Approved' | 'Rejected', description?: string): Promise<JsonObject> {
+export async function approveRemote(clients: Clients, arn: string, status: ApprovalStatus, description?: string): Promise<JsonObject> {
   if (!arn.startsWith('arn:')) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, give the model package ARN');
   try {
     await clients.sageMaker.send(new UpdateModelPackageCommand({ ModelPackageArn: arn, ModelApprovalStatus: status, ...(description ? { ApprovalDescription: description } : {}) }));

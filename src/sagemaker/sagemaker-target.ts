@@ -7,7 +7,29 @@ import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 import type { EngineEvent, EventSink } from '../engine/events.ts';
 import { EventStream, type ExecutionHandle } from '../engine/handle.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
-import type { ApprovalRequest, CallbackAnswer, CallbackOutcome, DeployRequest, ExecutionSummary, ExecutionTarget, StopOutcome, TargetStartRequest } from '../engine/target.ts';
+import type {
+  ApprovalRequest,
+  ApprovalStatus,
+  CallbackAnswer,
+  CallbackOutcome,
+  DeployRequest,
+  ExecutionSummary,
+  ExecutionTarget,
+  ModelPackageRecord,
+  PipelineRecord,
+  PipelineSummary,
+  StopOutcome,
+  TargetStartRequest,
+} from '../engine/target.ts';
+import {
+  deletePipelineRemote,
+  describeModelPackageRemote,
+  getPipelineRemote,
+  listModelGroupsRemote,
+  listModelPackagesRemote,
+  listPipelinesRemote,
+  putPipelineRemote,
+} from './remote-catalog.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { AwsSettings } from './aws-settings.ts';
 import { approveRemote, deleteEndpointRemote, deployRemote, describeEndpointRemote, invokeRemote, listEndpointsRemote } from './remote-endpoints.ts';
@@ -83,7 +105,10 @@ export class SageMakerTarget implements ExecutionTarget {
       ...(selective ? { selective } : {}),
       ...(request.displayName ? { displayName: request.displayName } : {}),
     });
-    return this.follow(arn, stream, sink, request.pipelineName, request.loaded);
+    const handle = this.follow(arn, stream, sink, request.pipelineName, request.loaded);
+    if (request.signal?.aborted) handle.stop();
+    else request.signal?.addEventListener('abort', () => handle.stop(), { once: true });
+    return handle;
   }
 
   async retry(execution: string): Promise<ExecutionHandle> {
@@ -123,7 +148,35 @@ export class SageMakerTarget implements ExecutionTarget {
     return readS3Object(this.clients.s3, uri);
   }
 
-  async setApproval(ref: string, status: 'Approved' | 'Rejected', options: ApprovalRequest = {}): Promise<JsonObject> {
+  getPipeline(name: string): Promise<PipelineRecord | undefined> {
+    return getPipelineRemote(this.clients, name);
+  }
+
+  putPipeline(record: PipelineRecord): Promise<void> {
+    return putPipelineRemote(this.clients, record);
+  }
+
+  deletePipeline(name: string): Promise<void> {
+    return deletePipelineRemote(this.clients, name);
+  }
+
+  listPipelines(): Promise<PipelineSummary[]> {
+    return listPipelinesRemote(this.clients);
+  }
+
+  listModelGroups(): Promise<string[]> {
+    return listModelGroupsRemote(this.clients);
+  }
+
+  listModelPackages(group: string): Promise<ModelPackageRecord[]> {
+    return listModelPackagesRemote(this.clients, group);
+  }
+
+  describeModelPackage(ref: string): Promise<ModelPackageRecord> {
+    return describeModelPackageRemote(this.clients, ref);
+  }
+
+  async setApproval(ref: string, status: ApprovalStatus, options: ApprovalRequest = {}): Promise<JsonObject> {
     if (options.force) throw new SagepipeError(ErrorCode.UsageError, '--force is the local registry\'s guard for approving a Rejected version: SageMaker has no such rule; leave it out');
     return approveRemote(this.clients, ref, status, options.description);
   }
@@ -131,6 +184,7 @@ export class SageMakerTarget implements ExecutionTarget {
   async deployEndpoint(ref: string, options: DeployRequest = {}): Promise<JsonObject> {
     if (!options.name) throw new SagepipeError(ErrorCode.UsageError, 'with --target sagemaker, name the endpoint with --name');
     if (options.port !== undefined) throw new SagepipeError(ErrorCode.UsageError, '--port places a local endpoint on this machine: SageMaker endpoints have none; leave it out');
+    if (options.endpointConfigName) throw new SagepipeError(ErrorCode.UsageError, 'the SageMaker target makes its endpoint configuration itself (<name>-config): leave endpointConfigName out');
     if (options.allowUnapproved) throw new SagepipeError(ErrorCode.UsageError, '--allow-unapproved lifts the local approval check: SageMaker deploys any version; leave it out');
     return deployRemote(this.clients, this.options.settings, ref, options.name, this.pollMs);
   }

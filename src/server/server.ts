@@ -132,7 +132,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     }
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = Date.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let protocol: Protocol = req.headers['x-amz-target'] ? 'sagemaker' : 's3';
@@ -159,4 +159,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       options.onRequest?.(`${label()} ${api.status} ${Date.now() - started} ms`);
     });
   });
+  // Executions this server runs end with it (Stopped, their jobs ended), instead of holding the process open unseen.
+  server.on('close', () => void ctx.target.stopAll());
+  return server;
 }

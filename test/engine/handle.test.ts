@@ -1,7 +1,7 @@
 /** Engine.launch: the execution handle — recorded before it ends, its own events, and stop(). */
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventStream } from '../../src/engine/handle.ts';
-import { definition, harness, processingStep } from './helpers.ts';
+import { definition, harness, processingStep, runToEnd } from './helpers.ts';
 
 describe('the execution handle', () => {
   const h = harness();
@@ -33,7 +33,7 @@ describe('the execution handle', () => {
   });
 
   it('GIVEN an unknown selected step WHEN launched THEN launch itself rejects and nothing is recorded', async () => {
-    const first = await h.engine.start({ loaded: definition([processingStep('c')]), pipelineName: 'q' });
+    const first = await runToEnd(h.engine, { loaded: definition([processingStep('c')]), pipelineName: 'q' });
     await expect(h.engine.launch({ loaded: definition([processingStep('c')]), pipelineName: 'q', selective: { sourceExecutionId: first.PipelineExecutionId, steps: ['nope'] } })).rejects.toThrow(
       /no step named 'nope'/,
     );

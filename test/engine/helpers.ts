@@ -1,7 +1,8 @@
 /** Definitions and an engine wired to a fake backend and a temporary store, for the engine's tests. */
 import { loadDefinition } from '../../src/definition/loader.ts';
 import type { LoadedDefinition } from '../../src/definition/loader.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine, type StartExecutionRequest } from '../../src/engine/engine.ts';
+import type { ExecutionRecord } from '../../src/engine/records.ts';
 import type { EngineEvent } from '../../src/engine/events.ts';
 import type { Clock } from '../../src/engine/execution-run.ts';
 import { ExecutionStore } from '../../src/engine/store.ts';
@@ -79,4 +80,14 @@ export function harness() {
   const waitForEvent = (predicate: (e: EngineEvent) => boolean): Promise<void> =>
     events.some(predicate) ? Promise.resolve() : new Promise((resolve) => waiters.push({ predicate, resolve }));
   return { dir, store, backend, events, clock, engine, waitForEvent };
+}
+
+/** Starts an execution and waits until it has ended: the handle's `done`. */
+export async function runToEnd(engine: Engine, request: StartExecutionRequest): Promise<ExecutionRecord> {
+  return (await engine.launch(request)).done;
+}
+
+/** Retries an execution and waits until it has ended. */
+export async function retryToEnd(engine: Engine, idOrArn: string, options: { readonly signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
+  return (await engine.launchRetry(idOrArn, options)).done;
 }

@@ -8,7 +8,7 @@ import { JobLog } from '../../src/engine/job-log.ts';
 import type { JobContext } from '../../src/engine/backend.ts';
 import { tempDir } from '../helpers/context.ts';
 import { FakeBackend } from '../helpers/fake-backend.ts';
-import { definition, processingStep } from './helpers.ts';
+import { definition, processingStep, runToEnd } from './helpers.ts';
 
 const ws = tempDir('sagepipe-joblog-');
 afterAll(() => ws.remove());
@@ -43,7 +43,7 @@ describe('the job log', () => {
     }
     const store = new ExecutionStore(join(ws.path, 'store'));
     const engine = new Engine({ backend: new Chatty(), store, maxLogBytes: 16 * 1024, newExecutionId: () => 'chatty000000' });
-    const record = await engine.start({ loaded: definition([processingStep('A')]), pipelineName: 'p' });
+    const record = await runToEnd(engine, { loaded: definition([processingStep('A')]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     const text = await store.readLog('chatty000000', 'A');
     expect(text.length).toBeLessThan(16 * 1024 + 200);

@@ -1,7 +1,7 @@
 /** The backend prepares a run before anything is recorded or started: its refusal stops the start, its images are reported. */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
-import { definition, harness, processingStep } from './helpers.ts';
+import { definition, harness, processingStep, runToEnd } from './helpers.ts';
 
 describe('preparing a run', () => {
   it('GIVEN a backend that refuses the definition WHEN started THEN the start fails, no execution is recorded and no job runs', async () => {
@@ -9,7 +9,7 @@ describe('preparing a run', () => {
     h.backend.prepare = async () => {
       throw new SagepipeError(ErrorCode.ImageUnavailable, 'step a: image x has no local stand-in');
     };
-    await expect(h.engine.start({ loaded: definition([processingStep('a')]), pipelineName: 'p' })).rejects.toThrow('step a: image x has no local stand-in');
+    await expect(runToEnd(h.engine, { loaded: definition([processingStep('a')]), pipelineName: 'p' })).rejects.toThrow('step a: image x has no local stand-in');
     expect(h.backend.calls).toEqual([]);
     expect(h.events).toEqual([]);
     expect((await h.store.list()).executions).toEqual([]);
@@ -23,7 +23,7 @@ describe('preparing a run', () => {
       seenParameters = parameters;
       return { images };
     };
-    const record = await h.engine.start({ loaded: definition([processingStep('a')], [{ Name: 'Image', Type: 'String', DefaultValue: 'img' }]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([processingStep('a')], [{ Name: 'Image', Type: 'String', DefaultValue: 'img' }]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(record.Images).toEqual(images);
     expect(seenParameters?.get('Image')).toBe('img');

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSagepipeError } from '../../src/errors.ts';
 import { unrunnableStepIssues } from '../../src/engine/runnable.ts';
-import { definition, harness, outputOf, processingStep } from './helpers.ts';
+import { definition, harness, outputOf, processingStep, runToEnd } from './helpers.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.dir.remove());
@@ -37,7 +37,7 @@ describe('runnable step types', () => {
   it('GIVEN two EMR steps, one inside a condition, WHEN started THEN it is refused naming both, and nothing ran or was recorded', async () => {
     h = harness();
     const loaded = definition([processingStep('Prep'), lambda, gate([transform, processingStep('After', { input: outputOf('Prep') })])]);
-    const error = await refusal(h.engine.start({ loaded, pipelineName: 'p' }));
+    const error = await refusal(runToEnd(h.engine, { loaded, pipelineName: 'p' }));
     expect(error.code).toBe('STEP_UNSUPPORTED');
     expect(error.message).toBe('p: 2 problems keep steps from running locally, so the execution was not started');
     expect(error.issues.map((i) => [i.path, i.message.split(',')[0]])).toEqual([
@@ -53,7 +53,7 @@ describe('runnable step types', () => {
     h = harness();
     const loaded = definition([processingStep('Prep'), gate([{ Name: 'Stop', Type: 'Fail', Arguments: { ErrorMessage: 'x' } }])]);
     expect(unrunnableStepIssues(loaded)).toEqual([]);
-    const record = await h.engine.start({ loaded, pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded, pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Failed');
     expect(record.FailureReason).toBe('x');
   });
@@ -67,7 +67,7 @@ describe('runnable step types', () => {
         return [{ path: 'Steps[0].Arguments.AppSpecification.ImageUri', message: "step 'Prep': no local image stands in for 'img'" }];
       },
     });
-    const error = await refusal(h.engine.start({ loaded: definition([processingStep('Prep'), lambda]), pipelineName: 'p' }));
+    const error = await refusal(runToEnd(h.engine, { loaded: definition([processingStep('Prep'), lambda]), pipelineName: 'p' }));
     expect(error.issues.map((i) => i.path)).toEqual(['Steps[1]', 'Steps[0].Arguments.AppSpecification.ImageUri']);
     expect([...(seen[0] ?? [])]).toEqual(['Prep', 'Notify']);
     expect(h.backend.calls).toEqual([]);

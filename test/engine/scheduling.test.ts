@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred, until } from '../helpers/deferred.ts';
-import { definition, harness, outputOf, processingStep } from './helpers.ts';
+import { definition, harness, outputOf, processingStep, runToEnd } from './helpers.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.dir.remove());
@@ -18,7 +18,7 @@ describe('scheduling', () => {
     h = harness();
     const b = h.backend.hold('B');
     const c = h.backend.hold('C');
-    const done = h.engine.start({ loaded: diamond(), pipelineName: 'p', maxParallelExecutionSteps: 4 });
+    const done = runToEnd(h.engine, { loaded: diamond(), pipelineName: 'p', maxParallelExecutionSteps: 4 });
     await until(() => h.backend.running === 2);
     expect(h.backend.stepsCalled()).toEqual(['A', 'B', 'C']);
     b.resolve();
@@ -31,7 +31,7 @@ describe('scheduling', () => {
 
   it('GIVEN MaxParallelExecutionSteps 1 WHEN the diamond runs THEN no two steps overlap', async () => {
     h = harness();
-    const record = await h.engine.start({ loaded: diamond(), pipelineName: 'p', maxParallelExecutionSteps: 1 });
+    const record = await runToEnd(h.engine, { loaded: diamond(), pipelineName: 'p', maxParallelExecutionSteps: 1 });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(h.backend.maxRunning).toBe(1);
     expect(h.backend.stepsCalled()).toEqual(['A', 'B', 'C', 'D']);
@@ -41,7 +41,7 @@ describe('scheduling', () => {
     h = harness();
     const c = h.backend.hold('C');
     h.backend.failures.set('B', { kind: 'AlgorithmError', times: 1, reason: 'exit code 1' });
-    const done = h.engine.start({ loaded: diamond(), pipelineName: 'p', maxParallelExecutionSteps: 4 });
+    const done = runToEnd(h.engine, { loaded: diamond(), pipelineName: 'p', maxParallelExecutionSteps: 4 });
     await h.waitForEvent((e) => e.type === 'stepFailed');
     c.resolve();
     const record = await done;
@@ -60,7 +60,7 @@ describe('scheduling', () => {
     h.backend.hold('B');
     h.backend.hold('C');
     const controller = new AbortController();
-    const done = h.engine.start({ loaded: diamond(), pipelineName: 'p', signal: controller.signal });
+    const done = runToEnd(h.engine, { loaded: diamond(), pipelineName: 'p', signal: controller.signal });
     await until(() => h.backend.running === 2);
     controller.abort();
     const record = await done;
@@ -71,7 +71,7 @@ describe('scheduling', () => {
 
   it('GIVEN events WHEN a step runs THEN its log lines reach the sink and the step log file', async () => {
     h = harness();
-    const record = await h.engine.start({ loaded: definition([processingStep('A')]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([processingStep('A')]), pipelineName: 'p' });
     expect(h.events.find((e) => e.type === 'stepLog')).toMatchObject({ step: 'A', line: expect.stringMatching(/^running pipelines-exec1-A-/) });
     expect(await h.store.readLog(record.PipelineExecutionId, 'A')).toMatch(/^running pipelines-exec1-A-/);
     expect(h.events.map((e) => e.type)).toEqual(['executionStarted', 'stepStarted', 'stepLog', 'stepSucceeded', 'executionFinished']);

@@ -5,7 +5,7 @@ import adultPipeline from '../../examples/adult/pipeline.ts';
 import { loadDefinition } from '../../src/definition/loader.ts';
 import { isSagepipeError } from '../../src/errors.ts';
 import { testContext } from '../helpers/context.ts';
-import { definition, harness, outputOf, processingStep } from './helpers.ts';
+import { definition, harness, outputOf, processingStep, runToEnd, retryToEnd } from './helpers.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.dir.remove());
@@ -32,7 +32,7 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code: string; messa
 describe('the reference pipeline on the engine', () => {
   it('GIVEN accuracy 0.87 and the default threshold WHEN run THEN the If branch registers and creates the model', async () => {
     adultHarness(0.87);
-    const record = await h.engine.start({ loaded: adult(), pipelineName: 'adultPipeline' });
+    const record = await runToEnd(h.engine, { loaded: adult(), pipelineName: 'adultPipeline' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(record.Steps.map((s) => s.StepName).sort()).toEqual(['adultAccCond', 'adultCreateModel', 'adultEval', 'adultProcess', 'adultRegisterModel', 'adultTrain']);
     const register = record.Steps.find((s) => s.StepName === 'adultRegisterModel');
@@ -47,7 +47,7 @@ describe('the reference pipeline on the engine', () => {
 
   it('GIVEN a threshold of 0.9 WHEN run THEN the Else branch is taken and nothing is registered', async () => {
     adultHarness(0.87);
-    const record = await h.engine.start({ loaded: adult(), pipelineName: 'adultPipeline', parameters: { AccuracyThreshold: '0.9' } });
+    const record = await runToEnd(h.engine, { loaded: adult(), pipelineName: 'adultPipeline', parameters: { AccuracyThreshold: '0.9' } });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(record.Steps.find((s) => s.StepName === 'adultAccCond')?.Metadata).toEqual({ Condition: { Outcome: 'False' } });
     expect(record.NotExecutedSteps.map((s) => s.StepName).sort()).toEqual(['adultCreateModel', 'adultRegisterModel']);
@@ -56,7 +56,7 @@ describe('the reference pipeline on the engine', () => {
 
   it('GIVEN bad parameter values WHEN starting THEN nothing runs and each value is explained', async () => {
     adultHarness(0.87);
-    const err = await errorOf(h.engine.start({ loaded: adult(), pipelineName: 'adultPipeline', parameters: { ProcessingInstanceCount: 'abc', Nope: '1', AccuracyThreshold: 'high' } }));
+    const err = await errorOf(runToEnd(h.engine, { loaded: adult(), pipelineName: 'adultPipeline', parameters: { ProcessingInstanceCount: 'abc', Nope: '1', AccuracyThreshold: 'high' } }));
     expect(err.code).toBe('PARAMETER_INVALID');
     expect(err.issues.map((i) => i.message)).toEqual([
       expect.stringMatching(/unknown parameter 'Nope'/),
@@ -72,7 +72,7 @@ describe('Fail steps and expressions', () => {
     h = harness();
     const def = JSON.parse(readFileSync(new URL('../fixtures/definitions/python-sdk-fail-or-not-in.json', import.meta.url), 'utf8'));
     h.backend.writes.set('Evaluate', { report: { 'report.json': JSON.stringify({ metrics: { scores: [{ value: 0.5 }] } }) } });
-    const record = await h.engine.start({ loaded: loadDefinition(def), pipelineName: 'gate' });
+    const record = await runToEnd(h.engine, { loaded: loadDefinition(def), pipelineName: 'gate' });
     expect(record.PipelineExecutionStatus).toBe('Failed');
     expect(record.FailureReason).toBe('Score 0.5 is below 0.8 in exec1');
     expect(record.Steps.find((s) => s.StepName === 'TooLow')?.Metadata).toEqual({ Fail: { ErrorMessage: 'Score 0.5 is below 0.8 in exec1' } });
@@ -84,7 +84,7 @@ describe('Fail steps and expressions', () => {
     h = harness();
     const def = JSON.parse(readFileSync(new URL('../fixtures/definitions/python-sdk-fail-or-not-in.json', import.meta.url), 'utf8'));
     h.backend.writes.set('Evaluate', { report: { 'report.json': JSON.stringify({ metrics: { scores: [{ value: 0.5 }] } }) } });
-    const record = await h.engine.start({ loaded: loadDefinition(def), pipelineName: 'gate', parameters: { Mode: 'quick' } });
+    const record = await runToEnd(h.engine, { loaded: loadDefinition(def), pipelineName: 'gate', parameters: { Mode: 'quick' } });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(record.NotExecutedSteps.map((s) => s.StepName)).toEqual(['TooLow']);
   });
@@ -95,7 +95,7 @@ describe('Fail steps and expressions', () => {
       processingStep('A', { propertyFile: true }),
       { Name: 'Gate', Type: 'Condition', Arguments: { Conditions: [{ Type: 'Equals', LeftValue: { 'Std:JsonGet': { PropertyFile: { Get: 'Steps.A.PropertyFiles.Report' }, Path: 'x' } }, RightValue: 1 }], IfSteps: [], ElseSteps: [] } },
     ]);
-    const record = await h.engine.start({ loaded: def, pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: def, pipelineName: 'p' });
     const gate = record.Steps.find((s) => s.StepName === 'Gate');
     expect(gate?.StepStatus).toBe('Failed');
     expect(gate?.FailureReason).toMatch(/^cannot resolve \{"Std:JsonGet":.*no such object: s3:\/\/b\/exec1\/A\/out\/report\.json/);
@@ -107,7 +107,7 @@ describe('Fail steps and expressions', () => {
       processingStep('A'),
       processingStep('B', { input: { 'Std:Join': { On: '', Values: [{ Get: "Steps.A.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri" }, '/x'] } } }),
     ]);
-    await h.engine.start({ loaded: def, pipelineName: 'p' });
+    await runToEnd(h.engine, { loaded: def, pipelineName: 'p' });
     const inputs = h.backend.calls[1]?.request.ProcessingInputs as { S3Input: { S3Uri: string } }[];
     expect(inputs[0]?.S3Input.S3Uri).toBe('s3://b/exec1/A/out/x');
   });
@@ -118,8 +118,8 @@ describe('caching', () => {
 
   it('GIVEN a cached step WHEN run a second time THEN it is a cache hit reusing the first run', async () => {
     h = harness();
-    const first = await h.engine.start({ loaded: cached(), pipelineName: 'p' });
-    const second = await h.engine.start({ loaded: cached(), pipelineName: 'p' });
+    const first = await runToEnd(h.engine, { loaded: cached(), pipelineName: 'p' });
+    const second = await runToEnd(h.engine, { loaded: cached(), pipelineName: 'p' });
     expect(second.Steps.map((s) => s.CacheHitResult?.SourcePipelineExecutionArn)).toEqual([first.PipelineExecutionArn, first.PipelineExecutionArn]);
     expect(h.backend.calls.length).toBe(2);
     // The downstream reference reads the first run's output path.
@@ -128,8 +128,8 @@ describe('caching', () => {
 
   it('GIVEN changed code WHEN run again THEN the step misses and the reason names the argument', async () => {
     h = harness();
-    await h.engine.start({ loaded: cached(), pipelineName: 'p' });
-    const second = await h.engine.start({ loaded: cached('s3://b/code/v2/A.mjs'), pipelineName: 'p' });
+    await runToEnd(h.engine, { loaded: cached(), pipelineName: 'p' });
+    const second = await runToEnd(h.engine, { loaded: cached('s3://b/code/v2/A.mjs'), pipelineName: 'p' });
     expect(second.Steps[0]?.CacheHitResult).toBeUndefined();
     expect(second.Steps[0]?.CacheMissReason).toBe(
       'arguments differ from execution exec1: Arguments.ProcessingInputs[0].S3Input.S3Uri was "s3://b/code/v1/A.mjs", now "s3://b/code/v2/A.mjs"',
@@ -139,9 +139,9 @@ describe('caching', () => {
 
   it('GIVEN an earlier run older than ExpireAfter WHEN run again THEN the step misses', async () => {
     h = harness();
-    await h.engine.start({ loaded: cached(), pipelineName: 'p' });
+    await runToEnd(h.engine, { loaded: cached(), pipelineName: 'p' });
     h.clock.time += 31 * 86400e3;
-    const second = await h.engine.start({ loaded: cached(), pipelineName: 'p' });
+    const second = await runToEnd(h.engine, { loaded: cached(), pipelineName: 'p' });
     expect(second.Steps[0]?.CacheHitResult).toBeUndefined();
     expect(second.Steps[0]?.CacheMissReason).toMatch(/is older than ExpireAfter/);
   });
@@ -152,7 +152,7 @@ describe('retries, resumes and selective executions', () => {
     h = harness();
     h.backend.failures.set('A', { kind: 'SageMaker.JOB_INTERNAL_ERROR', times: 2, reason: 'internal' });
     const def = definition([processingStep('A', { retry: [{ ExceptionType: ['SageMaker.JOB_INTERNAL_ERROR'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 2 }] })]);
-    const record = await h.engine.start({ loaded: def, pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: def, pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(record.Steps[0]?.AttemptCount).toBe(3);
     expect(h.clock.sleeps).toEqual([2000, 6000]);
@@ -162,7 +162,7 @@ describe('retries, resumes and selective executions', () => {
     h = harness();
     h.backend.failures.set('A', { kind: 'AlgorithmError', times: 1, reason: 'exit 1' });
     const def = definition([processingStep('A', { retry: [{ ExceptionType: ['Step.THROTTLING'], MaxAttempts: 5 }] })]);
-    const record = await h.engine.start({ loaded: def, pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: def, pipelineName: 'p' });
     expect(record.Steps[0]?.AttemptCount).toBe(1);
     expect(record.PipelineExecutionStatus).toBe('Failed');
   });
@@ -171,9 +171,9 @@ describe('retries, resumes and selective executions', () => {
     h = harness();
     h.backend.failures.set('B', { kind: 'AlgorithmError', times: 1, reason: 'boom' });
     const def = definition([processingStep('A'), processingStep('B', { input: outputOf('A') }), processingStep('C', { input: outputOf('B') })]);
-    const failed = await h.engine.start({ loaded: def, pipelineName: 'p' });
+    const failed = await runToEnd(h.engine, { loaded: def, pipelineName: 'p' });
     expect(failed.PipelineExecutionStatus).toBe('Failed');
-    const retried = await h.engine.retry(failed.PipelineExecutionId);
+    const retried = await retryToEnd(h.engine, failed.PipelineExecutionId);
     expect(retried.PipelineExecutionStatus).toBe('Succeeded');
     expect(retried.PipelineExecutionArn).toBe(failed.PipelineExecutionArn);
     expect(h.backend.stepsCalled()).toEqual(['A', 'B', 'B', 'C']);
@@ -182,15 +182,15 @@ describe('retries, resumes and selective executions', () => {
 
   it('GIVEN a succeeded execution WHEN retried THEN it is refused', async () => {
     h = harness();
-    const ok = await h.engine.start({ loaded: definition([processingStep('A')]), pipelineName: 'p' });
-    expect((await errorOf(h.engine.retry(ok.PipelineExecutionId))).message).toMatch(/is Succeeded: only Failed or Stopped executions can be retried/);
+    const ok = await runToEnd(h.engine, { loaded: definition([processingStep('A')]), pipelineName: 'p' });
+    expect((await errorOf(retryToEnd(h.engine, ok.PipelineExecutionId))).message).toMatch(/is Succeeded: only Failed or Stopped executions can be retried/);
   });
 
   it('GIVEN an earlier execution WHEN only C is selected THEN A and B are taken from it', async () => {
     h = harness();
     const def = definition([processingStep('A'), processingStep('B', { input: outputOf('A') }), processingStep('C', { input: outputOf('B') })]);
-    const first = await h.engine.start({ loaded: def, pipelineName: 'p' });
-    const selective = await h.engine.start({ loaded: def, pipelineName: 'p', selective: { sourceExecutionId: first.PipelineExecutionId, steps: ['C'] } });
+    const first = await runToEnd(h.engine, { loaded: def, pipelineName: 'p' });
+    const selective = await runToEnd(h.engine, { loaded: def, pipelineName: 'p', selective: { sourceExecutionId: first.PipelineExecutionId, steps: ['C'] } });
     expect(selective.Steps.map((s) => s.StepName)).toEqual(['C']);
     expect(selective.SelectiveExecutionConfig?.SourcePipelineExecutionArn).toBe(first.PipelineExecutionArn);
     const inputs = h.backend.calls.at(-1)?.request.ProcessingInputs as { S3Input: { S3Uri: string } }[];
@@ -199,8 +199,8 @@ describe('retries, resumes and selective executions', () => {
 
   it('GIVEN a missing or corrupt execution record WHEN loaded THEN the error says which and where', async () => {
     h = harness();
-    expect((await errorOf(h.engine.retry('nosuch'))).code).toBe('EXECUTION_NOT_FOUND');
-    const ok = await h.engine.start({ loaded: definition([processingStep('A')]), pipelineName: 'p' });
+    expect((await errorOf(retryToEnd(h.engine, 'nosuch'))).code).toBe('EXECUTION_NOT_FOUND');
+    const ok = await runToEnd(h.engine, { loaded: definition([processingStep('A')]), pipelineName: 'p' });
     writeFileSync(join(h.store.dirOf(ok.PipelineExecutionId), 'execution.json'), '{"PipelineExecutionArn": ');
     const err = await errorOf(h.store.load(ok.PipelineExecutionId));
     expect(err.code).toBe('EXECUTION_CORRUPT');

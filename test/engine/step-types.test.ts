@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
 import type { EngineEvent } from '../../src/engine/events.ts';
 import { isSagepipeError } from '../../src/errors.ts';
-import { definition, harness, processingStep } from './helpers.ts';
+import { definition, harness, processingStep, runToEnd } from './helpers.ts';
 
 let h: ReturnType<typeof harness>;
 afterEach(() => h?.dir.remove());
@@ -71,7 +71,7 @@ describe('Transform steps', () => {
   it('GIVEN a transform of a Model step WHEN run THEN the job gets the model name and the step links the TransformJob', async () => {
     h = harness();
     const model = { Name: 'M', Type: 'Model', Arguments: { ExecutionRoleArn: 'r', PrimaryContainer: { Image: 'img', ModelDataUrl: 's3://b/m.tar.gz' } } };
-    const record = await h.engine.start({ loaded: definition([model, transformStep('T', { Get: 'Steps.M.ModelName' })]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([model, transformStep('T', { Get: 'Steps.M.ModelName' })]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     const call = h.backend.calls.find((c) => c.kind === 'transform');
     const modelName = record.Steps.find((s) => s.StepName === 'M')?.Properties?.ModelName;
@@ -97,7 +97,7 @@ describe('Lambda steps', () => {
       lambdaStep('L', [{ OutputName: 'count', OutputType: 'Integer' }, { OutputName: 'ratio', OutputType: 'Float' }, { OutputName: 'ok', OutputType: 'Boolean' }], { n: { Get: 'Execution.PipelineExecutionId' } }),
       later,
     ]);
-    const record = await h.engine.start({ loaded, pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded, pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(h.backend.calls.find((c) => c.kind === 'lambda')?.request).toEqual({ n: record.PipelineExecutionId });
     const l = record.Steps.find((s) => s.StepName === 'L');
@@ -111,7 +111,7 @@ describe('Lambda steps', () => {
   it('GIVEN a handler that throws WHEN run THEN the step and the execution fail with its error', async () => {
     h = harness();
     h.backend.lambdas.set('arn:aws:lambda:us-east-1:111122223333:function:L', new Error('quota exceeded'));
-    const record = await h.engine.start({ loaded: definition([lambdaStep('L', [])]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([lambdaStep('L', [])]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Failed');
     expect(record.Steps[0]?.FailureReason).toContain('quota exceeded');
   });
@@ -119,7 +119,7 @@ describe('Lambda steps', () => {
   it('GIVEN an output declared Integer WHEN the function returns text THEN the step fails naming the output', async () => {
     h = harness();
     h.backend.lambdas.set('arn:aws:lambda:us-east-1:111122223333:function:L', { count: 'many' });
-    const record = await h.engine.start({ loaded: definition([lambdaStep('L', [{ OutputName: 'count', OutputType: 'Integer' }])]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([lambdaStep('L', [{ OutputName: 'count', OutputType: 'Integer' }])]), pipelineName: 'p' });
     expect(record.Steps[0]?.FailureReason).toContain("output 'count' is declared Integer, got 'many'");
   });
 
@@ -127,7 +127,7 @@ describe('Lambda steps', () => {
     h = harness();
     let error: unknown;
     try {
-      await h.engine.start({ loaded: definition([lambdaStep('L', [])]), pipelineName: 'p' });
+      await runToEnd(h.engine, { loaded: definition([lambdaStep('L', [])]), pipelineName: 'p' });
     } catch (e) {
       error = e;
     }
@@ -155,7 +155,7 @@ describe('Callback steps', () => {
     const later = processingStep('P');
     later.Arguments.Environment = { APPROVER: { Get: "Steps.Gate.OutputParameters['approver']" } };
     const loaded = definition([callbackStep('Gate', [{ OutputName: 'approver' }, { OutputName: 'score', OutputType: 'Float' }]), later]);
-    const run = h.engine.start({ loaded, pipelineName: 'p' });
+    const run = runToEnd(h.engine, { loaded, pipelineName: 'p' });
     await h.waitForEvent((e) => e.type === 'stepWaitingForCallback');
     const event = waiting(h.events);
     expect(event?.arguments).toEqual({ model: 's3://b/model.tar.gz', threshold: 0.8 });
@@ -171,7 +171,7 @@ describe('Callback steps', () => {
 
   it('GIVEN a waiting callback WHEN answered with failure THEN the execution fails with that reason and later steps do not run', async () => {
     h = harness();
-    const run = h.engine.start({ loaded: definition([callbackStep('Gate', []), processingStep('P', { dependsOn: ['Gate'] })]), pipelineName: 'p' });
+    const run = runToEnd(h.engine, { loaded: definition([callbackStep('Gate', []), processingStep('P', { dependsOn: ['Gate'] })]), pipelineName: 'p' });
     await h.waitForEvent((e) => e.type === 'stepWaitingForCallback');
     await h.store.writeCallbackResponse('exec1', waiting(h.events)?.token as string, { Status: 'Failure', FailureReason: 'rejected by reviewer' });
     const record = await run;
@@ -183,7 +183,7 @@ describe('Callback steps', () => {
   it('GIVEN no answer WHEN the callback time limit passes THEN the step fails saying so', async () => {
     h = harness();
     const engine = new Engine({ backend: h.backend, store: h.store, clock: h.clock, callbackTimeoutMs: 5000, newExecutionId: () => 'exec9' });
-    const record = await engine.start({ loaded: definition([callbackStep('Gate', [])]), pipelineName: 'p' });
+    const record = await runToEnd(engine, { loaded: definition([callbackStep('Gate', [])]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Failed');
     expect(record.Steps[0]?.FailureReason).toMatch(/was not answered within 5 s/);
   });
@@ -193,7 +193,7 @@ describe('Tuning steps', () => {
   it('GIVEN Bayesian, 6 trials, 2 in parallel WHEN run THEN 6 training jobs run at most 2 at once and the best is the lowest objective', async () => {
     h = harness();
     h.backend.trainingCurve = bowl;
-    const record = await h.engine.start({ loaded: definition([tuningStep('Bayesian', 6, 2)]), pipelineName: 'p', maxParallelExecutionSteps: 4 });
+    const record = await runToEnd(h.engine, { loaded: definition([tuningStep('Bayesian', 6, 2)]), pipelineName: 'p', maxParallelExecutionSteps: 4 });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     const trials = h.backend.calls.filter((c) => c.kind === 'training');
     expect(trials).toHaveLength(6);
@@ -214,7 +214,7 @@ describe('Tuning steps', () => {
     h = harness();
     let n = 0;
     h.backend.trainingCurve = (hp) => (++n === 2 ? new Error('bad hyperparameters') : bowl(hp));
-    const record = await h.engine.start({ loaded: definition([tuningStep('Random', 4, 1)]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([tuningStep('Random', 4, 1)]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     const props = record.Steps[0]?.Properties as any;
     expect(props.TrainingJobStatusCounters).toMatchObject({ Completed: 3, NonRetryableError: 1 });
@@ -226,7 +226,7 @@ describe('Tuning steps', () => {
   it('GIVEN every trial failing WHEN tuning THEN the step fails with the trials reason', async () => {
     h = harness();
     h.backend.trainingCurve = () => new Error('exploded');
-    const record = await h.engine.start({ loaded: definition([tuningStep('Random', 2, 2)]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([tuningStep('Random', 2, 2)]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Failed');
     expect(record.Steps[0]?.FailureReason).toMatch(/No training job succeeded: all 2 trials failed .*exploded/);
   });
@@ -239,7 +239,7 @@ describe('Tuning steps', () => {
       CategoricalParameterRanges: [{ Name: 'booster', Values: ['gbtree', 'dart'] }],
       IntegerParameterRanges: [{ Name: 'max_depth', MinValue: '3', MaxValue: '5' }],
     };
-    const record = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([step]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     const combos = h.backend.calls.map((c) => `${(c.request as any).HyperParameters.booster}/${(c.request as any).HyperParameters.max_depth}`).sort();
     expect(combos).toEqual(['dart/3', 'dart/4', 'dart/5', 'gbtree/3', 'gbtree/4', 'gbtree/5']);
@@ -249,7 +249,7 @@ describe('Tuning steps', () => {
     h = harness();
     const step = tuningStep('Random', 2, 1) as any;
     step.Arguments.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.MetricName = 'my-accuracy';
-    const record = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([step]), pipelineName: 'p' });
     expect(record.Steps[0]?.FailureReason).toMatch(/ClientError: objective metric 'my-accuracy' has no metric definition/);
     expect(h.backend.calls).toHaveLength(0);
   });
@@ -261,7 +261,7 @@ describe('Tuning steps', () => {
     h.backend.trainingCurve = () => (++n <= 3 ? [0.3, 0.2, 0.1, 0.05] : [0.9, 0.8, 0.7, 0.6]);
     const step = tuningStep('Hyperband', 6, 1) as any;
     step.Arguments.HyperParameterTuningJobConfig.StrategyConfig = { HyperbandStrategyConfig: { MinResource: 1, MaxResource: 4 } };
-    const record = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([step]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     const props = record.Steps[0]?.Properties as any;
     expect(props.TrainingJobStatusCounters.Stopped).toBe(3);
@@ -285,8 +285,8 @@ describe('caching and stopping the new step types', () => {
     h = harness();
     h.backend.trainingCurve = bowl;
     const step = { ...tuningStep('Random', 2, 1), CacheConfig: { Enabled: true, ExpireAfter: 'P1D' } };
-    const first = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
-    const second = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    const first = await runToEnd(h.engine, { loaded: definition([step]), pipelineName: 'p' });
+    const second = await runToEnd(h.engine, { loaded: definition([step]), pipelineName: 'p' });
     expect(h.backend.calls.filter((c) => c.kind === 'training')).toHaveLength(2);
     expect(second.Steps[0]?.CacheHitResult).toEqual({ SourcePipelineExecutionArn: first.PipelineExecutionArn });
     expect((second.Steps[0]?.Properties as any).BestTrainingJob).toEqual((first.Steps[0]?.Properties as any).BestTrainingJob);
@@ -295,7 +295,7 @@ describe('caching and stopping the new step types', () => {
   it('GIVEN a waiting Callback WHEN the execution is stopped THEN the step ends Stopped', async () => {
     h = harness();
     const controller = new AbortController();
-    const run = h.engine.start({ loaded: definition([callbackStep('Gate', [])]), pipelineName: 'p', signal: controller.signal });
+    const run = runToEnd(h.engine, { loaded: definition([callbackStep('Gate', [])]), pipelineName: 'p', signal: controller.signal });
     await h.waitForEvent((e) => e.type === 'stepWaitingForCallback');
     controller.abort();
     const record = await run;
@@ -312,10 +312,10 @@ describe('caching Lambda steps', () => {
     h.backend.lambdas.set(a, { n: '1' });
     h.backend.lambdas.set(b, { n: '2' });
     const step = (arn: string) => ({ ...lambdaStep('L', [{ OutputName: 'n', OutputType: 'Integer' }]), FunctionArn: arn, CacheConfig: { Enabled: true } });
-    await h.engine.start({ loaded: definition([step(a)]), pipelineName: 'p' });
-    const same = await h.engine.start({ loaded: definition([step(a)]), pipelineName: 'p' });
+    await runToEnd(h.engine, { loaded: definition([step(a)]), pipelineName: 'p' });
+    const same = await runToEnd(h.engine, { loaded: definition([step(a)]), pipelineName: 'p' });
     expect(same.Steps[0]?.CacheHitResult).toBeDefined();
-    const changed = await h.engine.start({ loaded: definition([step(b)]), pipelineName: 'p' });
+    const changed = await runToEnd(h.engine, { loaded: definition([step(b)]), pipelineName: 'p' });
     expect(changed.Steps[0]?.CacheHitResult).toBeUndefined();
     expect(changed.Steps[0]?.CacheMissReason).toContain('sagepipe:FunctionArn');
     expect(changed.Steps[0]?.Properties).toEqual({ OutputParameters: { n: 2 } });
@@ -328,7 +328,7 @@ describe('tuning completion criteria', () => {
     h.backend.trainingCurve = () => [0.1];
     const step = tuningStep('Random', 5, 1) as any;
     step.Arguments.HyperParameterTuningJobConfig.TuningJobCompletionCriteria = { TargetObjectiveMetricValue: 0.2 };
-    const record = await h.engine.start({ loaded: definition([step]), pipelineName: 'p' });
+    const record = await runToEnd(h.engine, { loaded: definition([step]), pipelineName: 'p' });
     expect(record.PipelineExecutionStatus).toBe('Succeeded');
     expect(h.backend.calls.filter((c) => c.kind === 'training')).toHaveLength(1);
   });

@@ -6,7 +6,7 @@ import type { ExecutionRecord, StepRecord } from '../../src/engine/records.ts';
 import { ExecutionStore } from '../../src/engine/store.ts';
 import { tempDir } from '../helpers/context.ts';
 import { until } from '../helpers/deferred.ts';
-import { definition, harness, outputOf, processingStep } from './helpers.ts';
+import { definition, harness, outputOf, processingStep, runToEnd } from './helpers.ts';
 
 let dirs: { remove(): void }[] = [];
 afterEach(() => {
@@ -67,7 +67,7 @@ describe('the execution journal', () => {
     const h = harness();
     dirs.push(h.dir);
     const b = h.backend.hold('B');
-    const done = h.engine.start({ loaded: definition([processingStep('A'), processingStep('B', { input: outputOf('A') })]), pipelineName: 'p' });
+    const done = runToEnd(h.engine, { loaded: definition([processingStep('A'), processingStep('B', { input: outputOf('A') })]), pipelineName: 'p' });
     await until(() => h.backend.running === 1 && h.backend.stepsCalled().includes('B'));
     await until(() => existsSync(join(h.dir.path, 'executions/exec1/journal.jsonl')) && readFileSync(join(h.dir.path, 'executions/exec1/journal.jsonl'), 'utf8').includes('"StepName":"B"'));
     const mid = (await h.store.load('exec1')).record;

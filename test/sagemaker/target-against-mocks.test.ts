@@ -1,7 +1,8 @@
 /**
  * `--target sagemaker` against two implementations of the SageMaker and S3 APIs: `sagepipe serve` (ours, which runs
  * the jobs) and moto_server (an independent mock that executes nothing). The same CLI commands run against both:
- * run (create, then update), executions list/describe, models approve/reject, endpoints deploy/describe/list/delete.
+ * run (create, then update), executions list/describe, models approve/reject/list/latest/compare, endpoints
+ * deploy/describe/list/delete.
  * Where the two answer differently (docs/serve.md lists it), the test says which and why.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -11,6 +12,9 @@ import { join } from 'node:path';
 import { CreateModelPackageCommand, CreateModelPackageGroupCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
+import { resolveAwsSettings } from '../../src/sagemaker/aws-settings.ts';
+import { SageMakerTarget } from '../../src/sagemaker/sagemaker-target.ts';
+import type { PipelineRecord } from '../../src/engine/target.ts';
 import { REPO_ROOT, tempDir } from '../helpers/context.ts';
 import { type RunningServe, startServe } from '../helpers/serve.ts';
 
@@ -120,6 +124,31 @@ describe.each(['serve', 'moto'] as const)('--target sagemaker against %s', (name
     expect(JSON.parse(described.stdout).PipelineExecutionStatus).toBe('Succeeded');
   }, 180_000);
 
+  it.skipIf(skip)('GIVEN the SageMaker target WHEN a pipeline is put, put again changed, read, listed and deleted THEN it answers as the local target does', async () => {
+    const settings = resolveAwsSettings({ region: 'us-east-1', endpointUrl: backend().url, roleArn: ROLE }, env, REPO_ROOT, { role: true });
+    const target = new SageMakerTarget({ settings, cwd: REPO_ROOT });
+    const now = new Date().toISOString();
+    const record = (message: string): PipelineRecord => ({
+      PipelineName: 'catalog-test',
+      PipelineArn: '',
+      PipelineDisplayName: 'catalog-test',
+      PipelineDefinition: JSON.stringify({ Version: '2020-12-01', Steps: [{ Name: 'Stop', Type: 'Fail', Arguments: { ErrorMessage: message } }] }),
+      RoleArn: ROLE,
+      PipelineStatus: 'Active',
+      CreationTime: now,
+      LastModifiedTime: now,
+    });
+    expect(await target.getPipeline('catalog-test')).toBeUndefined();
+    await target.putPipeline(record('one'));
+    await target.putPipeline(record('two'));
+    const got = await target.getPipeline('catalog-test');
+    expect(JSON.parse(String(got?.PipelineDefinition)).Steps[0].Arguments.ErrorMessage).toBe('two');
+    expect(got?.PipelineArn).toMatch(/:pipeline\/catalog-test$/);
+    expect((await target.listPipelines()).map((p) => p.PipelineName)).toContain('catalog-test');
+    await target.deletePipeline('catalog-test');
+    expect(await target.getPipeline('catalog-test')).toBeUndefined();
+  });
+
   it.skipIf(skip)('GIVEN a registered model package WHEN rejected, approved, deployed, listed and deleted THEN each command succeeds', async () => {
     const sm = new SageMakerClient({ region: 'us-east-1', endpoint: backend().url, credentials: { accessKeyId: 'dummy', secretAccessKey: 'dummy' } });
     let packages = (await sm.send(new ListModelPackagesCommand({ ModelPackageGroupName: 'TargetGroup' }))).ModelPackageSummaryList ?? [];
@@ -140,6 +169,19 @@ describe.each(['serve', 'moto'] as const)('--target sagemaker against %s', (name
     expect(arn).toMatch(/:model-package\/targetgroup\/1$/);
     expect((await cli(['models', 'reject', arn, ...target()], { env })).stdout).toBe('TargetGroup/1 is Rejected\n');
     expect((await cli(['models', 'approve', arn, ...target()], { env })).stdout).toBe('TargetGroup/1 is Approved\n');
+    // The registry is read through the target too: listed (every group, then one), the latest Approved, compared.
+    const everything = await cli(['models', 'list', ...target(), '--json'], { env });
+    expect(everything.code, everything.stderr).toBe(0);
+    const summaries = JSON.parse(everything.stdout).ModelPackageSummaryList as { ModelPackageGroupName: string; ModelPackageVersion: number; ModelPackageArn: string; ModelApprovalStatus: string }[];
+    // serve ran the pipeline twice (two versions); moto has the one registered by hand. Newest first, as locally.
+    const group = summaries.filter((p) => p.ModelPackageGroupName === 'TargetGroup');
+    expect(group.map((p) => p.ModelPackageVersion)).toEqual(name === 'serve' ? [2, 1] : [1]);
+    expect(group.find((p) => p.ModelPackageArn === arn)).toMatchObject({ ModelPackageVersion: 1, ModelApprovalStatus: 'Approved' });
+    expect((await cli(['models', 'list', 'TargetGroup', ...target()], { env })).stdout).toMatch(/^TargetGroup\/1 {2}Approved /m);
+    expect((await cli(['models', 'latest', 'TargetGroup', '--approved', ...target()], { env })).stdout).toBe(`${arn}\tTargetGroup/1\tApproved\n`);
+    const compared = await cli(['models', 'compare', 'TargetGroup', '1', ...target(), '--json'], { env });
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(JSON.parse(compared.stdout)).toMatchObject({ group: 'TargetGroup', versions: [{ ModelPackageArn: arn, ModelPackageVersion: 1, ModelApprovalStatus: 'Approved', Metrics: {} }] });
     const deployed = await cli(['endpoints', 'deploy', arn, '--name', 'target-endpoint', '--role-arn', ROLE, ...target(), '--json'], { env });
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(JSON.parse(deployed.stdout)).toMatchObject({ EndpointName: 'target-endpoint', EndpointStatus: 'InService' });

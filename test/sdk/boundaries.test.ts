@@ -72,6 +72,26 @@ describe('layer boundaries', () => {
     expect(offenders(['src/server'], /^src\/cli\//)).toEqual([]);
   });
 
+  it('GIVEN the server THEN it runs and reads executions, pipelines, callbacks and approvals only through the ExecutionTarget', () => {
+    // Not the engine, the execution store, runner leases, callback answers, the pipelines store nor approval: the target owns them.
+    expect(offenders(['src/server'], /^src\/engine\/(engine|store|runner-lease|callbacks)\.ts$|^local-runner\/(pipelines-store|registry\/approval)\.ts$/)).toEqual([]);
+    const reaching = files(join(REPO_ROOT, 'src/server'))
+      .filter((f) => /\bnew Engine\(|\.store\.(list|load|resolve|create|save|requestStop)\(/.test(readFileSync(f, 'utf8')))
+      .map(rel);
+    expect(reaching).toEqual([]);
+  });
+
+  it('GIVEN serve THEN it waits for nothing by polling: no timers anywhere in the server', () => {
+    const polling = files(join(REPO_ROOT, 'src/server'))
+      .filter((f) => /setTimeout|setInterval/.test(readFileSync(f, 'utf8')))
+      .map(rel);
+    expect(polling).toEqual([]);
+  });
+
+  it('GIVEN the CLI\'s registry commands THEN they reach the model registry only through the target (so --target sagemaker works)', () => {
+    expect(offenders(['src/cli/commands'], /^local-runner\/registry\//)).toEqual([]);
+  });
+
   it('GIVEN the SageMaker target THEN it does not import the local runner', () => {
     expect(offenders(['src/sagemaker'], /^local-runner\//)).toEqual([]);
   });

@@ -43,7 +43,9 @@ describe('serve, as the AWS SDK for JavaScript finds it', () => {
 
   it('GIVEN a running execution WHEN stopped THEN Stopping until its job has ended, then Stopped', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'code' }));
-    await s3.send(new PutObjectCommand({ Bucket: 'code', Key: 'sleep.mjs', Body: 'setTimeout(() => undefined, 60000);\n' }));
+    // The job takes a second to end after SIGTERM, so `Stopping` is there to see however slow the machine answers.
+    const sleeper = "process.on('SIGTERM', () => setTimeout(() => process.exit(143), 1000));\nsetTimeout(() => undefined, 60000);\n";
+    await s3.send(new PutObjectCommand({ Bucket: 'code', Key: 'sleep.mjs', Body: sleeper }));
     const definition = {
       Version: '2020-12-01',
       Steps: [
@@ -64,7 +66,7 @@ describe('serve, as the AWS SDK for JavaScript finds it', () => {
     await new Promise((r) => setTimeout(r, 500));
     await sm.send(new StopPipelineExecutionCommand({ PipelineExecutionArn: arn }));
     const seen: string[] = [];
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 500; i++) {
       const status = (await sm.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }))).PipelineExecutionStatus as string;
       if (seen[seen.length - 1] !== status) seen.push(status);
       if (status === 'Stopped') break;

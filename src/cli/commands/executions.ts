@@ -1,7 +1,6 @@
 /** `sagepipe executions list|describe|callback|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
 import type { Command } from 'commander';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
-import { runnerAlive } from '../../engine/runner-lease.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
@@ -10,7 +9,8 @@ import { workspaceDir } from '../options.ts';
 import { addRunOptions, followWithDisplay } from './run.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
-import { type LocalSession, openSession, recoverExecution } from '../../../local-runner/workspace.ts';
+import type { LocalSession } from '../../../local-runner/workspace.ts';
+import { LocalTarget } from '../../../local-runner/local-target.ts';
 import { isTerminal } from '../../engine/records.ts';
 import { changedCode } from '../../compile/code-changes.ts';
 
@@ -172,19 +172,20 @@ export type StopOutcome =
   | { readonly kind: 'markedStopped'; readonly executionId: string };
 
 /**
- * Stops a local execution, for `executions stop` and `sagepipe ui`: asks the process running it (through the store),
- * or, when that process is gone (it crashed), ends the jobs it left and marks the execution Stopped.
+ * Stops a local execution run by another process, for `sagepipe ui`: the local target asks the process running it
+ * (through the store), or, when that process is gone (it crashed), ends the jobs it left and marks it Stopped.
  */
 export async function stopLocalExecution(session: LocalSession, idOrArn: string): Promise<StopOutcome> {
-  const { record } = await session.store.resolve(idOrArn);
-  if (record.PipelineExecutionStatus !== 'Executing' && record.PipelineExecutionStatus !== 'Stopping') {
-    throw new SagepipeError(ErrorCode.InvalidState, `execution ${record.PipelineExecutionId} is ${record.PipelineExecutionStatus}, not running`);
+  const outcome = await new LocalTarget({ session }).stop(idOrArn);
+  const executionId = outcome.executionArn.split('/').pop() as string;
+  switch (outcome.kind) {
+    case 'requested':
+      return { kind: 'requested', executionId, pid: (await session.store.resolve(executionId)).record.RunnerPid };
+    case 'markedStopped':
+      return { kind: 'markedStopped', executionId };
+    default: {
+      const never: never = outcome;
+      throw new Error(`unknown stop outcome ${JSON.stringify(never)}`);
+    }
   }
-  if (await runnerAlive(session.store, record)) {
-    await session.store.requestStop(record.PipelineExecutionId);
-    return { kind: 'requested', executionId: record.PipelineExecutionId, pid: record.RunnerPid };
-  }
-  await recoverExecution(session, record.PipelineExecutionId, 'Stopped');
-  return { kind: 'markedStopped', executionId: record.PipelineExecutionId };
 }
-

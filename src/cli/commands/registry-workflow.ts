@@ -1,12 +1,10 @@
-/** `sagepipe models approve|reject|compare|latest`: the approval workflow on the file-based registry. */
+/** `sagepipe models approve|reject|compare|latest`: the approval workflow on the target's model registry. */
 import type { Command } from 'commander';
-import { latestVersion } from '../../../local-runner/registry/approval.ts';
-import type { ModelPackage } from '../../../local-runner/registry/file-registry.ts';
+import type { ExecutionTarget, ModelPackageRecord } from '../../engine/target.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
-import { openSession } from '../../../local-runner/workspace.ts';
-import { keyMetrics, summaryOf } from './models.ts';
+import { summaryOf, withMetrics } from './models.ts';
 import { type TargetOptions, addTargetOptions } from '../remote.ts';
 import { openTarget } from '../targets.ts';
 
@@ -27,19 +25,23 @@ export function registerRegistryWorkflow(models: Command, io: CliIO): void {
       });
   }
 
-  addWorkspaceOption(models.command('compare').description('metrics of versions side by side (default: all)').argument('<group>').argument('[versions...]'))
+  addTargetOptions(addWorkspaceOption(models.command('compare').description('metrics of versions side by side (default: all)').argument('<group>').argument('[versions...]')))
     .option('--json', 'print the comparison as JSON')
-    .action(async (group: string, versions: string[], opts: { workspace?: string; json?: boolean }) => {
-      const session = openSession(opts, io);
-      const name = await session.registry.resolveGroupName(group);
-      const picked: ModelPackage[] = [];
-      if (versions.length === 0) picked.push(...(await session.registry.list(name)).reverse());
+    .action(async (group: string, versions: string[], opts: TargetOptions & { workspace?: string; json?: boolean }) => {
+      const { target } = await openTarget(opts, io);
+      for (const v of versions) if (!/^\d+$/.test(v)) throw new SagepipeError(ErrorCode.UsageError, `'${v}' is not a version number`);
+      const all = await target.listModelPackages(group);
+      const name = all[0]?.ModelPackageGroupName ?? group;
+      const picked: ModelPackageRecord[] = [];
+      if (versions.length === 0) picked.push(...[...all].reverse());
       for (const v of versions) {
-        if (!/^\d+$/.test(v)) throw new SagepipeError(ErrorCode.UsageError, `'${v}' is not a version number`);
-        picked.push(await session.registry.describe(`${name}/${v}`));
+        const found = all.find((p) => String(p.ModelPackageVersion) === v);
+        if (!found) throw new SagepipeError(ErrorCode.ResourceNotFound, `model package group '${group}' has no version ${v}`, { path: `${group}/${v}` });
+        picked.push(found);
       }
       if (picked.length === 0) throw new SagepipeError(ErrorCode.ResourceNotFound, `model package group '${group}' has no versions`);
-      const metrics = picked.map((p) => new Map(keyMetrics(p)));
+      const rowsOf = await withMetrics(target, picked);
+      const metrics = rowsOf.map((r) => new Map(r.metrics));
       const names = [...new Set(metrics.flatMap((m) => [...m.keys()]))];
       if (opts.json) {
         io.out(`${JSON.stringify({ group: name, versions: picked.map((p, i) => ({ ...summaryOf(p), Metrics: Object.fromEntries(metrics[i] ?? []) })) }, null, 2)}\n`);
@@ -54,12 +56,22 @@ export function registerRegistryWorkflow(models: Command, io: CliIO): void {
       for (const r of [head, ...rows]) io.out(`${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
     });
 
-  addWorkspaceOption(models.command('latest').description('the newest version of a group').argument('<group>'))
+  addTargetOptions(addWorkspaceOption(models.command('latest').description('the newest version of a group').argument('<group>')))
     .option('--approved', 'the newest Approved version')
     .option('--json', 'print DescribeModelPackage JSON')
-    .action(async (group: string, opts: { workspace?: string; approved?: boolean; json?: boolean }) => {
-      const p = await latestVersion(openSession(opts, io).registry, group, opts.approved ?? false);
+    .action(async (group: string, opts: TargetOptions & { workspace?: string; approved?: boolean; json?: boolean }) => {
+      const { target } = await openTarget(opts, io);
+      const p = await latestVersion(target, group, opts.approved ?? false);
       if (opts.json) io.out(`${JSON.stringify(p, null, 2)}\n`);
       else io.out(`${p.ModelPackageArn}\t${p.ModelPackageGroupName}/${p.ModelPackageVersion}\t${p.ModelApprovalStatus}\n`);
     });
+}
+
+/** The newest version of a group, optionally the newest Approved one. */
+async function latestVersion(target: ExecutionTarget, group: string, approvedOnly: boolean): Promise<ModelPackageRecord> {
+  const versions = await target.listModelPackages(group);
+  if (versions.length === 0) throw new SagepipeError(ErrorCode.ResourceNotFound, `model package group '${group}' has no versions`, { path: group });
+  const found = approvedOnly ? versions.find((v) => v.ModelApprovalStatus === 'Approved') : versions[0];
+  if (!found) throw new SagepipeError(ErrorCode.ResourceNotFound, `model package group '${group}' has no Approved version`, { path: group });
+  return found;
 }

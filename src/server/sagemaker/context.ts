@@ -1,23 +1,27 @@
-/** What every group of SageMaker operations works on: the workspace's stores, the local backend, serve's own state. */
+/**
+ * What every group of SageMaker operations works on: the local target (executions, pipelines, endpoints — the same
+ * ones the CLI and the library see), the workspace's stores the target does not cover yet, serve's own state.
+ */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SageMakerResource, sageMakerArn } from '../../arn.ts';
 import type { JsonObject } from '../../definition/types.ts';
 import type { JobBackend } from '../../engine/backend.ts';
-import { writeFileAtomic } from '../../engine/store.ts';
+import type { ExecutionRecord } from '../../engine/records.ts';
+import { writeFileAtomic } from '../../write-file-atomic.ts';
 import type { LocalSession } from '../../../local-runner/workspace.ts';
 import type { Endpoints } from '../../../local-runner/endpoints/endpoints.ts';
-import { PipelinesStore } from './pipelines-store.ts';
+import { LocalTarget } from '../../../local-runner/local-target.ts';
 
 export interface SageMakerContext {
   readonly session: LocalSession;
+  /** Runs standalone jobs (CreateTrainingJob …); executions run through `target`. */
   readonly backend: JobBackend;
   readonly endpoints: Endpoints;
-  readonly pipelines: PipelinesStore;
+  /** Executions, pipelines and endpoints: the workspace's local target, over `backend`. */
+  readonly target: LocalTarget;
   /** serve's own records (endpoint configs, execution extras, tags), under `<workspace>/serve/`. */
   readonly state: ServeState;
-  /** Executions this server runs now, to stop them. */
-  readonly running: Map<string, AbortController>;
   /** Executions asked to stop that have not ended yet (reported as `Stopping`). */
   readonly stopping: Set<string>;
   arn(kind: SageMakerResource, name: string): string;
@@ -46,13 +50,19 @@ export class ServeState {
   }
 }
 
+/** Every recorded execution with its steps, newest first, read through the target. */
+export async function executionsWithSteps(ctx: Pick<SageMakerContext, 'target'>): Promise<ExecutionRecord[]> {
+  const { executions } = await ctx.target.list();
+  const records = await Promise.all(executions.map((e) => ctx.target.describe(e.PipelineExecutionArn).catch(() => undefined)));
+  return records.filter((r): r is ExecutionRecord => r !== undefined);
+}
+
 export function createContext(options: { session: LocalSession; backend: JobBackend; endpoints: Endpoints }): SageMakerContext {
   const { session } = options;
   return {
     ...options,
-    pipelines: new PipelinesStore(join(session.workspace, 'pipelines')),
+    target: new LocalTarget({ session, backend: options.backend, endpoints: options.endpoints }),
     state: new ServeState(join(session.workspace, 'serve')),
-    running: new Map(),
     stopping: new Set(),
     arn: (kind, name) => sageMakerArn(session, kind, name),
   };

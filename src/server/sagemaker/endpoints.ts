@@ -1,27 +1,31 @@
 /**
- * Endpoint configs and endpoints on the local runner. An endpoint is deployed in the background (Creating, then
- * InService or Failed — a deployment that fails before it is recorded is still reported, as Failed with its reason);
+ * Endpoint configs and endpoints on the local runner. CreateEndpoint answers at once and the target deploys in the
+ * background: DescribeEndpoint reports Creating until the target's deployment settles, then InService or Failed (a
+ * deployment that fails before it is recorded is still reported, as Failed with its reason) — nothing polls;
  * a model created from a model package (`ModelPackageName`, what the SDK's `ModelPackage.deploy()` makes) deploys
  * that package.
  */
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonObject } from '../../definition/types.ts';
-import { writeFileAtomic } from '../../engine/store.ts';
+import { writeFileAtomic } from '../../write-file-atomic.ts';
 import { errorMessage } from '../../errors.ts';
 import { validation } from '../http/api-error.ts';
 import type { SageMakerContext } from './context.ts';
 import { ENTITY_NAME, type Operations, optionalList, paginate, requiredString, wireObject } from './wire.ts';
 
-interface FailedDeployment {
+/** An endpoint the target has not recorded itself: one being deployed (Creating), or one whose deployment failed early. */
+interface Unrecorded {
   readonly record: JsonObject;
 }
 
 export function endpointOperations(ctx: SageMakerContext): Operations {
-  const { session, endpoints } = ctx;
+  const { session, target } = ctx;
   const configsDir = join(session.workspace, 'endpoint-configs');
   const configFile = (name: string) => join(configsDir, `${name}.json`);
-  const failed = new Map<string, FailedDeployment>();
+  const failed = new Map<string, Unrecorded>();
+  const creating = new Map<string, Unrecorded>();
+  const recorded = (name: string) => target.describeEndpoint(name).then(() => true, () => false);
   const readConfig = async (name: string): Promise<JsonObject> => {
     try {
       return JSON.parse(await readFile(configFile(name), 'utf8')) as JsonObject;
@@ -30,12 +34,12 @@ export function endpointOperations(ctx: SageMakerContext): Operations {
     }
   };
   const described = async (name: string): Promise<JsonObject | undefined> => {
-    const e = await endpoints.describe(name).catch(() => undefined);
-    if (!e) return failed.get(name)?.record;
+    const e = await target.describeEndpoint(name).catch(() => undefined);
+    if (!e) return (failed.get(name) ?? creating.get(name))?.record;
     return {
       EndpointName: e.EndpointName,
       EndpointArn: e.EndpointArn,
-      EndpointConfigName: (e.Source.EndpointConfigName as string | undefined) ?? e.EndpointName,
+      EndpointConfigName: ((e.Source as JsonObject | undefined)?.EndpointConfigName as string | undefined) ?? e.EndpointName,
       EndpointStatus: e.EndpointStatus,
       FailureReason: e.FailureReason,
       CreationTime: e.CreationTime,
@@ -86,21 +90,23 @@ export function endpointOperations(ctx: SageMakerContext): Operations {
       const name = requiredString(input, 'EndpointName', ENTITY_NAME, 63);
       const configName = requiredString(input, 'EndpointConfigName', ENTITY_NAME, 63);
       const config = await readConfig(configName);
-      if ((await endpoints.describe(name).then(() => true, () => false)) || failed.has(name)) {
+      if (creating.has(name) || failed.has(name) || (await recorded(name))) {
         throw validation(`Cannot create already existing endpoint "${ctx.arn('endpoint', name)}".`);
       }
       const variant = (config.ProductionVariants as JsonObject[])[0] as JsonObject;
       const ref = await deployable(String(variant.ModelName ?? ''));
       const now = new Date().toISOString();
       const arn = ctx.arn('endpoint', name);
-      // The endpoint starts in the background; DescribeEndpoint reports Creating, then InService or Failed.
-      void endpoints.deploy(ref, { name, allowUnapproved: true, source: { EndpointConfigName: configName } }).catch(async (error: unknown) => {
-        if (await endpoints.describe(name).then(() => true, () => false)) return;
-        failed.set(name, {
-          record: { EndpointName: name, EndpointArn: arn, EndpointConfigName: configName, EndpointStatus: 'Failed', FailureReason: errorMessage(error), CreationTime: now, LastModifiedTime: new Date().toISOString() },
-        });
-      });
-      for (let i = 0; i < 100 && !failed.has(name) && !(await endpoints.describe(name).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 10));
+      const base = { EndpointName: name, EndpointArn: arn, EndpointConfigName: configName, CreationTime: now };
+      creating.set(name, { record: { ...base, EndpointStatus: 'Creating', LastModifiedTime: now } });
+      // Answers now, as the service does; the deployment's own promise says when it is InService or Failed.
+      void target
+        .deployEndpoint(ref, { name, allowUnapproved: true, endpointConfigName: configName })
+        .catch(async (error: unknown) => {
+          if (await recorded(name)) return; // recorded as Failed by the target, with its log's last lines
+          failed.set(name, { record: { ...base, EndpointStatus: 'Failed', FailureReason: errorMessage(error), LastModifiedTime: new Date().toISOString() } });
+        })
+        .finally(() => creating.delete(name));
       return { EndpointArn: arn };
     },
     async DescribeEndpoint(input) {
@@ -110,7 +116,9 @@ export function endpointOperations(ctx: SageMakerContext): Operations {
       return wireObject(e);
     },
     async ListEndpoints(input) {
-      const list = [...(await endpoints.list()).map((e) => ({ EndpointName: e.EndpointName, EndpointArn: e.EndpointArn, EndpointStatus: e.EndpointStatus, CreationTime: e.CreationTime, LastModifiedTime: e.LastModifiedTime }) as JsonObject), ...[...failed.values()].map((f) => f.record)];
+      const listed = await target.listEndpoints();
+      const known = new Set(listed.map((e) => String(e.EndpointName)));
+      const list = [...listed, ...[...creating.values(), ...failed.values()].map((f) => f.record).filter((r) => !known.has(String(r.EndpointName)))];
       const { page, NextToken } = paginate(list, input);
       return { Endpoints: page.map((e) => wireObject({ EndpointName: e.EndpointName, EndpointArn: e.EndpointArn, EndpointStatus: e.EndpointStatus, CreationTime: e.CreationTime, LastModifiedTime: e.LastModifiedTime })), ...(NextToken ? { NextToken } : {}) };
     },
@@ -118,7 +126,7 @@ export function endpointOperations(ctx: SageMakerContext): Operations {
       const name = requiredString(input, 'EndpointName', ENTITY_NAME, 63);
       if (failed.delete(name)) return {};
       try {
-        await endpoints.delete(name);
+        await target.deleteEndpoint(name);
       } catch {
         throw validation(`Could not find endpoint "${ctx.arn('endpoint', name)}".`);
       }

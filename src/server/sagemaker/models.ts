@@ -1,7 +1,7 @@
 /** CreateModel, DescribeModel, ListModels, DeleteModel; DescribeProcessingJob and DescribeTrainingJob of pipeline jobs. */
 import type { JsonObject } from '../../definition/types.ts';
 import { notFound, validation } from '../http/api-error.ts';
-import type { SageMakerContext } from './context.ts';
+import { type SageMakerContext, executionsWithSteps } from './context.ts';
 import { ENTITY_NAME, type Operations, inWindow, optionalEnum, optionalString, optionalTime, paginate, requiredString, sortBy, wireObject } from './wire.ts';
 
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -12,7 +12,7 @@ export function modelOperations(ctx: SageMakerContext): Operations {
   const findModel = async (name: string): Promise<JsonObject | undefined> =>
     (await session.models.list()).find((m) => String(m.ModelName).toLowerCase() === name.toLowerCase());
   const findJob = async (field: 'ProcessingJobName' | 'TrainingJobName', name: string): Promise<JsonObject> => {
-    const { executions } = await session.store.list();
+    const executions = await executionsWithSteps(ctx);
     // Job names are unique without regard to case; ARNs carry them in lower case.
     const wanted = name.toLowerCase();
     for (const e of executions) for (const s of e.Steps) if (s.Properties && String(s.Properties[field] ?? '').toLowerCase() === wanted) return s.Properties;

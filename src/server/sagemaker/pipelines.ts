@@ -5,7 +5,7 @@ import type { JsonObject } from '../../definition/types.ts';
 import { isSagepipeError } from '../../errors.ts';
 import { conflict, notFound, validation } from '../http/api-error.ts';
 import type { SageMakerContext } from './context.ts';
-import type { PipelineRecord } from './pipelines-store.ts';
+import type { PipelineRecord, PipelineSummary } from '../../engine/target.ts';
 import {
   type Operations,
   PIPELINE_NAME,
@@ -70,7 +70,7 @@ export function checkDefinition(text: string): LoadedDefinition {
 }
 
 export async function requirePipeline(ctx: SageMakerContext, name: string): Promise<PipelineRecord> {
-  const p = await ctx.pipelines.get(name);
+  const p = await ctx.target.getPipeline(name);
   if (!p) throw notFound(`Pipeline '${ctx.arn('pipeline', name)}' does not exist.`);
   return p;
 }
@@ -103,7 +103,7 @@ async function definitionText(ctx: SageMakerContext, input: JsonObject, required
   return inline;
 }
 
-const summary = (p: PipelineRecord) =>
+const summary = (p: PipelineSummary) =>
   wireObject({
     PipelineArn: p.PipelineArn,
     PipelineName: p.PipelineName,
@@ -128,13 +128,13 @@ export function pipelineOperations(ctx: SageMakerContext): Operations {
       const max = parallelism ? optionalInteger(parallelism, 'MaxParallelExecutionSteps', 1, 100000) : undefined;
       const text = (await definitionText(ctx, input, true)) as string;
       return exclusive(mutating, name.toLowerCase(), async () => {
-        if (await ctx.pipelines.get(name)) {
+        if (await ctx.target.getPipeline(name)) {
           // The SDK's upsert() falls back to UpdatePipeline on exactly this: a ValidationException saying "already exists".
           throw validation(`Pipeline names must be unique within an AWS account and region. Pipeline with name (${name}) already exists.`);
         }
         checkDefinition(text);
         const now = new Date().toISOString();
-        await ctx.pipelines.put({
+        await ctx.target.putPipeline({
           PipelineName: name,
           PipelineArn: ctx.arn('pipeline', name),
           PipelineDisplayName: displayName ?? name,
@@ -170,7 +170,7 @@ export function pipelineOperations(ctx: SageMakerContext): Operations {
         if (description !== undefined) p.PipelineDescription = description;
         if (max !== undefined) p.ParallelismConfiguration = { MaxParallelExecutionSteps: max };
         p.LastModifiedTime = new Date().toISOString();
-        await ctx.pipelines.put(p);
+        await ctx.target.putPipeline(p);
         return { PipelineArn: p.PipelineArn, PipelineVersionId: p.PipelineVersionId ?? 1 };
       });
     },
@@ -183,7 +183,7 @@ export function pipelineOperations(ctx: SageMakerContext): Operations {
       requiredString(input, 'ClientRequestToken', undefined, 128);
       return exclusive(mutating, name.toLowerCase(), async () => {
         const p = await requirePipeline(ctx, name);
-        await ctx.pipelines.delete(p.PipelineName);
+        await ctx.target.deletePipeline(p.PipelineName);
         return { PipelineArn: p.PipelineArn };
       });
     },
@@ -193,7 +193,7 @@ export function pipelineOperations(ctx: SageMakerContext): Operations {
       const before = optionalTime(input, 'CreatedBefore');
       const by = optionalEnum(input, 'SortBy', ['Name', 'CreationTime'] as const) ?? 'CreationTime';
       const order = optionalEnum(input, 'SortOrder', ['Ascending', 'Descending'] as const) ?? 'Descending';
-      const matching = (await ctx.pipelines.list()).filter((p) => p.PipelineName.startsWith(prefix) && inWindow(p.CreationTime, after, before));
+      const matching = (await ctx.target.listPipelines()).filter((p) => p.PipelineName.startsWith(prefix) && inWindow(p.CreationTime, after, before));
       const sorted = sortBy(matching, (p) => (by === 'Name' ? p.PipelineName : p.CreationTime), order);
       const { page, NextToken } = paginate(sorted, input);
       return { PipelineSummaries: page.map(summary), ...(NextToken ? { NextToken } : {}) };

@@ -1,8 +1,10 @@
-/** The model registry: package groups and versions, approval, CreateModelPackage. */
+/**
+ * The model registry: package groups and versions, approval, CreateModelPackage. Versions are read and approved
+ * through the target (as the CLI's `models` commands are); groups and new versions are written to the registry.
+ */
 import type { JsonObject } from '../../definition/types.ts';
 import { describeModelPackage } from '../../../local-runner/describe.ts';
 import { type ApprovalStatus, type ModelPackage, APPROVAL_STATUSES } from '../../../local-runner/registry/file-registry.ts';
-import { setApproval } from '../../../local-runner/registry/approval.ts';
 import { validation } from '../http/api-error.ts';
 import type { SageMakerContext } from './context.ts';
 import { type Operations, inWindow, optionalEnum, optionalString, optionalTime, paginate, requiredString, sortBy, wireObject } from './wire.ts';
@@ -30,7 +32,7 @@ export function registryOperations(ctx: SageMakerContext): Operations {
   };
   const describePackage = async (ref: string): Promise<ModelPackage> => {
     try {
-      return await registry.describe(ref);
+      return (await ctx.target.describeModelPackage(ref)) as ModelPackage;
     } catch {
       throw validation(`ModelPackage ${ref} does not exist.`);
     }
@@ -94,10 +96,10 @@ export function registryOperations(ctx: SageMakerContext): Operations {
       const before = optionalTime(input, 'CreationTimeBefore');
       const by = optionalEnum(input, 'SortBy', ['Name', 'CreationTime'] as const) ?? 'CreationTime';
       const order = optionalEnum(input, 'SortOrder', ['Ascending', 'Descending'] as const) ?? 'Ascending';
-      const groups = input.ModelPackageGroupName !== undefined ? [await groupName(input, 'ModelPackageGroupName')] : (await registry.groups()).map((g) => String(g.ModelPackageGroupName));
+      const groups = input.ModelPackageGroupName !== undefined ? [await groupName(input, 'ModelPackageGroupName')] : await ctx.target.listModelGroups();
       const all: ModelPackage[] = [];
       // sagepipe's packages are all versioned.
-      if (type !== 'Unversioned') for (const g of groups) all.push(...(await registry.list(g)));
+      if (type !== 'Unversioned') for (const g of groups) all.push(...((await ctx.target.listModelPackages(g)) as ModelPackage[]));
       const matching = all.filter(
         (p) => (!approval || p.ModelApprovalStatus === approval) && (!contains || p.ModelPackageGroupName.includes(contains)) && inWindow(p.CreationTime, after, before),
       );
@@ -125,11 +127,12 @@ export function registryOperations(ctx: SageMakerContext): Operations {
       const status = optionalEnum(input, 'ModelApprovalStatus', APPROVAL_STATUSES);
       const description = optionalString(input, 'ApprovalDescription', undefined, 1024);
       const current = await describePackage(arn);
-      const p = await setApproval(registry, arn, (status as ApprovalStatus | undefined) ?? current.ModelApprovalStatus, {
+      // The service has no rule against approving a Rejected version: nor has serve (force).
+      const p = await ctx.target.setApproval(arn, (status as ApprovalStatus | undefined) ?? current.ModelApprovalStatus, {
         ...(description !== undefined ? { description } : {}),
         force: true,
       });
-      return { ModelPackageArn: p.ModelPackageArn };
+      return { ModelPackageArn: String(p.ModelPackageArn) };
     },
   };
 }

@@ -6,10 +6,10 @@
  * execution run by `serve` or by any other process on the workspace).
  */
 import type { Json, JsonObject } from '../../definition/types.ts';
-import { answerCallback } from '../../engine/callbacks.ts';
+import type { CallbackAnswer } from '../../engine/target.ts';
 import { isSagepipeError } from '../../errors.ts';
 import { ApiError, notFound, validation } from '../http/api-error.ts';
-import type { SageMakerContext } from './context.ts';
+import { type SageMakerContext, executionsWithSteps } from './context.ts';
 import { type Operation, type Operations, toWire } from './wire.ts';
 
 const required = (input: JsonObject, field: string): string => {
@@ -20,18 +20,17 @@ const required = (input: JsonObject, field: string): string => {
 
 /** `base`: the operations this extends (DescribeTrainingJob falls back to tuning trials). */
 export function stepJobOperations(ctx: SageMakerContext, base: Operations): Operations {
-  const { session } = ctx;
   /** Properties of every step of a type, newest execution first. */
   const stepProperties = async (type: string): Promise<JsonObject[]> => {
-    const { executions } = await session.store.list();
+    const executions = await executionsWithSteps(ctx);
     return executions.flatMap((e) => e.Steps.filter((s) => s.StepType === type && s.Properties).map((s) => s.Properties as JsonObject));
   };
   const named = (list: JsonObject[], field: string, name: string) => list.find((p) => String(p[field] ?? '').toLowerCase() === name.toLowerCase());
   const times = (p: JsonObject) => toWire({ CreationTime: p.CreationTime, LastModifiedTime: p.LastModifiedTime, EndTime: p.TransformEndTime ?? p.HyperParameterTuningEndTime }) as JsonObject;
-  const callback = async (token: string, response: Parameters<typeof answerCallback>[2]): Promise<JsonObject> => {
+  const callback = async (token: string, answer: CallbackAnswer): Promise<JsonObject> => {
     try {
-      const found = await answerCallback(session.store, token, response);
-      return { PipelineExecutionArn: found.execution.PipelineExecutionArn };
+      const found = await ctx.target.sendCallback(token, answer);
+      return { PipelineExecutionArn: String(found.executionArn) };
     } catch (error) {
       if (isSagepipeError(error) && error.code === 'RESOURCE_NOT_FOUND') throw notFound(error.message);
       if (isSagepipeError(error)) throw validation(error.message);
@@ -104,10 +103,10 @@ export function stepJobOperations(ctx: SageMakerContext, base: Operations): Oper
     },
     async SendPipelineExecutionStepSuccess(input) {
       const outputs = Array.isArray(input.OutputParameters) ? (input.OutputParameters as JsonObject[]) : [];
-      return callback(required(input, 'CallbackToken'), { Status: 'Success', OutputParameters: outputs.map((o) => ({ Name: String(o.Name), Value: String(o.Value) })) });
+      return callback(required(input, 'CallbackToken'), { success: true, outputs: outputs.map((o) => ({ Name: String(o.Name), Value: String(o.Value) })) });
     },
     async SendPipelineExecutionStepFailure(input) {
-      return callback(required(input, 'CallbackToken'), { Status: 'Failure', FailureReason: typeof input.FailureReason === 'string' ? input.FailureReason : '' });
+      return callback(required(input, 'CallbackToken'), { success: false, reason: typeof input.FailureReason === 'string' ? input.FailureReason : '' });
     },
   };
 }

@@ -129,9 +129,9 @@ export function createLocalWorkspace(deps: LocalWorkspaceDeps): UiWorkspace {
     start: async (request) => {
       const stored = await deps.store.resolve(request.fromExecution);
       const loaded = loadDefinition(stored.definition, { source: `execution ${stored.record.PipelineExecutionId}` });
-      return launch((engine, signal) => engine.start({ loaded, pipelineName: stored.record.PipelineName, parameters: request.parameters, signal }));
+      return launch(async (engine, signal) => (await engine.launch({ loaded, pipelineName: stored.record.PipelineName, parameters: request.parameters, signal })).done);
     },
-    retry: (id) => launch((engine, signal) => engine.retry(id, { signal })),
+    retry: (id) => launch(async (engine, signal) => (await engine.launchRetry(id, { signal })).done),
     stop: async (idOrArn) => {
       const { record } = await deps.store.resolve(idOrArn);
       const mine = running.get(record.PipelineExecutionId);

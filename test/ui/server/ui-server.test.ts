@@ -18,7 +18,7 @@ import { openSession } from '../../../local-runner/workspace.ts';
 import { cli } from '../../helpers/cli.ts';
 import { REPO_ROOT, tempDir } from '../../helpers/context.ts';
 import { FakeBackend } from '../../helpers/fake-backend.ts';
-import { definition, outputOf, processingStep } from '../../engine/helpers.ts';
+import { definition, outputOf, processingStep, runToEnd } from '../../engine/helpers.ts';
 
 const TOKEN = 'test-token';
 const quietIO: CliIO = { out: () => undefined, err: () => undefined, interactive: false, env: {}, cwd: process.cwd() };
@@ -104,9 +104,9 @@ describe('the UI server', () => {
 
   beforeAll(async () => {
     const engine = new Engine({ backend, store });
-    first = await engine.start({ loaded, pipelineName: 'alpha', parameters: { Threshold: '0.7' } });
+    first = await runToEnd(engine, { loaded, pipelineName: 'alpha', parameters: { Threshold: '0.7' } });
     backend.failures.set('A', { kind: 'AlgorithmError', times: 1, reason: 'boom' });
-    await engine.start({ loaded, pipelineName: 'beta' });
+    await runToEnd(engine, { loaded, pipelineName: 'beta' });
     await registry.createPackage('Group', '2026-01-01T00:00:00.000Z', (version, arn) => ({
       ModelPackageGroupName: 'Group',
       ModelPackageVersion: version,
@@ -307,7 +307,7 @@ describe('the UI server with runs in its own process', () => {
   let first: ExecutionRecord;
 
   beforeAll(async () => {
-    first = await new Engine({ backend, store }).start({ loaded: definition([processingStep('A'), processingStep('B', { input: outputOf('A') })]), pipelineName: 'alpha' });
+    first = await runToEnd(new Engine({ backend, store }), { loaded: definition([processingStep('A'), processingStep('B', { input: outputOf('A') })]), pipelineName: 'alpha' });
     const workspace = createLocalWorkspace({
       path: ws.path,
       store,

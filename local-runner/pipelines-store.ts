@@ -1,36 +1,23 @@
 /**
- * Pipelines created through the API (CreatePipeline): one JSON file each under `<workspace>/pipelines/`. Names are
+ * The workspace's pipelines — created through serve (CreatePipeline) or by a local run — one JSON file each under
+ * `<workspace>/pipelines/`, so the CLI, the library and serve see the same ones. Names are
  * checked against the service's pattern before they become file names, so no request reaches a file outside that
  * folder; files that are not a valid record (left by hand, or by an older version) are skipped, never fatal.
  */
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../engine/store.ts';
-import { validation } from '../http/api-error.ts';
-import { PIPELINE_NAME } from './wire.ts';
+import { writeFileAtomic } from '../src/write-file-atomic.ts';
+import { ErrorCode, SagepipeError } from '../src/errors.ts';
+import type { PipelineRecord } from '../src/engine/target.ts';
 
-export interface PipelineRecord {
-  readonly PipelineName: string;
-  readonly PipelineArn: string;
-  PipelineDisplayName: string;
-  PipelineDescription?: string;
-  /** The definition exactly as submitted. */
-  PipelineDefinition: string;
-  RoleArn: string;
-  PipelineStatus: 'Active';
-  readonly CreationTime: string;
-  LastModifiedTime: string;
-  LastRunTime?: string;
-  ParallelismConfiguration?: { MaxParallelExecutionSteps: number };
-  /** Incremented by each UpdatePipeline that changes the definition (ListPipelineVersions). */
-  PipelineVersionId?: number;
-}
+/** SageMaker's PipelineName as a file name: letters, digits and hyphens. */
+const PIPELINE_NAME = /^[A-Za-z0-9-]{1,256}$/;
 
 export class PipelinesStore {
   constructor(readonly root: string) {}
 
   private file(name: string): string {
-    if (!PIPELINE_NAME.test(name)) throw validation(`'${name}' is not a valid pipeline name (1-256 letters, digits and hyphens)`);
+    if (!PIPELINE_NAME.test(name)) throw new SagepipeError(ErrorCode.UsageError, `'${name}' is not a valid pipeline name (1-256 letters, digits and hyphens)`, { path: name });
     return join(this.root, `${name}.json`);
   }
 
