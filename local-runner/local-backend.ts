@@ -6,7 +6,7 @@ import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, JsonObject, PipelineDefinition } from '../src/definition/types.ts';
-import { type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobResult, type RunPreparation } from '../src/engine/backend.ts';
+import { type ImageBuildReporter, type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobResult, type RunPreparation } from '../src/engine/backend.ts';
 import { type JobIdentity, describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob } from './describe.ts';
 import { ErrorCode, type Issue, SagepipeError, errorMessage, isSagepipeError } from '../src/errors.ts';
 import type { LoadedDefinition } from '../src/definition/loader.ts';
@@ -136,6 +136,10 @@ export class LocalBackend implements JobBackend {
   private readonly now: () => Date;
   private readonly images: ImageResolver;
   private readonly building = new Map<string, Promise<void>>();
+  /** What each planned local image resolved from (prepare), for the image-build phase. */
+  private readonly planned = new Map<string, ResolvedImage>();
+  /** Images the last image-build phase could not build, with why: their steps fail with it rather than build again. */
+  private readonly failedBuilds = new Map<string, string>();
   constructor(private readonly options: LocalBackendOptions) {
     this.now = options.now ?? (() => new Date());
     const runtime = options.runtime;
@@ -163,6 +167,7 @@ export class LocalBackend implements JobBackend {
       try {
         const resolved = await this.images.resolve(uri, purpose);
         await this.options.runtime.preflight?.(resolved.local, scripts);
+        this.planned.set(resolved.local, resolved);
         plans.push({ StepName: step, Requested: uri, Local: resolved.local, ...(resolved.substitution ? { Substitution: resolved.substitution } : {}) });
       } catch (error) {
         problems.push({ path: `Steps.${step}`, message: errorMessage(error) });
@@ -171,6 +176,42 @@ export class LocalBackend implements JobBackend {
     if (problems.length === 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `step ${problems[0]?.path.slice(6)}: ${problems[0]?.message}`, { path: problems[0]?.path });
     if (problems.length > 1) throw new SagepipeError(ErrorCode.ImageUnavailable, `${problems.length} steps name images that cannot run here`, { issues: problems });
     return { images: plans };
+  }
+
+  /**
+   * The image-build phase: sagepipe's own images that the plan names and that are missing (or predate this sagepipe)
+   * are built now, one after the other, before the first step. Other missing images cannot be built here: their steps
+   * fail as they start, saying so.
+   */
+  async provisionImages(images: readonly ImagePlan[], report: ImageBuildReporter): Promise<void> {
+    this.failedBuilds.clear();
+    const ensure = this.options.ensureImage;
+    if (!ensure) return;
+    const steps = new Map<string, string[]>();
+    for (const plan of images) steps.set(plan.Local, [...(steps.get(plan.Local) ?? []), plan.StepName]);
+    for (const [local, names] of steps) {
+      const resolved = this.planned.get(local);
+      if (!resolved?.project || (await imageReady(this.options.runtime, resolved))) continue;
+      report.started(local, names);
+      const started = Date.now();
+      try {
+        await this.buildOnce(resolved, (line) => report.log(local, line), ensure);
+        report.finished(local, Date.now() - started, undefined);
+      } catch (error) {
+        this.failedBuilds.set(local, errorMessage(error));
+        report.finished(local, Date.now() - started, errorMessage(error));
+      }
+    }
+  }
+
+  /** Builds an image once however many ask at the same time. */
+  private buildOnce(resolved: ResolvedImage, log: (line: string) => void, ensure: NonNullable<LocalBackendOptions['ensureImage']>): Promise<void> {
+    let building = this.building.get(resolved.local);
+    if (!building) {
+      building = ensure(resolved, log).finally(() => this.building.delete(resolved.local));
+      this.building.set(resolved.local, building);
+    }
+    return building;
   }
 
   /**
@@ -239,16 +280,13 @@ export class LocalBackend implements JobBackend {
       throw new JobFailure('ClientError', `ClientError: ${errorMessage(error)}`);
     }
     if (!(await imageReady(this.options.runtime, resolved))) {
+      const failed = this.failedBuilds.get(resolved.local);
+      if (failed !== undefined) throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${failed}`);
       if (resolved.project && this.options.ensureImage) {
-        // Steps running at once share one build of an image.
-        let building = this.building.get(resolved.local);
-        if (!building) {
-          building = this.options.ensureImage(resolved, (l) => ctx.log(l, 'stdout'));
-          this.building.set(resolved.local, building);
-          building.catch(() => this.building.delete(resolved.local));
-        }
+        // Only images the build phase did not know (named by a property, or for a model) are built here, inside the step.
+        ctx.log(`image ${resolved.local} is missing: building it (once)`, 'stdout');
         try {
-          await building;
+          await this.buildOnce(resolved, (l) => ctx.log(l, 'stdout'), this.options.ensureImage);
         } catch (error) {
           throw new JobFailure('ClientError', `ClientError: image ${resolved.local} could not be built: ${errorMessage(error)}`);
         }

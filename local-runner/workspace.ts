@@ -116,8 +116,8 @@ async function buildProjectImage(builder: ImageBuilder, local: string, tags: Con
       `${local} is not an image this sagepipe builds (it builds ${buildable.join(' or ')}): compile the pipeline again, or build that version`,
     );
   }
-  log(`image ${local} is missing or predates this sagepipe: building it (once${image === 'node' ? '' : '; the first Python image also builds its Debian base, 1½ to 5 minutes'})`);
-  await builder.build(image, { version: VERSION, root: packageRoot(), ...(tags ? { contentTags: tags } : {}), progress: log });
+  // Asked for by version (a runner without content tags): that tag is made too.
+  await builder.build(image, { version: VERSION, root: packageRoot(), ...(tags ? { contentTags: tags } : {}), tagVersion: local === versionTag(image, VERSION), progress: log });
 }
 
 /** Ends what a crashed runner of an execution left running (containers on this host, process trees). */

@@ -62,7 +62,7 @@ export function mmdebstrapArgs(output: string, node: string): string[] {
 export async function buildPythonRootfs(output: string, progress: (line: string) => void): Promise<void> {
   const node = realpathSync(process.execPath);
   const args = mmdebstrapArgs(output, node);
-  progress(`mmdebstrap: a Debian bookworm root file system with ${PYTHON_BASE_PACKAGES.join(', ')} and Node.js ${process.version}`);
+  progress(`mmdebstrap: a Debian bookworm root file system with ${PYTHON_BASE_PACKAGES.join(', ')} and Node.js ${process.version} (once, for every Python image: 1½ to 5 minutes)`);
   await new Promise<void>((resolve, reject) => {
     const child = spawn('mmdebstrap', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];

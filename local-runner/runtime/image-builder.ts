@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as tar from 'tar';
 import { ErrorCode, SagepipeError } from '../../src/errors.ts';
 import type { DockerRuntime } from './docker-runtime.ts';
 import { PROJECT_IMAGES, type ProjectImage } from '../images/catalogue.ts';
@@ -27,12 +26,18 @@ export interface BuildOptions {
   readonly progress: (line: string) => void;
   /** The content hashes to tag with. @default read from `root` (dist/images/tags.json) */
   readonly contentTags?: ContentTags;
+  /**
+   * Tag `sagepipe-<image>:<version>` too (`sagepipe images build` does, for users' own `docker run`). A build on first
+   * use does not: that shared tag would again name whichever checkout built last. @default false
+   */
+  readonly tagVersion?: boolean;
 }
 
 export class ImageBuilder {
   constructor(private readonly runtime: DockerRuntime) {}
 
   private async buildContext(contextDir: string, files: string[], tag: string, dockerfile: string, buildargs: Record<string, string>, progress: (l: string) => void): Promise<void> {
+    const tar = await import('tar');
     const pack = tar.c({ cwd: contextDir, portable: true }, files);
     await this.runtime.buildImage(pack as unknown as NodeJS.ReadableStream, { tag, dockerfile, buildargs }, progress);
   }
@@ -117,7 +122,7 @@ export class ImageBuilder {
 
   /**
    * Builds one of sagepipe's images as its content tag (`sagepipe-<image>:<version>-<hash12>`, what runs use), and
-   * tags it `sagepipe-<image>:<version>` too, for users' own `docker run`. Resolves to the content tag.
+   * with `tagVersion` as `sagepipe-<image>:<version>` too. Resolves to the content tag.
    */
   async build(image: ProjectImage, options: BuildOptions): Promise<string> {
     const base = image === 'node' ? await this.baseImage(options) : await this.pythonBase(options.progress);
@@ -131,7 +136,7 @@ export class ImageBuilder {
     } finally {
       rmSync(context.dir, { recursive: true, force: true });
     }
-    if (tag !== plain) await this.runtime.tag(tag, `sagepipe-${image}`, options.version);
+    if (tag !== plain && options.tagVersion) await this.runtime.tag(tag, `sagepipe-${image}`, options.version);
     return tag;
   }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import { packageRoot } from '../package-root.ts';
 import { cacheDir } from './cache-dir.ts';
@@ -110,6 +110,8 @@ async function cachedBundle(kind: string, absolute: string, path: string, extra:
   }
   let result;
   try {
+    // esbuild is loaded only when something must be bundled: a cached re-run starts without it.
+    const { build } = await import('esbuild');
     result = await build(options);
   } catch (error) {
     throw bundleError(error, path);

@@ -43,12 +43,40 @@ export interface RunPreparation {
   readonly images: readonly ImagePlan[];
 }
 
+/** An image a backend made available before the first step because it was missing (built, for the local runner). */
+export interface ImageBuild {
+  readonly Image: string;
+  /** The steps that run it. */
+  readonly StepNames: readonly string[];
+  readonly StartTime: string;
+  readonly EndTime: string;
+  readonly Status: 'Succeeded' | 'Failed';
+  /** Why it could not be built; the steps that run it then fail with this reason. */
+  readonly FailureReason?: string;
+}
+
+/** How a backend reports the image-build phase to the engine (which turns it into events). */
+export interface ImageBuildReporter {
+  /** An image is missing and is being built, for these steps. */
+  started(image: string, steps: readonly string[]): void;
+  /** A line of its build's progress. */
+  log(image: string, line: string): void;
+  /** It is built, or could not be (`failureReason`). */
+  finished(image: string, durationMs: number, failureReason: string | undefined): void;
+}
+
 export interface JobBackend {
   /**
    * Checks what can be checked before the first step starts (the images every step names, resolved at once) and
    * throws a SagepipeError for what cannot run. Optional: backends with nothing to check leave it out.
    */
   prepare?(definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>, steps?: ReadonlySet<string>): Promise<RunPreparation>;
+  /**
+   * The image-build phase, after the execution started and before its first step: makes the images `prepare`
+   * planned available (the local runner builds sagepipe's own when missing), so no step's time includes a build.
+   * Never throws for a build that fails: it reports it, and the steps that run that image fail with the reason.
+   */
+  provisionImages?(images: readonly ImagePlan[], report: ImageBuildReporter): Promise<void>;
   runProcessingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   runTrainingJob(request: JsonObject, context: JobContext): Promise<JobResult>;
   createModel(request: JsonObject, context: JobContext): Promise<JobResult>;

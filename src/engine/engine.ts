@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { loadDefinition, type LoadedDefinition } from '../definition/loader.ts';
 import type { JsonObject } from '../definition/types.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
-import type { JobBackend } from './backend.ts';
+import type { ImagePlan, JobBackend } from './backend.ts';
+import { runImagePhase } from './image-phase.ts';
 import type { EngineEvent, EventSink } from './events.ts';
 import { EventStream, type ExecutionHandle } from './handle.ts';
 import { type Clock, ExecutionRun, succeededProperties, systemClock } from './execution-run.ts';
@@ -174,7 +175,7 @@ export class Engine {
       retry: false,
     });
     if (preparation && preparation.images.length > 0) sink({ type: 'imagesResolved', images: preparation.images });
-    return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink, lease));
+    return this.handle(record, stream, controller, this.runRecord(record, request.loaded, values, preset, controller.signal, sink, lease, preparation?.images ?? []));
   }
 
   /**
@@ -235,7 +236,7 @@ export class Engine {
       retry: true,
     });
     if (preparation && preparation.images.length > 0) sink({ type: 'imagesResolved', images: preparation.images });
-    return this.handle(record, stream, controller, this.runRecord(record, loaded, values, preset, controller.signal, sink, lease));
+    return this.handle(record, stream, controller, this.runRecord(record, loaded, values, preset, controller.signal, sink, lease, preparation?.images ?? []));
   }
 
   /** One execution's event stream (fed besides the engine's sink) and stop switch (also tripped by `signal`). */
@@ -281,6 +282,26 @@ export class Engine {
     signal: AbortSignal,
     sink: EventSink,
     lease: HeldLock,
+    images: readonly ImagePlan[],
+  ): Promise<ExecutionRecord> {
+    // Missing images are built first, as a phase of their own: no step's time includes a build.
+    const phase = runImagePhase({ backend: this.options.backend, images, record, store: this.options.store, sink, clock: this.clock });
+    return phase
+      .then(async () => {
+        // A stop asked from elsewhere (`executions stop`) while images were built: no step starts.
+        const stopped = await this.options.store.stopRequested(record.PipelineExecutionId);
+        return this.runSteps(record, loaded, values, preset, stopped ? AbortSignal.abort() : signal, sink);
+      })
+      .finally(() => lease.release());
+  }
+
+  private runSteps(
+    record: ExecutionRecord,
+    loaded: LoadedDefinition,
+    values: ReadonlyMap<string, string | number | boolean>,
+    preset: ReadonlyMap<string, JsonObject>,
+    signal: AbortSignal,
+    sink: EventSink,
   ): Promise<ExecutionRecord> {
     const run = new ExecutionRun({
       record,
@@ -295,6 +316,6 @@ export class Engine {
       ...(this.options.callbackTimeoutMs === undefined ? {} : { callbackTimeoutMs: this.options.callbackTimeoutMs }),
       ...(this.options.maxLogBytes === undefined ? {} : { maxLogBytes: this.options.maxLogBytes }),
     });
-    return run.run().finally(() => lease.release());
+    return run.run();
   }
 }

@@ -6,6 +6,9 @@ import type { ExecutionRecord, ExecutionStatus } from './records.ts';
 export type EngineEvent =
   | { readonly type: 'executionStarted'; readonly executionId: string; readonly executionArn: string; readonly pipelineName: string; readonly steps: readonly { name: string; type: string }[]; readonly retry: boolean }
   | { readonly type: 'imagesResolved'; readonly images: readonly ImagePlan[] }
+  | { readonly type: 'imageBuildStarted'; readonly image: string; readonly steps: readonly string[] }
+  | { readonly type: 'imageBuildLog'; readonly image: string; readonly line: string }
+  | { readonly type: 'imageBuildFinished'; readonly image: string; readonly durationMs: number; readonly failureReason: string | undefined }
   | { readonly type: 'stepStarted'; readonly step: string; readonly stepType: string; readonly attempt: number; readonly at: string }
   | { readonly type: 'stepLog'; readonly step: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
   | { readonly type: 'stepCacheHit'; readonly step: string; readonly sourceExecutionArn: string }

@@ -3,7 +3,7 @@
  * ListPipelineExecutionSteps (each with its resolved `Properties`). Status values are the service's.
  */
 import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
-import type { ImagePlan } from './backend.ts';
+import type { ImageBuild, ImagePlan } from './backend.ts';
 
 export const ExecutionStatus = {
   Executing: 'Executing',
@@ -76,6 +76,8 @@ export interface ExecutionRecord {
   RetryCount: number;
   /** sagepipe: the images the steps run, resolved before the first step (stand-ins for AWS's images included). */
   Images?: ImagePlan[];
+  /** sagepipe: images that were missing and were built before the first step (a phase of its own, in no step's time). */
+  ImageBuilds?: ImageBuild[];
   /** sagepipe: the process running the execution, so a stop from elsewhere can reach it (or find it gone). */
   RunnerPid?: number;
   /** sagepipe: that process's start time and host, so a reused pid or another machine's process is not mistaken for it. */

@@ -62,3 +62,18 @@ describe('the bundle cache', () => {
     }
   });
 });
+
+describe('what a bundled step script loads when it starts', () => {
+  it('GIVEN the reference preprocessing script (CSV helpers only) WHEN bundled THEN tar and the zlib, stream and crypto modules it needs are left out', async () => {
+    const bundled = Buffer.from((await bundleScript(join(REPO_ROOT, 'examples/adult/preprocess.ts'))).content).toString('utf8');
+    expect(bundled).not.toContain('node_modules/tar/');
+    const builtins = [...bundled.matchAll(/^import [^;]*? from "([^"]+)";?$/gm)].map((m) => m[1]);
+    expect(builtins.filter((b) => /zlib|crypto|stream|assert/.test(b as string))).toEqual([]);
+  });
+
+  it('GIVEN the evaluation script (it extracts model.tar.gz) WHEN bundled THEN tar is in it, evaluated only when an archive is read', async () => {
+    const bundled = Buffer.from((await bundleScript(join(REPO_ROOT, 'examples/adult/evaluate.ts'))).content).toString('utf8');
+    expect(bundled).toContain('node_modules/tar/');
+    expect(bundled).toMatch(/import\("tar"\)|init_index_min\(\)|Promise\.resolve\(\)\.then\(\(\) => \(init_/);
+  });
+});

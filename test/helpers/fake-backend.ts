@@ -1,6 +1,6 @@
 /** An in-memory JobBackend: answers with Describe-shaped properties, optionally holding or failing chosen steps. */
 import type { JsonObject } from '../../src/definition/types.ts';
-import { type FailureKind, type JobBackend, type JobContext, JobFailure, type JobResult, type LambdaInvocation, type RunPreparation } from '../../src/engine/backend.ts';
+import { type FailureKind, type ImageBuildReporter, type ImagePlan, type JobBackend, type JobContext, JobFailure, type JobResult, type LambdaInvocation, type RunPreparation } from '../../src/engine/backend.ts';
 import type { PipelineDefinition } from '../../src/definition/types.ts';
 import type { LoadedDefinition } from '../../src/definition/loader.ts';
 import { describeModel, describeModelPackage, describeProcessingJob, describeTrainingJob, describeTransformJob } from '../../local-runner/describe.ts';
@@ -31,6 +31,8 @@ export class FakeBackend implements JobBackend {
   maxRunning = 0;
   /** What the backend checks before a run (none unless a test sets it). */
   prepare?: (definition: PipelineDefinition, parameters: ReadonlyMap<string, string | number | boolean>) => Promise<RunPreparation>;
+  /** The image-build phase (none unless a test sets it). */
+  provisionImages?: (images: readonly ImagePlan[], report: ImageBuildReporter) => Promise<void>;
   private packageVersions = new Map<string, number>();
 
   hold(step: string): Deferred<void> {

@@ -31,7 +31,7 @@ export function registerImageCommands(program: Command, io: CliIO): void {
       const builder = new ImageBuilder(await docker());
       const root = packageRoot();
       const contentTags = readContentTags(root, VERSION);
-      const options = { version: VERSION, root, ...(contentTags ? { contentTags } : {}), ...(opts.base ? { baseImage: opts.base } : {}), progress: (l: string) => opts.quiet || io.err(`  ${l}\n`) };
+      const options = { version: VERSION, root, tagVersion: true, ...(contentTags ? { contentTags } : {}), ...(opts.base ? { baseImage: opts.base } : {}), progress: (l: string) => opts.quiet || io.err(`  ${l}\n`) };
       const started = Date.now();
       const list = (names.length > 0 ? names : [...PROJECT_IMAGES]) as ProjectImage[];
       for (const name of list) {

@@ -1,7 +1,6 @@
 /** `sagepipe serve`: SageMaker, SageMaker Runtime, STS and S3 at one URL, on the local runner, for AWS's own clients. */
 import type { Command } from 'commander';
 import { collect } from './run.ts';
-import { createApiServer } from '../../server/server.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
@@ -45,6 +44,8 @@ export function registerServeCommand(program: Command, io: CliIO): void {
       if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) throw new SagepipeError(ErrorCode.UsageError, '--access-key and --secret-key go together (or SAGEPIPE_SERVE_ACCESS_KEY_ID and SAGEPIPE_SERVE_SECRET_ACCESS_KEY)');
       const session = openSession(opts, io);
       const runtime = await selectRuntime(parseRuntime(opts.runtime), (t) => io.err(`notice: ${t}\n`));
+      // Loaded only for `serve`: every other command starts without the server's modules.
+      const { createApiServer } = await import('../../server/server.ts');
       const server = createApiServer({
         session,
         backend: localBackend(session, runtime, io),

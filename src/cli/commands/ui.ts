@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { packageRoot } from '../../compile/bundle.ts';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
-import { createLocalWorkspace } from '../../ui/server/local-workspace.ts';
-import { createUiServer } from '../../ui/server/ui-server.ts';
 import type { CliIO } from '../io.ts';
 import { addWorkspaceOption } from '../options.ts';
 import { localBackend, localEndpoints, openSession, parseRuntime, selectRuntime } from '../../../local-runner/workspace.ts';
@@ -24,6 +22,8 @@ export function registerUiCommand(program: Command, io: CliIO): void {
       const session = openSession(opts, io);
       let runtime: Promise<ContainerRuntime> | undefined;
       const runtimeOnce = () => (runtime ??= selectRuntime(choice, (t) => io.err(`notice: ${t}\n`)));
+      // Loaded only for `ui` (the graph layout, the UI server): every other command starts without them.
+      const [{ createLocalWorkspace }, { createUiServer }] = await Promise.all([import('../../ui/server/local-workspace.ts'), import('../../ui/server/ui-server.ts')]);
       const workspace = createLocalWorkspace({
         path: session.workspace,
         store: session.store,

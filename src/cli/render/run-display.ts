@@ -114,6 +114,27 @@ export class RunDisplay {
         for (const line of lines) this.print(line);
         return;
       }
+      case 'imageBuildStarted': {
+        // The image-build phase: its own row in the live block, with its time (no step's time includes it).
+        const r = this.row(`image ${event.image}`);
+        r.state = 'running';
+        r.started = this.now();
+        r.note = `for ${event.steps.join(', ')}`;
+        this.print(`▶ building image ${event.image} (missing; for ${event.steps.join(', ')}) before the first step`);
+        return;
+      }
+      case 'imageBuildLog':
+        if (this.options.logs) this.print(`  image ${event.image} | ${event.line}`);
+        return;
+      case 'imageBuildFinished': {
+        const r = this.row(`image ${event.image}`);
+        r.state = event.failureReason === undefined ? 'succeeded' : 'failed';
+        r.started ??= this.now() - event.durationMs;
+        r.ended = r.started + event.durationMs;
+        if (event.failureReason === undefined) this.print(`✔ built image ${event.image} (${this.elapsed(r)})`);
+        else this.print(`✖ image ${event.image} could not be built (${this.elapsed(r)}): ${event.failureReason}`);
+        return;
+      }
       case 'stepStarted': {
         const r = this.row(event.step);
         r.state = 'running';

@@ -9,8 +9,12 @@ export function summaryLines(record: ExecutionRecord, files: readonly { step: st
   const lines: string[] = [];
   const ms = record.EndTime && record.StartTime ? Date.parse(record.EndTime) - Date.parse(record.StartTime) : undefined;
   const icon = record.PipelineExecutionStatus === 'Succeeded' ? '✔' : record.PipelineExecutionStatus === 'Stopped' ? '■' : '✖';
+  // The image-build phase, said apart: a first run's minutes of building are not the pipeline's time.
+  const builds = record.ImageBuilds ?? [];
+  const buildMs = builds.reduce((sum, b) => sum + (Date.parse(b.EndTime) - Date.parse(b.StartTime)), 0);
+  const buildNote = builds.length === 0 ? '' : `, of which ${(buildMs / 1000).toFixed(1)} s building ${builds.length === 1 ? 'an image' : `${builds.length} images`}`;
   lines.push('');
-  lines.push(`${icon} ${record.PipelineName} ${record.PipelineExecutionStatus}${ms === undefined ? '' : ` in ${(ms / 1000).toFixed(1)} s`} — execution ${record.PipelineExecutionId}`);
+  lines.push(`${icon} ${record.PipelineName} ${record.PipelineExecutionStatus}${ms === undefined ? '' : ` in ${(ms / 1000).toFixed(1)} s${buildNote}`} — execution ${record.PipelineExecutionId}`);
   if (record.FailureReason) lines.push(`  reason: ${record.FailureReason}`);
   for (const s of record.Steps) {
     if (s.StepStatus === 'Failed' && s.FailureReason) lines.push(`  ${s.StepName} failed: ${s.FailureReason}`);
