@@ -5,6 +5,7 @@
  *   engine       1k/10k-step generated definitions (100k with --long): load + validate, engine overhead per step
  *   training     sagepipe-xgboost train vs python3-xgboost 1.7: exact 1/2 threads, hist 2 threads, 50/200 rounds,
  *                1x/10x rows (50x and a 2M-row run with --long), and the WebAssembly fallback
+ *   training-memory  peak memory against the float data: 2M rows streamed vs in memory, 10M x 100 synthetic rows
  *   preprocess   the examples/adult/preprocess.ts job vs the same steps in pandas, time and peak memory, 1x/10x (50x --long)
  *   pipeline     the reference pipeline end to end cold/warm/fully cached per runtime, where the time goes, memory
  *   container    per-job container overhead (a no-op job) for the Docker and process runtimes
@@ -16,7 +17,7 @@
  * Select with `npm run bench -- engine training` (default: all that this machine can run); `--long` adds the large sizes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -134,7 +135,95 @@ b = xgb.train(params, d, rounds, evals=[(d, 'train'), (v, 'validation')], verbos
 b.save_model(f'{root}/py-model')
 `;
 
-async function benchTraining(): Promise<void> {
+/**
+ * `rows` synthetic CSV rows (a 0/1 label, then `cols` dense 3-decimal features) written as fast as the disk takes
+ * them: a byte table per value rather than number formatting.
+ */
+function syntheticCsv(file: string, rows: number, cols: number, seed: number): void {
+  const values = Array.from({ length: 1000 }, (_, v) => Buffer.from(`,${(v / 1000).toFixed(3)}`));
+  const fd = openSync(file, 'w');
+  const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
+  let at = 0;
+  let x = seed >>> 0;
+  const row = new Uint16Array(cols);
+  try {
+    for (let r = 0; r < rows; r++) {
+      if (at + cols * 6 + 4 > buffer.length) {
+        writeSync(fd, buffer, 0, at);
+        at = 0;
+      }
+      let score = 0;
+      for (let c = 0; c < cols; c++) {
+        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+        const v = x % 1000;
+        row[c] = v;
+        if (c < 5) score += v;
+      }
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      // A label the first five features mostly decide, with 10% noise.
+      buffer[at++] = (score > 2500) !== (x % 10 === 0) ? 49 : 48;
+      for (let c = 0; c < cols; c++) at += (values[row[c] as number] as Buffer).copy(buffer, at);
+      buffer[at++] = 10;
+    }
+    writeSync(fd, buffer, 0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type TrainRun = (root: string, c: TrainConfig, env?: NodeJS.ProcessEnv) => { ms: number; peakKb: number; stdout: string };
+
+/**
+ * Training memory against the float data (features and labels as float32): the reference split repeated to 2M rows
+ * (hist reads the channels in chunks; the in-memory path, what every run did before, beside it), and 10M x 100
+ * synthetic rows with a 200k-row validation channel.
+ */
+async function trainingMemoryRows(dir: string, folder: (scale: number, rows?: number) => string, ours: TrainRun): Promise<void> {
+  const mib = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
+  const floatMiB = (rows: number, cols: number) => (rows * (cols + 1) * 4) / 2 ** 20;
+  {
+    const root = folder(0, 2_000_000);
+    const hist = { tree: 'hist', threads: 2, rounds: 10, scale: 0 } as const;
+    const streamed = ours(root, hist);
+    const whole = ours(root, hist, { SAGEPIPE_XGBOOST_INPUT: 'memory' });
+    const data = floatMiB(2_000_000 + 9_049, 102);
+    record(
+      'training',
+      'train hist, 2 threads, 10 rounds, 2,000,000 x 102 (no-crash run; channels read in chunks into QuantileDMatrix)',
+      `${ms(streamed.ms)}, ${mib(streamed.peakKb)}`,
+      `${ms(whole.ms)}, ${mib(whole.peakKb)} in-memory path; float data ${data.toFixed(0)} MiB`,
+      `${(streamed.peakKb / 1024 / data).toFixed(2)}x the float data (in-memory ${(whole.peakKb / 1024 / data).toFixed(2)}x; target ≤ 1.5)`,
+    );
+    figures.train_2m_stream_peak_kb = streamed.peakKb;
+    figures.train_2m_memory_peak_kb = whole.peakKb;
+    rmSync(root, { recursive: true, force: true });
+  }
+  {
+    const rows = 10_000_000;
+    const cols = 100;
+    const root = join(dir, 'synthetic');
+    for (const d of ['input/data/train', 'input/data/validation', 'input/config']) mkdirSync(join(root, 'opt/ml', d), { recursive: true });
+    const t = Date.now();
+    syntheticCsv(join(root, 'opt/ml/input/data/train/train.csv'), rows, cols, 1);
+    syntheticCsv(join(root, 'opt/ml/input/data/validation/validation.csv'), 200_000, cols, 2);
+    process.stderr.write(`bench: synthetic ${rows.toLocaleString('en')} x ${cols} CSV written in ${ms(Date.now() - t)}\n`);
+    const run = ours(root, { tree: 'hist', threads: 2, rounds: 10, scale: 0 });
+    const data = floatMiB(rows + 200_000, cols);
+    record(
+      'training',
+      `train hist, 2 threads, 10 rounds, ${rows.toLocaleString('en')} x ${cols} synthetic + 200,000 validation rows (read in chunks)`,
+      `${ms(run.ms)}, ${mib(run.peakKb)}`,
+      `float data ${data.toFixed(0)} MiB`,
+      `${(run.peakKb / 1024 / data).toFixed(2)}x the float data (target ≤ 1.5)`,
+    );
+    figures.train_10m_ms = run.ms;
+    figures.train_10m_peak_kb = run.peakKb;
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** `memoryOnly`: just the memory rows (the `training-memory` section), which `--long` adds to `training`. */
+async function benchTraining(memoryOnly = false): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sagepipe-bench-train-'));
   try {
     process.env.SAGEPIPE_NO_MAIN = '1';
@@ -180,6 +269,10 @@ async function benchTraining(): Promise<void> {
       { tree: 'hist', threads: 2, rounds: 50, scale: 10 },
       ...(LONG ? ([{ tree: 'exact', threads: 2, rounds: 50, scale: 50 }, { tree: 'hist', threads: 2, rounds: 50, scale: 50 }] as const) : []),
     ];
+    if (memoryOnly) {
+      await trainingMemoryRows(dir, folder, ours);
+      return;
+    }
     const roots = new Map<number, string>();
     const python = hasPythonXgboost();
     for (const c of configs) {
@@ -203,12 +296,7 @@ async function benchTraining(): Promise<void> {
     const fallback = ours(roots.get(1) as string, { tree: 'exact', threads: 1, rounds: 50, scale: 1 }, { SAGEPIPE_XGBOOST: 'wasm' });
     const nativeOne = figures.train_exact_1t_50r_1x_ms as number;
     record('training', 'train exact, 50 rounds, 18,097 x 102 with the WebAssembly fallback (ml-xgboost)', ms(fallback.ms), `${ms(nativeOne)} native (ours)`, `${(fallback.ms / nativeOne).toFixed(1)}x`);
-    // Beyond the WebAssembly build's 2 GB cap (it crashed between 0.9M and 1.27M rows).
-    if (LONG) {
-      const root = folder(0, 2_000_000);
-      const big = ours(root, { tree: 'hist', threads: 2, rounds: 10, scale: 0 });
-      record('training', 'train hist, 2 threads, 10 rounds, 2,000,000 x 102 (no-crash run)', `${ms(big.ms)}, ${(big.peakKb / 1024).toFixed(0)} MiB`, `float data ${((2_000_000 * 103 * 4) / 2 ** 20).toFixed(0)} MiB`, `${(big.peakKb / 1024 / ((2_000_000 * 103 * 4) / 2 ** 20)).toFixed(2)}x the float data`);
-    }
+    if (LONG) await trainingMemoryRows(dir, folder, ours);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -526,7 +614,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   python: benchPython,
   endpoint: benchEndpoint,
   engine: benchEngine,
-  training: benchTraining,
+  training: () => benchTraining(),
+  'training-memory': () => benchTraining(true),
   preprocess: benchPreprocess,
   pipeline: benchPipeline,
   container: benchContainer,
@@ -539,7 +628,8 @@ const LONG = args.includes('--long');
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 const chosen = args.filter((a, i) => a !== '--json' && i !== jsonAt + 1 || jsonAt < 0).filter((a) => a in SECTIONS);
-for (const name of chosen.length > 0 ? chosen : Object.keys(SECTIONS)) {
+// training-memory's rows are in `training --long`; alone, it is for running just them.
+for (const name of chosen.length > 0 ? chosen : Object.keys(SECTIONS).filter((n) => n !== 'training-memory')) {
   process.stderr.write(`bench: ${name}\n`);
   await SECTIONS[name]?.();
 }

@@ -1,5 +1,7 @@
 /** CSV for the container contracts: quoted text with a header (raw data) and numeric rows without one (features). */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import type { DenseChunk, OnePassChunks } from './dense-chunks.ts';
+import { BLOCK_BYTES, LineBlocks, forEachLineBlock } from './line-blocks.ts';
 import type { Matrix } from './xgboost-types.ts';
 
 /** Parses CSV text with double-quoted fields (`""` escapes a quote). Returns rows of strings. */
@@ -81,47 +83,56 @@ export function parseNumericCsv(text: string | Uint8Array, options: { readonly l
 }
 
 /**
- * Reads numeric CSV files one after another, a chunk at a time, straight into one Float32Array of features and one of
+ * Reads numeric CSV files one after another, a block at a time, straight into one Float32Array of features and one of
  * labels: no text, line or row copies of the data, whatever the size.
  */
 export function readNumericCsvFiles(files: readonly string[], options: { readonly labelColumn: boolean }): { features: Matrix; labels: Float32Array } {
   const total = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const parser = new NumericCsvParser(options.labelColumn, total);
-  let buffer = Buffer.allocUnsafe(CHUNK);
-  for (const file of files) {
-    const fd = openSync(file, 'r');
-    try {
-      let kept = 0;
-      for (;;) {
-        if (kept === buffer.length) {
-          // One line longer than the buffer: grow it.
-          const bigger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(bigger, 0, 0, kept);
-          buffer = bigger;
-        }
-        const n = readSync(fd, buffer, kept, buffer.length - kept, null);
-        const end = kept + n;
-        if (n === 0) {
-          parser.feed(buffer, end);
-          break;
-        }
-        const cut = buffer.lastIndexOf(10, end - 1) + 1;
-        if (cut === 0) {
-          kept = end;
-          continue;
-        }
-        parser.feed(buffer, cut);
-        buffer.copy(buffer, 0, cut, end);
-        kept = end - cut;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
+  forEachLineBlock(files, (bytes, end) => parser.feed(bytes, end));
   return parser.finish();
 }
 
-const CHUNK = 8 * 1024 * 1024;
+/**
+ * Numeric CSV files (label in column 0) as dense chunks, one block of text each: the full matrix is never held. One
+ * pass; `spilled()` makes it re-readable for XGBoost's iterator.
+ */
+export class CsvChunks implements OnePassChunks {
+  private blocks: LineBlocks;
+  private readonly parser: NumericCsvParser;
+
+  constructor(
+    readonly name: string,
+    private readonly files: readonly string[],
+    private readonly blockBytes = BLOCK_BYTES,
+  ) {
+    this.blocks = new LineBlocks(files, blockBytes);
+    this.parser = new NumericCsvParser(true, blockBytes);
+  }
+
+  next(): DenseChunk | undefined {
+    for (;;) {
+      const block = this.blocks.next();
+      if (!block) return undefined;
+      this.parser.beginChunk();
+      this.parser.feed(block.bytes, block.end);
+      const chunk = this.parser.finish();
+      // A block of blank lines yields no rows: read on.
+      if (chunk.features.rows > 0) return { rows: chunk.features.rows, cols: chunk.features.cols, data: chunk.features.data, labels: chunk.labels };
+    }
+  }
+
+  restart(): void {
+    this.blocks.close();
+    this.blocks = new LineBlocks(this.files, this.blockBytes);
+    this.parser.restart();
+  }
+
+  close(): void {
+    this.blocks.close();
+  }
+}
+
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 class NumericCsvParser {
@@ -130,12 +141,27 @@ class NumericCsvParser {
   private rows = 0;
   private data = new Float32Array(0);
   private labels = new Float32Array(0);
+  /** Rows parsed into earlier chunks (for line numbers in errors). */
+  private rowsBefore = 0;
 
   constructor(
     private readonly labelColumn: boolean,
     /** Total input size, to size the arrays once from the first line's length. */
     private readonly totalBytes: number,
   ) {}
+
+  /** Starts a new chunk in the same arrays: rows parsed so far count only for line numbers. */
+  beginChunk(): void {
+    this.rowsBefore += this.rows;
+    this.rows = 0;
+  }
+
+  /** Forgets everything but the arrays, to parse the input again from its first line. */
+  restart(): void {
+    this.rowsBefore = 0;
+    this.rows = 0;
+    this.width = -1;
+  }
 
   /** Parses the complete lines in bytes[0, end) (a last line without newline counts as complete). */
   feed(bytes: Uint8Array, end: number): void {
@@ -171,7 +197,7 @@ class NumericCsvParser {
       while (j < end && bytes[j] !== 44) j++;
       if (c < width) {
         const v = parseNumber(bytes, i, j);
-        if (v === undefined) throw new CsvError(`line ${r + 1}, column ${c + 1}: '${latin1(bytes, i, j).trim()}' is not a number`, r + 1);
+        if (v === undefined) throw new CsvError(`line ${this.rowsBefore + r + 1}, column ${c + 1}: '${latin1(bytes, i, j).trim()}' is not a number`, this.rowsBefore + r + 1);
         if (labelColumn && c === 0) this.labels[r] = v;
         else data[base + c] = v;
       }
@@ -179,7 +205,7 @@ class NumericCsvParser {
       if (j >= end) break;
       i = j + 1;
     }
-    if (c !== width) throw new CsvError(`line ${r + 1} has ${c} values, expected ${width}`, r + 1);
+    if (c !== width) throw new CsvError(`line ${this.rowsBefore + r + 1} has ${c} values, expected ${width}`, this.rowsBefore + r + 1);
     this.rows = r + 1;
   }
 

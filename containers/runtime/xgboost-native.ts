@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { ChunkSource } from './dense-chunks.ts';
 import type { EvalResult, Matrix, XGBoostBackend, XGBoosterImpl } from './xgboost-types.ts';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -16,12 +17,21 @@ type Handle = unknown;
 interface Koffi {
   load(path: string): { func(signature: string): Fn };
   view(ptr: unknown, len: number): ArrayBuffer;
+  proto(signature: string): unknown;
+  alloc(type: string, length: number): unknown;
+  free(ptr: unknown): void;
+  address(ptr: unknown): bigint;
 }
 
 interface Api {
   readonly koffi: Koffi;
   readonly lastError: Fn;
   readonly dmatrixFromMat: Fn;
+  readonly dmatrixFromMatThreads: Fn;
+  readonly dmatrixNumCol: Fn;
+  readonly proxyCreate: Fn;
+  readonly proxySetDense: Fn;
+  readonly quantileFromCallback: Fn;
   readonly dmatrixSetFloatInfo: Fn;
   readonly dmatrixFree: Fn;
   readonly boosterCreate: Fn;
@@ -68,14 +78,35 @@ export function probeNative(env: NodeJS.ProcessEnv = process.env): NativeProbe {
   }
 }
 
+/** Koffi keeps named prototypes for the whole process: declared once, whichever library is bound. */
+let iteratorProtos = false;
+
 function bind(koffi: Koffi, path: string): Api {
   const lib = koffi.load(path);
   const f = (s: string) => lib.func(s);
+  if (!iteratorProtos) {
+    for (const signature of ['int SagepipeXGBNext(void *iter)', 'void SagepipeXGBReset(void *iter)']) {
+      try {
+        koffi.proto(signature);
+      } catch (error) {
+        // Another copy of this module (another bundle) in the same process declared it already, identically.
+        if (!(error instanceof Error && error.message.startsWith('Duplicate type name'))) throw error;
+      }
+    }
+    iteratorProtos = true;
+  }
   return {
     koffi,
     lastError: f('const char *XGBGetLastError()'),
     version: f('void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)'),
     dmatrixFromMat: f('int XGDMatrixCreateFromMat(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out)'),
+    dmatrixFromMatThreads: f('int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ void **out, int nthread)'),
+    dmatrixNumCol: f('int XGDMatrixNumCol(void *handle, _Out_ uint64_t *out)'),
+    proxyCreate: f('int XGProxyDMatrixCreate(_Out_ void **out)'),
+    proxySetDense: f('int XGProxyDMatrixSetDataDense(void *handle, const char *array_interface)'),
+    quantileFromCallback: f(
+      'int XGQuantileDMatrixCreateFromCallback(void *iter, void *proxy, void *ref, SagepipeXGBReset *reset, SagepipeXGBNext *next, const char *config, _Out_ void **out)',
+    ),
     dmatrixSetFloatInfo: f('int XGDMatrixSetFloatInfo(void *handle, const char *field, const float *array, uint64_t len)'),
     dmatrixFree: f('int XGDMatrixFree(void *handle)'),
     boosterCreate: f('int XGBoosterCreate(void **dmats, uint64_t len, _Out_ void **out)'),
@@ -93,9 +124,11 @@ function check(api: Api, rc: unknown, what: string): void {
   if (rc !== 0) throw new Error(`XGBoost ${what}: ${String(api.lastError())}`);
 }
 
-function dmatrix(api: Api, matrix: Matrix, labels?: Float32Array): Handle {
+/** An in-memory DMatrix (XGBoost's CSR copy of the rows); with `nthread`, built on that many threads, as Python does. */
+function dmatrix(api: Api, matrix: Matrix, labels?: Float32Array, nthread?: number): Handle {
   const out: Handle[] = [null];
-  check(api, api.dmatrixFromMat(matrix.data, matrix.rows, matrix.cols, Number.NaN, out), 'XGDMatrixCreateFromMat');
+  if (nthread === undefined) check(api, api.dmatrixFromMat(matrix.data, matrix.rows, matrix.cols, Number.NaN, out), 'XGDMatrixCreateFromMat');
+  else check(api, api.dmatrixFromMatThreads(matrix.data, matrix.rows, matrix.cols, Number.NaN, out, nthread), 'XGDMatrixCreateFromMat_omp');
   if (labels) check(api, api.dmatrixSetFloatInfo(out[0], 'label', labels, labels.length), 'XGDMatrixSetFloatInfo(label)');
   return out[0];
 }
@@ -107,21 +140,29 @@ function nativeBackend(api: Api, description: string): XGBoostBackend {
     create(train, evals, params) {
       const owned: Handle[] = [];
       try {
-        const dtrain = dmatrix(api, train.features, train.labels);
+        const nthread = threadsOf(params);
+        const dtrain = dmatrix(api, train.features, train.labels, nthread);
         owned.push(dtrain);
         const watch = evals.map((e) => {
-          const h = e.name === 'train' && e.features === train.features ? dtrain : dmatrix(api, e.features, e.labels);
+          const h = e.name === 'train' && e.features === train.features ? dtrain : dmatrix(api, e.features, e.labels, nthread);
           if (h !== dtrain) owned.push(h);
           return h;
         });
-        const out: Handle[] = [null];
-        check(api, api.boosterCreate([dtrain, ...watch.filter((h) => h !== dtrain)], owned.length, out), 'XGBoosterCreate');
-        const booster = new NativeBooster(api, out[0], dtrain, watch, evals.map((e) => e.name), owned);
-        // 1.7 replaced `silent` by `verbosity` and warns about the old name.
-        const silent = params.find(([k]) => k === 'silent')?.[1] === '1';
-        if (silent && !params.some(([k]) => k === 'verbosity')) booster.setParam('verbosity', '0');
-        for (const [k, v] of params) if (k !== 'silent') booster.setParam(k, v);
-        return booster;
+        return boosterOn(api, dtrain, watch, evals.map((e) => e.name), owned, params);
+      } catch (error) {
+        for (const h of owned) api.dmatrixFree(h);
+        throw error;
+      }
+    },
+    createStreamed(train, validation, params) {
+      const owned: Handle[] = [];
+      try {
+        // The same bins for every set, as Python's QuantileDMatrix(ref=...) gives them; max_bin must match the booster's.
+        const config = `{"missing": NaN, "nthread": ${threadsOf(params)}, "max_bin": ${Number(params.find(([k]) => k === 'max_bin')?.[1] ?? 256)}}`;
+        const dtrain = quantileDMatrix(api, train, null, config);
+        owned.push(dtrain);
+        for (const v of validation) owned.push(quantileDMatrix(api, v, dtrain, config));
+        return boosterOn(api, dtrain, owned, [train.name, ...validation.map((v) => v.name)], owned, params);
       } catch (error) {
         for (const h of owned) api.dmatrixFree(h);
         throw error;
@@ -140,6 +181,79 @@ function nativeBackend(api: Api, description: string): XGBoostBackend {
       return booster;
     },
   };
+}
+
+/** `nthread` as XGBoost's data constructors take it: 0 for all cores (the booster's default too). */
+function threadsOf(params: readonly (readonly [string, string])[]): number {
+  return Number(params.find(([k]) => k === 'nthread')?.[1] ?? 0);
+}
+
+/** A booster over `dtrain` evaluating `watch` (named `names`) each round; frees `owned` with itself. */
+function boosterOn(api: Api, dtrain: Handle, watch: readonly Handle[], names: readonly string[], owned: Handle[], params: readonly (readonly [string, string])[]): NativeBooster {
+  const out: Handle[] = [null];
+  check(api, api.boosterCreate([dtrain, ...watch.filter((h) => h !== dtrain)], owned.length, out), 'XGBoosterCreate');
+  const booster = new NativeBooster(api, out[0], dtrain, watch, names, owned);
+  // 1.7 replaced `silent` by `verbosity` and warns about the old name.
+  const silent = params.find(([k]) => k === 'silent')?.[1] === '1';
+  if (silent && !params.some(([k]) => k === 'verbosity')) booster.setParam('verbosity', '0');
+  for (const [k, v] of params) if (k !== 'silent') booster.setParam(k, v);
+  return booster;
+}
+
+/**
+ * XGBoost's QuantileDMatrix fed through its C data iterator: XGBoost pulls one chunk at a time (copied into a native
+ * staging buffer it reads by address) and keeps only its 1-byte bin indices, never the float rows. With `ref`, the
+ * bins are `ref`'s (a validation set binned like the training set).
+ */
+function quantileDMatrix(api: Api, source: ChunkSource, ref: Handle | null, config: string): Handle {
+  const proxy: Handle[] = [null];
+  check(api, api.proxyCreate(proxy), 'XGProxyDMatrixCreate');
+  let staging: unknown = null;
+  let capacity = 0;
+  // A callback must not throw through C: the first error stops the iteration and is thrown once XGBoost returns.
+  let failure: { error: unknown } | undefined;
+  const next = (): number => {
+    if (failure) return 0;
+    try {
+      const chunk = source.next();
+      if (!chunk) return 0;
+      const n = chunk.rows * chunk.cols;
+      if (n > capacity) {
+        if (staging !== null) api.koffi.free(staging);
+        capacity = n;
+        staging = api.koffi.alloc('float', Math.max(1, n));
+      }
+      new Float32Array(api.koffi.view(staging, n * 4)).set(chunk.data.subarray(0, n));
+      const array = `{"data": [${Number(api.koffi.address(staging))}, true], "shape": [${chunk.rows}, ${chunk.cols}], "typestr": "<f4", "version": 3}`;
+      check(api, api.proxySetDense(proxy[0], array), 'XGProxyDMatrixSetDataDense');
+      check(api, api.dmatrixSetFloatInfo(proxy[0], 'label', chunk.labels, chunk.rows), 'XGDMatrixSetFloatInfo(label)');
+      return 1;
+    } catch (error) {
+      failure = { error };
+      return 0;
+    }
+  };
+  const reset = (): void => {
+    if (failure) return;
+    try {
+      source.reset();
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  const out: Handle[] = [null];
+  try {
+    const rc = api.quantileFromCallback(null, proxy[0], ref, reset, next, config, out);
+    if (failure) {
+      if (rc === 0) api.dmatrixFree(out[0]);
+      throw failure.error;
+    }
+    check(api, rc, 'XGQuantileDMatrixCreateFromCallback');
+    return out[0];
+  } finally {
+    api.dmatrixFree(proxy[0]);
+    if (staging !== null) api.koffi.free(staging);
+  }
 }
 
 class NativeBooster implements XGBoosterImpl {

@@ -1,4 +1,5 @@
 /** What both XGBoost backends (native libxgboost, WebAssembly fallback) offer the train and serve programs. */
+import type { ChunkSource } from './dense-chunks.ts';
 
 /** A dense row-major matrix of float32 values; NaN marks a missing value, as XGBoost treats it. */
 export interface Matrix {
@@ -42,4 +43,9 @@ export interface XGBoostBackend {
    */
   create(train: LabelledSet, evals: readonly LabelledSet[], params: readonly (readonly [string, string])[]): XGBoosterImpl;
   load(bytes: Uint8Array): XGBoosterImpl;
+  /**
+   * Native only: a `hist` booster on data sets read a chunk at a time through XGBoost's data iterator into
+   * QuantileDMatrix bins, so no set's float rows are ever held whole. Evaluates `train` then `validation` each round.
+   */
+  createStreamed?(train: ChunkSource, validation: readonly ChunkSource[], params: readonly (readonly [string, string])[]): XGBoosterImpl;
 }

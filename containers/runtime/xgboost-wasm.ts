@@ -4,8 +4,10 @@
  *
  * ml-xgboost's own JavaScript wrapper passes the training matrix through `cwrap(..., 'array')`, which copies it onto
  * the WebAssembly stack and overflows at about 16k rows x 100 features; it also predicts row by row through fresh
- * copies. Here matrices are written once into `_malloc`ed heap memory and passed by pointer. Metrics are computed here
- * from a full prediction per round (this build has no evaluation API), which native XGBoost avoids.
+ * copies. Here matrices are written once into `_malloc`ed heap memory and passed by pointer. This build has no
+ * evaluation API and predicts only through every tree, so per-round metrics are computed here incrementally: each
+ * evaluation set keeps one margin per row, and each round adds only the new tree's leaf (read from the saved model),
+ * as XGBoost's own prediction cache does: linear in rounds.
  */
 import { createRequire } from 'node:module';
 import { errorRate, logLoss, mae, rmse, rocAuc } from './metrics.ts';
@@ -48,7 +50,13 @@ export function loadWasm(): Promise<XGBoostWasm> {
   return modulePromise;
 }
 
-export async function wasmBackend(): Promise<XGBoostBackend> {
+/** Counts the work of evaluation, for tests: rows walked through one tree, and rows predicted through every tree. */
+export interface EvaluationCounter {
+  treeRows: number;
+  fullPredictionRows: number;
+}
+
+export async function wasmBackend(counter?: EvaluationCounter): Promise<XGBoostBackend> {
   const wasm = await loadWasm();
   return {
     kind: 'wasm',
@@ -70,7 +78,7 @@ export async function wasmBackend(): Promise<XGBoostBackend> {
         }
       }
       if (!silent) setParam(handle, 'silent', '1');
-      return new WasmBooster(wasm, handle, [data, lab], evals, metrics);
+      return new WasmBooster(wasm, handle, [data, lab], evals, metrics, counter);
     },
     load(bytes) {
       // XGBoost 1.x writes "binf" and its major version at byte 24; this 2018 build misreads such a model silently.
@@ -83,7 +91,7 @@ export async function wasmBackend(): Promise<XGBoostBackend> {
       const handle = wasm._load_model(ptr, bytes.length);
       wasm._free(ptr);
       if (handle === 0) throw new Error('not an XGBoost model this build can read');
-      return new WasmBooster(wasm, handle, [], [], []);
+      return new WasmBooster(wasm, handle, [], [], [], counter);
     },
   };
 }
@@ -106,6 +114,11 @@ function metricValue(metric: string, labels: Float32Array, predictions: Float64A
 }
 
 class WasmBooster implements XGBoosterImpl {
+  /** Per evaluation set, the sum of its rows' leaf values over the trees added so far (float32, as XGBoost sums). */
+  private readonly sums: Float32Array[];
+  /** Trees whose leaves are in `sums`. */
+  private treesSummed = 0;
+
   constructor(
     private readonly wasm: XGBoostWasm,
     private handle: number,
@@ -113,7 +126,10 @@ class WasmBooster implements XGBoosterImpl {
     private readonly owned: number[],
     private readonly evals: readonly LabelledSet[],
     private readonly metrics: readonly string[],
-  ) {}
+    private readonly counter: EvaluationCounter | undefined,
+  ) {
+    this.sums = evals.map((e) => new Float32Array(e.features.rows));
+  }
 
   updateOneRound(): void {
     this.wasm._train_full_model(this.handle, 1);
@@ -121,6 +137,24 @@ class WasmBooster implements XGBoosterImpl {
 
   evaluate(): EvalResult[] {
     const out: EvalResult[] = [];
+    const model = parseModel(this.save());
+    const transform = model ? TRANSFORMS[model.objective] : undefined;
+    if (model && transform && model.groups === 1) {
+      // Only the trees added since the last evaluation (one per round) are walked.
+      for (; this.treesSummed < model.trees.length; this.treesSummed++) {
+        const tree = model.trees[this.treesSummed] as Tree;
+        this.evals.forEach((set, i) => addTree(tree, set.features, this.sums[i] as Float32Array));
+        if (this.counter) for (const set of this.evals) this.counter.treeRows += set.features.rows;
+      }
+      this.evals.forEach((set, i) => {
+        const sums = this.sums[i] as Float32Array;
+        const predictions = new Float64Array(sums.length);
+        for (let r = 0; r < sums.length; r++) predictions[r] = transform(Math.fround(model.baseMargin + (sums[r] as number)));
+        for (const metric of this.metrics) out.push({ data: set.name, metric, value: metricValue(metric, set.labels, predictions) });
+      });
+      return out;
+    }
+    // An objective whose output transform is not known here: predict through every tree.
     for (const set of this.evals) {
       const predictions = this.predict(set.features);
       for (const metric of this.metrics) out.push({ data: set.name, metric, value: metricValue(metric, set.labels, predictions) });
@@ -132,6 +166,7 @@ class WasmBooster implements XGBoosterImpl {
     const { wasm } = this;
     const out = new Float64Array(matrix.rows);
     if (matrix.rows === 0) return out;
+    if (this.counter) this.counter.fullPredictionRows += matrix.rows;
     const rowPtr = wasm._malloc(matrix.cols * 4);
     const outPtr = wasm._malloc(64);
     try {
@@ -171,4 +206,91 @@ function copyToHeap(wasm: XGBoostWasm, values: Float32Array): number {
   const ptr = wasm._malloc(Math.max(4, values.byteLength));
   wasm.HEAPF32.set(values, ptr / 4);
   return ptr;
+}
+
+/** One regression tree of the saved model: per node, children (-1 for a leaf), split feature, default-left, value. */
+interface Tree {
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly feature: Uint32Array;
+  readonly defaultLeft: Uint8Array;
+  /** Split threshold, or the leaf's value. */
+  readonly value: Float32Array;
+}
+
+interface SavedModel {
+  /** base_score as a margin (the model stores it transformed). */
+  readonly baseMargin: number;
+  readonly objective: string;
+  readonly groups: number;
+  readonly trees: readonly Tree[];
+}
+
+/** Prediction = transform(margin), per objective, as this XGBoost computes it in float32. */
+const sigmoid = (x: number) => Math.fround(1 / (1 + Math.exp(-x)));
+const TRANSFORMS: Readonly<Record<string, (margin: number) => number>> = {
+  'binary:logistic': sigmoid,
+  'reg:logistic': sigmoid,
+  'binary:logitraw': (x) => x,
+  'reg:linear': (x) => x,
+  'reg:squarederror': (x) => x,
+  'count:poisson': (x) => Math.fround(Math.exp(x)),
+  'reg:gamma': (x) => Math.fround(Math.exp(x)),
+  'reg:tweedie': (x) => Math.fround(Math.exp(x)),
+  'binary:hinge': (x) => (x > 0 ? 1 : 0),
+};
+
+/**
+ * XGBoost 0.8's binary model: LearnerModelParam (136 bytes: base_score, num_feature, ...), the objective and booster
+ * names (uint64 length + bytes), GBTreeModelParam (160 bytes: num_trees at 0, num_output_group at 24), then per tree
+ * TreeParam (148 bytes: num_nodes at 4, size_leaf_vector at 20), its nodes (20 bytes: parent, left, right, sindex,
+ * value) and node stats (16 bytes each). Undefined for anything else (a dart booster, a leaf-vector tree).
+ */
+export function parseModel(bytes: Uint8Array): SavedModel | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 136;
+  const text = () => {
+    const n = Number(view.getBigUint64(at, true));
+    const s = Buffer.from(bytes.buffer, bytes.byteOffset + at + 8, n).toString('latin1');
+    at += 8 + n;
+    return s;
+  };
+  if (bytes.length < at + 16) return undefined;
+  const objective = text();
+  if (text() !== 'gbtree') return undefined;
+  const numTrees = view.getInt32(at, true);
+  const groups = view.getInt32(at + 24, true);
+  at += 160;
+  const trees: Tree[] = [];
+  for (let t = 0; t < numTrees; t++) {
+    const nodes = view.getInt32(at + 4, true);
+    if (view.getInt32(at + 20, true) !== 0) return undefined;
+    at += 148;
+    const tree: Tree = { left: new Int32Array(nodes), right: new Int32Array(nodes), feature: new Uint32Array(nodes), defaultLeft: new Uint8Array(nodes), value: new Float32Array(nodes) };
+    for (let n = 0; n < nodes; n++, at += 20) {
+      tree.left[n] = view.getInt32(at + 4, true);
+      tree.right[n] = view.getInt32(at + 8, true);
+      const sindex = view.getUint32(at + 12, true);
+      tree.feature[n] = sindex & 0x7fffffff;
+      tree.defaultLeft[n] = sindex >>> 31;
+      tree.value[n] = view.getFloat32(at + 16, true);
+    }
+    at += nodes * 16;
+    trees.push(tree);
+  }
+  return { baseMargin: view.getFloat32(0, true), objective, groups, trees };
+}
+
+/** Adds each row's leaf value in `tree` to `sums` (a missing value takes the default branch, as XGBoost's does). */
+function addTree(tree: Tree, matrix: Matrix, sums: Float32Array): void {
+  const { left, right, feature, defaultLeft, value } = tree;
+  const { data, cols } = matrix;
+  for (let r = 0; r < matrix.rows; r++) {
+    let n = 0;
+    while ((left[n] as number) >= 0) {
+      const v = data[r * cols + (feature[n] as number)] as number;
+      n = Number.isNaN(v) ? (defaultLeft[n] ? (left[n] as number) : (right[n] as number)) : v < (value[n] as number) ? (left[n] as number) : (right[n] as number);
+    }
+    sums[r] = (sums[r] as number) + (value[n] as number);
+  }
 }

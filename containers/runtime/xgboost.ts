@@ -3,6 +3,7 @@
  * built-in container) where it is installed, else ml-xgboost's WebAssembly build as the portable fallback.
  * SAGEPIPE_XGBOOST=wasm forces the fallback; SAGEPIPE_XGBOOST=native refuses to fall back.
  */
+import type { ChunkSource } from './dense-chunks.ts';
 import { probeNative } from './xgboost-native.ts';
 import type { EvalResult, LabelledSet, Matrix, XGBoostBackend, XGBoosterImpl } from './xgboost-types.ts';
 import { wasmBackend } from './xgboost-wasm.ts';
@@ -35,6 +36,16 @@ export function openXGBoost(env: NodeJS.ProcessEnv = process.env): Promise<Opene
   return p;
 }
 
+/** XGBoost's parameter list: `eval_metric` may list several, comma-separated, each set on its own. */
+function paramList(params: Readonly<Record<string, string>>): [string, string][] {
+  const list: [string, string][] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'eval_metric') for (const m of v.split(',')) list.push([k, m.trim()]);
+    else list.push([k, v]);
+  }
+  return list;
+}
+
 /** A trained or loaded model, on whichever backend `openXGBoost` picked. */
 export class Booster {
   private constructor(
@@ -49,12 +60,24 @@ export class Booster {
    */
   static async create(train: Matrix, labels: Float32Array, params: Readonly<Record<string, string>>, evals: readonly LabelledSet[] = []): Promise<Booster> {
     const { backend } = await openXGBoost();
-    const list: [string, string][] = [];
-    for (const [k, v] of Object.entries(params)) {
-      if (k === 'eval_metric') for (const m of v.split(',')) list.push([k, m.trim()]);
-      else list.push([k, v]);
-    }
-    return new Booster(backend.create({ name: 'train', features: train, labels }, evals, list), backend.kind);
+    return new Booster(backend.create({ name: 'train', features: train, labels }, evals, paramList(params)), backend.kind);
+  }
+
+  /**
+   * A `hist` booster on data sets read a chunk at a time (native XGBoost's QuantileDMatrix through its data iterator):
+   * no set is ever held whole, in JavaScript or in XGBoost. Evaluates `train` then each of `validation` every round.
+   * Throws when the backend has no such input (the WebAssembly fallback); check `canStream` first.
+   */
+  static async createStreamed(train: ChunkSource, validation: readonly ChunkSource[], params: Readonly<Record<string, string>>): Promise<Booster> {
+    const { backend } = await openXGBoost();
+    if (!backend.createStreamed) throw new Error(`${backend.description} cannot train from chunks`);
+    return new Booster(backend.createStreamed(train, validation, paramList({ ...params, tree_method: 'hist' })), backend.kind);
+  }
+
+  /** Whether `createStreamed` can train with these parameters: native XGBoost with `tree_method` `hist` (1.7's QuantileDMatrix takes no other). */
+  static async canStream(params: Readonly<Record<string, string>>): Promise<boolean> {
+    const { backend } = await openXGBoost();
+    return backend.createStreamed !== undefined && params.tree_method === 'hist' && params.updater === undefined;
   }
 
   /** Loads an XGBoost model file (binary format; native also reads JSON and UBJSON). */

@@ -77,7 +77,9 @@ export async function compilePipelineFile(file: string, options: CompileOptions)
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new SagepipeError(ErrorCode.FileUnreadable, `cannot read ${file}: ${errorMessage(error)}`, { path: file, cause: error });
+      // Worded as a module's is (bundle.ts): a mistyped path is the usual cause, and ENOENT's text means nothing to most.
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new SagepipeError(ErrorCode.FileUnreadable, missing ? `pipeline file not found: ${file}` : `cannot read ${file}: ${errorMessage(error)}`, { path: file, cause: error });
     }
     const loaded = loadDefinitionText(text, { source: file, validator: cachedSchemaValidator() });
     const name = options.name ?? basename(file, '.json');

@@ -77,10 +77,27 @@ describe('sagepipe compile / validate / graph', () => {
     expect(r.stderr).toMatch(/the default export must be a Pipeline, or a function of a PipelineContext that returns one/);
   });
 
+  it('GIVEN a definition with one step and one parameter WHEN validated THEN the counts are singular', async () => {
+    const file = join(dir.path, 'one.json');
+    writeFileSync(file, JSON.stringify({ Version: '2020-12-01', Parameters: [{ Name: 'P', Type: 'String' }], Steps: [{ Name: 'stop', Type: 'Fail', Arguments: { ErrorMessage: 'no' } }] }));
+    const r = await cli(['validate', file, ...ws]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('one.json: valid (1 step, 1 parameter)');
+  });
+
   it('GIVEN a missing file WHEN validated THEN it says so', async () => {
     const r = await cli(['validate', join(dir.path, 'nope.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot read .*nope\.json/);
+    expect(r.stderr).toMatch(/pipeline file not found: .*nope\.json/);
+    expect(r.stderr).not.toContain('ENOENT');
+  });
+
+  it.each([['compile'], ['graph']])('GIVEN %s -o into a folder that does not exist THEN a usage error names the file and the folder, not an internal error', async (command) => {
+    const output = join(dir.path, 'no-such-folder', 'out.txt');
+    const r = await cli([command, 'examples/adult/pipeline.ts', '-o', output, ...ws], { cwd: REPO_ROOT });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write --output ${output}: its folder ${join(dir.path, 'no-such-folder')} does not exist`);
+    expect(r.stderr).not.toMatch(/internal error|--debug/);
   });
 });
 
@@ -110,6 +127,13 @@ describe('help and usage', () => {
     const r = await cli(['run', 'examples/adult/pipeline.ts', '--param', 'ProcessingInstanceCount=abc', '--runtime', 'process', ...ws], { cwd: REPO_ROOT });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("ProcessingInstanceCount: parameter 'ProcessingInstanceCount' is an Integer: 'abc' is not a whole number");
+  });
+
+  it('GIVEN a --workspace that does not exist WHEN executions are listed THEN the empty list says the folder is missing', async () => {
+    const missing = join(dir.path, 'no-such-workspace');
+    const r = await cli(['executions', 'list', '--workspace', missing]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`no executions in ${missing} (no such folder: check --workspace)\n`);
   });
 
   it('GIVEN an unknown execution WHEN described THEN it says which and where', async () => {

@@ -100,6 +100,33 @@ describe.runIf(native.ok)('train with native XGBoost (libxgboost installed)', ()
   );
 });
 
+describe.runIf(native.ok)('train with tree_method hist (channels read in chunks)', () => {
+  it('GIVEN hist WHEN trained THEN the log says the channels were read in chunks, with their row counts', () => {
+    const d = tempDir('sagepipe-train-hist-');
+    try {
+      layout(d.path, { ...REFERENCE_HYPERPARAMETERS, num_round: '3', tree_method: 'hist' });
+      const r = train(d.path);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`train: ${split.train.length} rows x ${(split.train[0]?.length ?? 1) - 1} features; validation: ${split.validation.length} rows (read in chunks into XGBoost's QuantileDMatrix)`);
+    } finally {
+      d.remove();
+    }
+  }, 120_000);
+
+  it.each(['hist', 'exact'])('GIVEN an empty validation file and tree_method %s WHEN trained THEN the job fails naming the channel', (method) => {
+    const d = tempDir('sagepipe-train-empty-');
+    try {
+      layout(d.path, { ...REFERENCE_HYPERPARAMETERS, num_round: '3', tree_method: method });
+      writeFileSync(join(d.path, 'opt/ml/input/data/validation/validation.csv'), '\n');
+      const r = train(d.path);
+      expect(r.status).toBe(1);
+      expect(readFileSync(join(d.path, 'opt/ml/output/failure'), 'utf8')).toBe("ClientError: channel 'validation' has no rows");
+    } finally {
+      d.remove();
+    }
+  }, 120_000);
+});
+
 describe.runIf(native.ok)('train on text/libsvm channels (native)', () => {
   it('GIVEN the split as sparse libsvm (zeros left out) WHEN trained THEN the model is the one python3-xgboost trains from the same files', () => {
     const d = tempDir('sagepipe-train-libsvm-');

@@ -78,6 +78,24 @@ describe.runIf(runDockerTests)('sagepipe-xgboost train (docker run)', () => {
     native.forEach((p, i) => expect(Math.abs(p - (ours[i] as number))).toBeLessThan(1e-6));
   });
 
+  it('GIVEN tree_method hist WHEN trained in the image THEN the channels are read in chunks (spilled under the container\'s /tmp) and the model reaches accuracy 0.86', async () => {
+    const d = tempDir('sagepipe-xgb-hist-');
+    try {
+      layout(d.path, { ...REFERENCE_HYPERPARAMETERS, tree_method: 'hist', nthread: '2' });
+      const r = dockerRun(d.path, ['train']);
+      expect(r.status, r.stderr).toBe(0);
+      if (probeNative().ok) expect(r.stdout).toContain(`train: ${split.train.length} rows x ${(split.train[0]?.length ?? 1) - 1} features; validation: ${split.validation.length} rows (read in chunks into XGBoost's QuantileDMatrix)`);
+      const booster = await Booster.load(readFileSync(join(d.path, 'opt/ml/model/xgboost-model')));
+      const cols = (split.test[0]?.length ?? 1) - 1;
+      const data = new Float32Array(split.test.length * cols);
+      split.test.forEach((row, i) => data.set(row.slice(1), i * cols));
+      const predictions = booster.predict({ rows: split.test.length, cols, data });
+      expect(binaryMetrics(split.test.map((row) => row[0] as number), predictions).accuracy).toBeGreaterThanOrEqual(0.86);
+    } finally {
+      d.remove();
+    }
+  }, 180_000);
+
   it('GIVEN an unknown and an invalid hyperparameter WHEN trained THEN the job fails with both in /opt/ml/output/failure', () => {
     const bad = tempDir('sagepipe-xgb-bad-');
     try {

@@ -1,10 +1,10 @@
 /** `sagepipe compile`, `validate` and `graph`: the definition without running it. */
 import { writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import type { Command } from 'commander';
 import { compilePipelineFile } from '../../compile/compile.ts';
 import { toMermaid } from '../../definition/graph.ts';
-import { ErrorCode, SagepipeError, describeError, isSagepipeError } from '../../errors.ts';
+import { ErrorCode, SagepipeError, describeError, errorMessage, isSagepipeError } from '../../errors.ts';
 import { type CliIO, ExitCode } from '../io.ts';
 import { type CommonOptions, addContextOptions, contextFrom } from '../options.ts';
 import { resolveParameters } from '../../engine/parameters.ts';
@@ -19,7 +19,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       .description('print the SageMaker pipeline definition JSON of a pipeline module')
       .argument('<pipeline>', 'a pipeline module (.ts/.js) or a definition (.json)')
       .option('-o, --output <file>', 'write the definition to a file instead of stdout')
-      .option('--no-stage', 'do not copy step code into the workspace S3 (needed to run the written JSON locally)'),
+      .option('--no-stage', "do not copy step code into the workspace S3 (by default it is copied, so that the written JSON runs locally as it is)"),
   ).action(async (file: string, opts: CommonOptions & { output?: string; stage: boolean }) => {
     const compiled = await compilePipelineFile(file, { context: contextFrom(opts, io) });
     const text = `${JSON.stringify(compiled.loaded.definition, null, 2)}\n`;
@@ -27,7 +27,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       await stageAssets(openSession(opts, io), compiled.assets);
     }
     if (opts.output) {
-      await writeFile(opts.output, text);
+      await writeOutput(opts.output, text);
       io.err(`wrote ${opts.output} (${compiled.loaded.graph.nodes.size} steps)\n`);
     } else io.out(text);
   });
@@ -51,8 +51,10 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
         await prepareRun(compiled.loaded, localBackend(session, runtime, io), resolveParameters(compiled.loaded.parameters, {}), undefined, file);
       }
       const steps = compiled.loaded.graph.nodes.size;
+      const parameters = compiled.loaded.parameters.size;
+      const counted = `${steps} step${steps === 1 ? '' : 's'}, ${parameters} parameter${parameters === 1 ? '' : 's'}`;
       if (opts.json) io.out(`${JSON.stringify({ valid: true, file, steps, errors: [] })}\n`);
-      else io.out(`${file}: valid (${steps} steps, ${compiled.loaded.parameters.size} parameters${opts.local ? '; every step can run locally' : ''})\n`);
+      else io.out(`${file}: valid (${counted}${opts.local ? '; every step can run locally' : ''})\n`);
     } catch (error) {
       if (!isSagepipeError(error) || error.code === ErrorCode.Internal) throw error;
       if (opts.json) {
@@ -84,7 +86,7 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
       content = await renderPicture(compiled.loaded.graph, format, compiled.name, io.env);
     }
     if (opts.output) {
-      await writeFile(opts.output, content);
+      await writeOutput(opts.output, content);
       io.err(`wrote ${opts.output} (${compiled.loaded.graph.nodes.size} steps, ${format})\n`);
     } else io.out(typeof content === 'string' ? content : Buffer.from(content).toString('binary'));
   });
@@ -93,5 +95,15 @@ export function registerDefinitionCommands(program: Command, io: CliIO): void {
 export function requireKnownExtension(file: string): void {
   if (!['.ts', '.mts', '.js', '.mjs', '.json'].includes(extname(file))) {
     throw new SagepipeError(ErrorCode.UsageError, `${file}: expected a pipeline module (.ts, .js) or a definition (.json)`, { path: file });
+  }
+}
+
+/** --output names a file the user chose: a missing folder or a read-only place is their mistake, not an internal error. */
+async function writeOutput(path: string, content: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `its folder ${dirname(path)} does not exist` : errorMessage(error);
+    throw new SagepipeError(ErrorCode.UsageError, `cannot write --output ${path}: ${reason}`, { path, cause: error });
   }
 }

@@ -69,7 +69,7 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
       for (const e of list) io.out(`${e.EndpointName.padEnd(32)} ${e.EndpointStatus.padEnd(10)} ${e.Url}  ${e.Runtime}${e.FailureReason ? `  ${e.FailureReason}` : ''}\n`);
     });
 
-  addTargetOptions(addWorkspaceOption(cmd.command('describe').description('one endpoint').argument('<name>')))
+  addTargetOptions(addWorkspaceOption(cmd.command('describe').description('one endpoint').argument('<name>', 'endpoint name (see endpoints list)')))
     .option('--json', 'print the DescribeEndpoint-shaped record')
     .action(async (name: string, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
       const opened = await openTarget(opts, io);
@@ -83,12 +83,12 @@ export function registerEndpointCommands(program: Command, io: CliIO): void {
       else io.out(`${e.EndpointArn}\n  status  ${e.EndpointStatus}${e.FailureReason ? ` (${e.FailureReason})` : ''}\n  url     ${e.Url}\n  image   ${e.Image}\n  model   ${e.ModelDataUrl}\n  runtime ${e.Runtime}\n`);
     });
 
-  addTargetOptions(addWorkspaceOption(cmd.command('delete').description('stop an endpoint and forget it').argument('<name>'))).action(async (name: string, opts: TargetOptions & { workspace?: string }) => {
+  addTargetOptions(addWorkspaceOption(cmd.command('delete').description('stop an endpoint and forget it').argument('<name>', 'endpoint name (see endpoints list)'))).action(async (name: string, opts: TargetOptions & { workspace?: string }) => {
     await (await openTarget(opts, io)).target.deleteEndpoint(name);
     io.out(`endpoint ${name} deleted\n`);
   });
 
-  addTargetOptions(addWorkspaceOption(cmd.command('invoke').description('send a request to /invocations and print the predictions').argument('<name>')))
+  addTargetOptions(addWorkspaceOption(cmd.command('invoke').description('send a request to /invocations and print the predictions').argument('<name>', 'endpoint name (see endpoints list)')))
     .requiredOption('--body <file|->', 'the request body: a file, or - for standard input')
     .option('--content-type <type>', `${CONTENT_TYPES.join(' or ')}`, 'text/csv')
     .option('--accept <type>', 'response type (default: the request\'s)')

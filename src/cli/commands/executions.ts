@@ -1,4 +1,5 @@
 /** `sagepipe executions list|describe|callback|logs|retry|stop`: the execution store, as ListPipelineExecutions & co. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ErrorCode, SagepipeError } from '../../errors.ts';
 import type { ExecutionRecord } from '../../engine/records.ts';
@@ -67,7 +68,11 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
         );
         return;
       }
-      if (list.length === 0) io.out(opened.kind === 'local' ? `no executions in ${workspaceDir(opts, io)}\n` : 'no executions\n');
+      if (list.length === 0) {
+        // A mistyped --workspace is the likely reason for an empty list, so say when the folder is not there at all.
+        const dir = opened.kind === 'local' ? workspaceDir(opts, io) : undefined;
+        io.out(dir === undefined ? 'no executions\n' : `no executions in ${dir}${existsSync(dir) ? '' : ' (no such folder: check --workspace)'}\n`);
+      }
       for (const r of list) {
         const id = r.PipelineExecutionArn.split('/').pop();
         io.out(`${id}  ${r.PipelineName.padEnd(16)} ${r.PipelineExecutionStatus.padEnd(10)} ${r.StartTime ?? ''}  ${(r.EndTime || r.PipelineExecutionStatus === 'Executing' ? duration(r) : '').padStart(8)}${r.FailureReason ? `  ${r.FailureReason}` : ''}\n`);
@@ -121,7 +126,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       else io.out(`sent ${opts.success ? 'SendPipelineExecutionStepSuccess' : 'SendPipelineExecutionStepFailure'} for ${token}\n`);
     });
 
-  addTargetOptions(addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>').argument('[step]')))
+  addTargetOptions(addWorkspaceOption(executions.command('logs').description("print a step's log (all steps when none is named)").argument('<id>', 'execution id, ARN or unique prefix').argument('[step]', 'the step whose log to print (default: every step that ran)')))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, step: string | undefined, opts: TargetOptions & { workspace?: string }) => {
       const logs = await (await openTarget(opts, io)).target.logs(id, step);
@@ -131,7 +136,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       }
     });
 
-  addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>'))))
+  addTargetOptions(addRunOptions(addWorkspaceOption(executions.command('retry').description('re-run a Failed or Stopped execution from its failed and unfinished steps').argument('<id>', 'execution id, ARN or unique prefix'))))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string; runtime?: string; json?: boolean; logs: boolean; keepJobs?: boolean; jobNetwork?: boolean; callbackTimeout?: string }) => {
       await followWithDisplay(io, opts, async (sink) => {
@@ -148,7 +153,7 @@ export function registerExecutionCommands(program: Command, io: CliIO): void {
       });
     });
 
-  addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>')))
+  addTargetOptions(addWorkspaceOption(executions.command('stop').description('stop a running execution').argument('<id>', 'execution id, ARN or unique prefix')))
     .option('--pipeline <name>', 'with --target sagemaker and an id: the pipeline')
     .action(async (id: string, opts: TargetOptions & { workspace?: string }) => {
       const outcome = await (await openTarget(opts, io)).target.stop(id);

@@ -59,7 +59,7 @@ export function summaryOf(p: ModelPackageRecord): Record<string, Json> {
 export function registerModelCommands(program: Command, io: CliIO): Command {
   const models = program.command('models').description('the model registry: versions, metrics, approval');
 
-  addTargetOptions(addWorkspaceOption(models.command('list').description('model package versions (all groups, or one), newest first').argument('[group]')))
+  addTargetOptions(addWorkspaceOption(models.command('list').description('model package versions (all groups, or one), newest first').argument('[group]', 'a model package group name (default: every group)')))
     .option('--json', 'print ListModelPackages-shaped JSON')
     .action(async (group: string | undefined, opts: TargetOptions & { workspace?: string; json?: boolean }) => {
       const { target } = await openTarget(opts, io);

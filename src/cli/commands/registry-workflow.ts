@@ -25,7 +25,7 @@ export function registerRegistryWorkflow(models: Command, io: CliIO): void {
       });
   }
 
-  addTargetOptions(addWorkspaceOption(models.command('compare').description('metrics of versions side by side (default: all)').argument('<group>').argument('[versions...]')))
+  addTargetOptions(addWorkspaceOption(models.command('compare').description('metrics of versions side by side (default: all)').argument('<group>', 'a model package group name').argument('[versions...]', 'version numbers to compare (default: all)')))
     .option('--json', 'print the comparison as JSON')
     .action(async (group: string, versions: string[], opts: TargetOptions & { workspace?: string; json?: boolean }) => {
       const { target } = await openTarget(opts, io);
@@ -56,7 +56,7 @@ export function registerRegistryWorkflow(models: Command, io: CliIO): void {
       for (const r of [head, ...rows]) io.out(`${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
     });
 
-  addTargetOptions(addWorkspaceOption(models.command('latest').description('the newest version of a group').argument('<group>')))
+  addTargetOptions(addWorkspaceOption(models.command('latest').description('the newest version of a group').argument('<group>', 'a model package group name')))
     .option('--approved', 'the newest Approved version')
     .option('--json', 'print DescribeModelPackage JSON')
     .action(async (group: string, opts: TargetOptions & { workspace?: string; approved?: boolean; json?: boolean }) => {
