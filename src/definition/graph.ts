@@ -1,25 +1,14 @@
 /** The step graph of a definition: every step (condition branches flattened) and what each waits for. */
-import type { StepPolicies } from './policies.ts';
+import type { CompiledStep } from './compiled.ts';
 import { MinHeap } from './min-heap.ts';
-import type { StepDefinition } from './types.ts';
 
 export interface BranchInfo {
   readonly condition: string;
   readonly branch: 'IfSteps' | 'ElseSteps';
 }
 
-export interface GraphNode {
-  readonly name: string;
-  readonly type: string;
-  readonly definition: StepDefinition;
-  /** JSON path of the step in the definition. */
-  readonly path: string;
-  /** Steps that must succeed first: DependsOn, every reference, and the condition of its branch. Sorted. */
-  readonly dependsOn: readonly string[];
-  readonly branch: BranchInfo | undefined;
-  /** Caching and retries, resolved with their defaults. */
-  readonly policies: StepPolicies;
-}
+/** A step of the graph: its compiled form (a union on the step type). */
+export type GraphNode = CompiledStep;
 
 export interface StepGraph {
   /** In definition order (branches right after their condition step). */

@@ -23,13 +23,19 @@ export interface StepPolicies {
   readonly retry: readonly ResolvedRetryPolicy[];
 }
 
+// Shared by every step without caching or retries (most of a large definition): nothing per step to keep.
+const NO_CACHE: ResolvedCache = Object.freeze({ enabled: false });
+const NO_RETRIES: readonly ResolvedRetryPolicy[] = Object.freeze([]);
+const NO_POLICIES: StepPolicies = Object.freeze({ cache: NO_CACHE, retry: NO_RETRIES });
+
 /** For a step the loader has checked (ExpireAfter is a valid duration). */
 export function resolvePolicies(step: StepDefinition, path: string): StepPolicies {
   const cache = step.CacheConfig;
+  if (!cache?.Enabled && (step.RetryPolicies === undefined || step.RetryPolicies.length === 0)) return NO_POLICIES;
   return {
     cache: cache?.Enabled
       ? { enabled: true, expireAfterMs: cache.ExpireAfter === undefined ? undefined : parseDuration(cache.ExpireAfter, `${path}.CacheConfig.ExpireAfter`) }
-      : { enabled: false },
+      : NO_CACHE,
     retry: (step.RetryPolicies ?? []).map((p) => ({
       exceptionTypes: Array.isArray(p.ExceptionType) ? p.ExceptionType : [p.ExceptionType as unknown as string],
       intervalMs: (p.IntervalSeconds ?? 1) * 1000,

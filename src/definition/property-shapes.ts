@@ -251,7 +251,8 @@ export function parsePropertyPath(path: string): PathSegment[] | undefined {
     else segments.push({ kind: 'key', key: (m[3] ?? m[4]) as string });
     at = re.lastIndex;
   }
-  return segments;
+  // An exact-size copy: the loader keeps every reference's segments.
+  return segments.slice();
 }
 
 export function renderPropertyPath(segments: readonly PathSegment[]): string {
@@ -274,18 +275,20 @@ export function renderPropertyPath(segments: readonly PathSegment[]): string {
 /**
  * Follows a path through a shape. Returns the shape reached, or a message saying which segment does not exist.
  */
+/** Where a path went wrong; rendered only for an error (the loader resolves every reference of a large definition). */
+const whereOf = (seen: readonly PathSegment[]) => (seen.length === 0 ? 'the step' : renderPropertyPath(seen));
+
 export function resolveShape(root: Shape, segments: readonly PathSegment[]): { shape: Shape } | { error: string } {
   let shape: Shape = root;
   const seen: PathSegment[] = [];
   for (const segment of segments) {
-    const where = seen.length === 0 ? 'the step' : renderPropertyPath(seen);
     switch (segment.kind) {
       case 'field': {
-        if (shape.kind !== 'object') return { error: `${where} has no field '${segment.name}'` };
+        if (shape.kind !== 'object') return { error: `${whereOf(seen)} has no field '${segment.name}'` };
         const next: Shape | undefined = shape.fields[segment.name];
         if (!next) {
           const known = Object.keys(shape.fields).join(', ');
-          return { error: `${where} has no property '${segment.name}' (known: ${known})` };
+          return { error: `${whereOf(seen)} has no property '${segment.name}' (known: ${known})` };
         }
         shape = next;
         break;
@@ -293,10 +296,10 @@ export function resolveShape(root: Shape, segments: readonly PathSegment[]): { s
       case 'key':
         if (shape.kind === 'map') shape = shape.item;
         else if (shape.kind === 'list' && shape.key !== undefined) shape = shape.item;
-        else return { error: `${where} cannot be selected by key ['${segment.key}']` };
+        else return { error: `${whereOf(seen)} cannot be selected by key ['${segment.key}']` };
         break;
       case 'index':
-        if (shape.kind !== 'list') return { error: `${where} is not a list and cannot be indexed with [${segment.index}]` };
+        if (shape.kind !== 'list') return { error: `${whereOf(seen)} is not a list and cannot be indexed with [${segment.index}]` };
         shape = shape.item;
         break;
       default:

@@ -1,12 +1,5 @@
-/** Finds and parses the references (`Get`, `Std:JsonGet`) inside definition JSON. */
+/** Parses the string of a `Get` (expressions.ts parses whole values with it). */
 import type { Json } from './types.ts';
-
-export type DefinitionReference =
-  | { readonly kind: 'parameter'; readonly name: string; readonly path: string }
-  | { readonly kind: 'execution'; readonly name: string; readonly path: string }
-  | { readonly kind: 'step'; readonly step: string; readonly propertyPath: string; readonly path: string }
-  | { readonly kind: 'propertyFile'; readonly step: string; readonly file: string; readonly jsonPath: string; readonly path: string }
-  | { readonly kind: 'malformed'; readonly expression: string; readonly path: string; readonly reason: string };
 
 export type ParsedGet =
   | { readonly kind: 'parameter'; readonly name: string }
@@ -31,62 +24,4 @@ export function parseGet(expression: string): ParsedGet | { kind: 'malformed'; r
 
 export function isPlainObject(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Every reference inside a JSON value, with the path where it stands. */
-export function collectReferences(value: Json | undefined, path: string, out: DefinitionReference[] = []): DefinitionReference[] {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => collectReferences(v, `${path}[${i}]`, out));
-    return out;
-  }
-  if (!isPlainObject(value)) return out;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === 'Get') {
-    const expr = value.Get;
-    if (typeof expr !== 'string') {
-      out.push({ kind: 'malformed', expression: JSON.stringify(expr), path, reason: 'Get must be a string' });
-      return out;
-    }
-    const parsed = parseGet(expr);
-    switch (parsed.kind) {
-      case 'malformed':
-        out.push({ kind: 'malformed', expression: expr, path, reason: parsed.reason });
-        break;
-      case 'propertyFile':
-        out.push({ kind: 'malformed', expression: expr, path, reason: `a property file can only be read with Std:JsonGet` });
-        break;
-      case 'parameter':
-      case 'execution':
-        out.push({ kind: parsed.kind, name: parsed.name, path });
-        break;
-      case 'step':
-        out.push({ kind: 'step', step: parsed.step, propertyPath: parsed.propertyPath, path });
-        break;
-      default: {
-        const never: never = parsed;
-        return never;
-      }
-    }
-    return out;
-  }
-  if (keys.length === 1 && keys[0] === 'Std:JsonGet') {
-    const fn = value['Std:JsonGet'];
-    const file = isPlainObject(fn) ? fn.PropertyFile : undefined;
-    const jsonPath = isPlainObject(fn) ? fn.Path : undefined;
-    const fileExpr = isPlainObject(file) ? file.Get : file;
-    const parsed = typeof fileExpr === 'string' ? parseGet(fileExpr) : undefined;
-    if (parsed?.kind === 'propertyFile' && typeof jsonPath === 'string') {
-      out.push({ kind: 'propertyFile', step: parsed.step, file: parsed.file, jsonPath, path });
-    } else {
-      out.push({
-        kind: 'malformed',
-        expression: JSON.stringify(value),
-        path,
-        reason: 'Std:JsonGet needs PropertyFile {"Get": "Steps.<step>.PropertyFiles.<name>"} and a Path',
-      });
-    }
-    return out;
-  }
-  for (const [k, v] of Object.entries(value)) collectReferences(v, `${path}.${k}`, out);
-  return out;
 }

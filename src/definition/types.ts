@@ -27,6 +27,20 @@ export const StepType = {
 export type StepType = (typeof StepType)[keyof typeof StepType];
 export const STEP_TYPES: readonly StepType[] = Object.values(StepType);
 
+/** Step types a definition may hold that only SageMaker runs (the loader accepts them; the local engine refuses them). */
+export const AwsOnlyStepType = {
+  ClarifyCheck: 'ClarifyCheck',
+  QualityCheck: 'QualityCheck',
+  EMR: 'EMR',
+  AutoML: 'AutoML',
+  Endpoint: 'Endpoint',
+  EndpointConfig: 'EndpointConfig',
+} as const;
+export type AwsOnlyStepType = (typeof AwsOnlyStepType)[keyof typeof AwsOnlyStepType];
+export const AWS_ONLY_STEP_TYPES: readonly AwsOnlyStepType[] = Object.values(AwsOnlyStepType);
+/** Every `Type` the loader accepts. */
+export type LoadableStepType = StepType | AwsOnlyStepType;
+
 export const ParameterType = {
   String: 'String',
   Integer: 'Integer',

@@ -3,6 +3,7 @@
  * answer is written to the execution's folder, where the process running the execution finds it. Callable from any
  * process — the CLI, `serve`, a test.
  */
+import { definitionSteps } from '../definition/checks.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { CallbackResponse, ExecutionRecord, StepRecord } from './records.ts';
 import type { ExecutionStore } from './store.ts';
@@ -15,7 +16,7 @@ export async function answerCallback(store: ExecutionStore, token: string, respo
   }
   if (response.Status === 'Success') {
     const { definition } = await store.load(found.execution.PipelineExecutionId);
-    const declared = findStep(definition.Steps as unknown as Record<string, unknown>[], found.step.StepName)?.OutputParameters as { OutputName: string }[] | undefined;
+    const declared = definitionSteps(definition).find((s) => s.step.Name === found.step.StepName)?.step.OutputParameters;
     const names = (declared ?? []).map((o) => o.OutputName);
     const unknown = response.OutputParameters.filter((o) => !names.includes(o.Name)).map((o) => o.Name);
     if (unknown.length > 0) {
@@ -24,16 +25,4 @@ export async function answerCallback(store: ExecutionStore, token: string, respo
   }
   await store.writeCallbackResponse(found.execution.PipelineExecutionId, token, response);
   return found;
-}
-
-function findStep(steps: readonly Record<string, unknown>[], name: string): Record<string, unknown> | undefined {
-  for (const s of steps) {
-    if (s.Name === name) return s;
-    const args = s.Arguments as Record<string, unknown> | undefined;
-    for (const key of ['IfSteps', 'ElseSteps']) {
-      const nested = Array.isArray(args?.[key]) ? findStep(args[key] as Record<string, unknown>[], name) : undefined;
-      if (nested) return nested;
-    }
-  }
-  return undefined;
 }

@@ -4,16 +4,16 @@
  * comparing values of different kinds is an error, not `false`.
  */
 import { ErrorCode, SagepipeError } from '../errors.ts';
-import type { NormalizedCondition } from '../definition/conditions.ts';
-import type { Json } from '../definition/types.ts';
+import type { CompiledCondition } from '../definition/conditions.ts';
+import type { BinaryConditionType, Json } from '../definition/types.ts';
 import { type EvaluationScope, evaluate } from './evaluate.ts';
 
-export async function evaluateConditions(conditions: readonly NormalizedCondition[], scope: EvaluationScope): Promise<boolean> {
+export async function evaluateConditions(conditions: readonly CompiledCondition[], scope: EvaluationScope): Promise<boolean> {
   for (const c of conditions) if (!(await evaluateCondition(c, scope))) return false;
   return true;
 }
 
-export async function evaluateCondition(c: NormalizedCondition, scope: EvaluationScope): Promise<boolean> {
+export async function evaluateCondition(c: CompiledCondition, scope: EvaluationScope): Promise<boolean> {
   switch (c.type) {
     case 'Not':
       return !(await evaluateCondition(c.condition, scope));
@@ -25,8 +25,17 @@ export async function evaluateCondition(c: NormalizedCondition, scope: Evaluatio
       for (const v of c.values) if (compare('Equals', q, await evaluate(v, scope), c.path) === true) return true;
       return false;
     }
-    default:
+    case 'Equals':
+    case 'NotEquals':
+    case 'GreaterThan':
+    case 'GreaterThanOrEqualTo':
+    case 'LessThan':
+    case 'LessThanOrEqualTo':
       return compare(c.type, await evaluate(c.left, scope), await evaluate(c.right, scope), c.path);
+    default: {
+      const never: never = c;
+      return never;
+    }
   }
 }
 
@@ -37,7 +46,7 @@ function kindOf(v: Json, path: string): Kind {
   throw new SagepipeError(ErrorCode.ReferenceUnresolved, `${path}: cannot compare ${JSON.stringify(v)}: only numbers, strings and booleans compare`, { path });
 }
 
-export function compare(type: string, left: Json, right: Json, path: string): boolean {
+export function compare(type: BinaryConditionType, left: Json, right: Json, path: string): boolean {
   let lk = kindOf(left, path);
   let rk = kindOf(right, path);
   let l: Json = left;
@@ -72,7 +81,9 @@ export function compare(type: string, left: Json, right: Json, path: string): bo
       return a < b;
     case 'LessThanOrEqualTo':
       return a <= b;
-    default:
-      throw new SagepipeError(ErrorCode.DefinitionInvalid, `${path}: unknown condition type '${type}'`, { path });
+    default: {
+      const never: never = type;
+      return never;
+    }
   }
 }

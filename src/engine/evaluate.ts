@@ -1,12 +1,16 @@
 /**
- * Evaluation of expressions at any depth of a step's arguments: `Get` (Parameters, Execution, Steps), `Std:Join`
- * and `Std:JsonGet`. A reference that cannot be resolved is an error naming the reference.
+ * Substitution of a step's parsed expressions (definition/expressions.ts): `Get` (Parameters, Execution, Steps),
+ * `Std:Join` and `Std:JsonGet`, at the positions the loader found. The property files the expression reads are
+ * fetched first (concurrently), then the tree is evaluated in one synchronous walk. A reference that cannot be
+ * resolved is an error naming the reference. Literal parts are returned as they are in the definition: callers
+ * must not mutate the result.
  */
 import { ErrorCode, SagepipeError } from '../errors.ts';
-import { isPlainObject, parseGet } from '../definition/references.ts';
+import type { Expr, Hole, ReferenceExpr } from '../definition/expressions.ts';
+import { isPlainObject } from '../definition/references.ts';
 import type { Json } from '../definition/types.ts';
-import { jsonGet } from './json-path.ts';
-import { lookupProperty } from './property-lookup.ts';
+import { jsonGetSegments } from './json-path.ts';
+import { lookupSegments } from './property-lookup.ts';
 
 export interface EvaluationScope {
   readonly parameters: ReadonlyMap<string, string | number | boolean>;
@@ -18,73 +22,127 @@ export interface EvaluationScope {
   readPropertyFile(step: string, file: string): Promise<Json>;
 }
 
+type JsonGetExpr = Extract<ReferenceExpr, { kind: 'jsonGet' }>;
+const NO_DOCUMENTS: ReadonlyMap<JsonGetExpr, Json> = new Map();
+
 function unresolved(expression: Json, reason: string): SagepipeError {
   return new SagepipeError(ErrorCode.ReferenceUnresolved, `cannot resolve ${JSON.stringify(expression)}: ${reason}`);
 }
 
-export async function evaluate(value: Json, scope: EvaluationScope): Promise<Json> {
-  if (Array.isArray(value)) return Promise.all(value.map((v) => evaluate(v, scope)));
-  if (!isPlainObject(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === 'Get' && typeof value.Get === 'string') return evaluateGet(value, value.Get, scope);
-  if (keys.length === 1 && keys[0] === 'Std:Join') {
-    const fn = value['Std:Join'];
-    if (!isPlainObject(fn) || !Array.isArray(fn.Values)) throw unresolved(value, 'Std:Join needs a list of Values');
-    const parts = await Promise.all(fn.Values.map((v) => evaluate(v, scope)));
-    return parts.map(joinPart).join(typeof fn.On === 'string' ? fn.On : '');
-  }
-  if (keys.length === 1 && keys[0] === 'Std:JsonGet') {
-    const fn = value['Std:JsonGet'];
-    const file = isPlainObject(fn) ? fn.PropertyFile : undefined;
-    const fileExpr = isPlainObject(file) ? file.Get : file;
-    const parsed = typeof fileExpr === 'string' ? parseGet(fileExpr) : undefined;
-    if (!isPlainObject(fn) || parsed?.kind !== 'propertyFile' || typeof fn.Path !== 'string') {
-      throw unresolved(value, 'Std:JsonGet needs PropertyFile {"Get": "Steps.<step>.PropertyFiles.<name>"} and a Path');
-    }
-    let document: Json;
-    try {
-      document = await scope.readPropertyFile(parsed.step, parsed.file);
-    } catch (error) {
-      throw unresolved(value, error instanceof Error ? error.message : String(error));
-    }
-    const result = jsonGet(document, fn.Path);
-    if ('error' in result) throw unresolved(value, `property file ${parsed.file}: ${result.error}`);
-    return result.value;
-  }
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = await evaluate(v, scope);
-  return out;
+export async function evaluate(expr: Expr, scope: EvaluationScope): Promise<Json> {
+  if (expr.kind === 'literal') return expr.value;
+  const reads = jsonGets(expr, []);
+  if (reads.length === 0) return evaluateWith(expr, scope, NO_DOCUMENTS);
+  const documents = new Map<JsonGetExpr, Json>();
+  await Promise.all(
+    reads.map(async (e) => {
+      try {
+        documents.set(e, await scope.readPropertyFile(e.step, e.file));
+      } catch (error) {
+        throw unresolved(e.json, error instanceof Error ? error.message : String(error));
+      }
+    }),
+  );
+  return evaluateWith(expr, scope, documents);
 }
 
-function evaluateGet(expression: Json, get: string, scope: EvaluationScope): Json {
-  const parsed = parseGet(get);
-  switch (parsed.kind) {
-    case 'malformed':
-      throw unresolved(expression, parsed.reason);
-    case 'parameter': {
-      const v = scope.parameters.get(parsed.name);
-      if (v === undefined) throw unresolved(expression, `parameter '${parsed.name}' has no value`);
-      return v;
-    }
-    case 'execution': {
-      const v = scope.execution(parsed.name);
-      if (v === undefined) throw unresolved(expression, `unknown execution variable '${parsed.name}'`);
-      return v;
-    }
-    case 'propertyFile':
-      throw unresolved(expression, 'a property file can only be read with Std:JsonGet');
-    case 'step': {
-      const props = scope.stepProperties(parsed.step);
-      if (props === undefined) throw unresolved(expression, `step '${parsed.step}' has not succeeded in this execution`);
-      const r = lookupProperty(props, parsed.propertyPath);
-      if ('error' in r) throw unresolved(expression, r.error);
-      return r.value;
-    }
+function jsonGets(expr: Expr, out: JsonGetExpr[]): JsonGetExpr[] {
+  switch (expr.kind) {
+    case 'jsonGet':
+      out.push(expr);
+      return out;
+    case 'join':
+      for (const v of expr.values) jsonGets(v, out);
+      return out;
+    case 'template':
+      for (const hole of expr.holes) jsonGets(hole.expr, out);
+      return out;
+    case 'literal':
+    case 'parameter':
+    case 'execution':
+    case 'stepProperty':
+      return out;
     default: {
-      const never: never = parsed;
+      const never: never = expr;
       return never;
     }
   }
+}
+
+function evaluateWith(expr: Expr, scope: EvaluationScope, documents: ReadonlyMap<JsonGetExpr, Json>): Json {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'parameter': {
+      const v = scope.parameters.get(expr.name);
+      if (v === undefined) throw unresolved(expr.json, `parameter '${expr.name}' has no value`);
+      return v;
+    }
+    case 'execution': {
+      const v = scope.execution(expr.name);
+      if (v === undefined) throw unresolved(expr.json, `unknown execution variable '${expr.name}'`);
+      return v;
+    }
+    case 'stepProperty': {
+      const props = scope.stepProperties(expr.step);
+      if (props === undefined) throw unresolved(expr.json, `step '${expr.step}' has not succeeded in this execution`);
+      if (!expr.segments) throw unresolved(expr.json, `malformed property path '${expr.propertyPath}'`);
+      const r = lookupSegments(props, expr.segments);
+      if ('error' in r) throw unresolved(expr.json, r.error);
+      return r.value;
+    }
+    case 'jsonGet': {
+      const document = documents.get(expr) as Json;
+      if (!expr.segments) throw unresolved(expr.json, `property file ${expr.file}: malformed path '${expr.jsonPath}'`);
+      const result = jsonGetSegments(document, expr.segments);
+      if ('error' in result) throw unresolved(expr.json, `property file ${expr.file}: ${result.error}`);
+      return result.value;
+    }
+    case 'join':
+      return expr.values.map((v) => joinPart(evaluateWith(v, scope, documents))).join(expr.on);
+    case 'template':
+      return fillTemplate(expr.value, expr.holes, (e) => evaluateWith(e, scope, documents));
+    default: {
+      const never: never = expr;
+      return never;
+    }
+  }
+}
+
+/**
+ * A copy of `value` with each hole filled: only the lists and objects on the way to a hole are copied, the rest is
+ * shared with the definition.
+ */
+function fillTemplate(value: Json, holes: readonly Hole[], valueOf: (expr: Expr) => Json): Json {
+  const copied = new Set<Json>();
+  const copy = (v: Json): Json => {
+    const c: Json = Array.isArray(v) ? v.slice() : isPlainObject(v) ? { ...v } : v;
+    copied.add(c);
+    return c;
+  };
+  const root = copy(value);
+  for (const { at, expr } of holes) {
+    let parent = root;
+    for (let i = 0; i < at.length - 1; i++) {
+      const key = at[i] as string | number;
+      const child = childOf(parent, key);
+      const next = copied.has(child) ? child : copy(child);
+      setChild(parent, key, next);
+      parent = next;
+    }
+    setChild(parent, at[at.length - 1] as string | number, valueOf(expr));
+  }
+  return root;
+}
+
+function childOf(parent: Json, key: string | number): Json {
+  if (Array.isArray(parent)) return parent[key as number] as Json;
+  return isPlainObject(parent) ? (parent[key as string] as Json) : null;
+}
+
+function setChild(parent: Json, key: string | number, value: Json): void {
+  if (Array.isArray(parent)) parent[key as number] = value;
+  else if (isPlainObject(parent)) parent[key as string] = value;
 }
 
 function joinPart(v: Json): string {

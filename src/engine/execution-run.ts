@@ -4,11 +4,11 @@
  * store; reports events. A failed step lets running steps finish and starts no new ones; a stop ends them.
  */
 import { createHash } from 'node:crypto';
-import { normalizeConditions } from '../definition/conditions.ts';
+import type { CompiledStep, JobStepType } from '../definition/compiled.ts';
 import { type GraphNode, type StepGraph, dependentsMap } from '../definition/graph.ts';
 import { MinHeap } from '../definition/min-heap.ts';
 import { isPlainObject } from '../definition/references.ts';
-import type { Json, JsonObject, PropertyFileDefinition, StepDefinition } from '../definition/types.ts';
+import type { Json, JsonObject, StepDefinition } from '../definition/types.ts';
 import { errorMessage, isSagepipeError } from '../errors.ts';
 import { type JobBackend, type JobContext, type JobResult, isJobFailure } from './backend.ts';
 import { type CacheCandidate, cacheKey, decideCache } from './cache.ts';
@@ -66,7 +66,8 @@ export interface RunInput {
   readonly maxLogBytes?: number;
 }
 
-const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> = {
+/** Where a job step's record links what it ran (ListPipelineExecutionSteps' Metadata); Lambda sets its own. */
+const STEP_METADATA_KEY: Readonly<Record<Exclude<JobStep['type'], 'Lambda'>, { key: string; arn: string }>> = {
   Processing: { key: 'ProcessingJob', arn: 'ProcessingJobArn' },
   Training: { key: 'TrainingJob', arn: 'TrainingJobArn' },
   Model: { key: 'Model', arn: 'ModelArn' },
@@ -74,6 +75,21 @@ const STEP_METADATA_KEY: Readonly<Record<string, { key: string; arn: string }>> 
   Transform: { key: 'TransformJob', arn: 'TransformJobArn' },
   Tuning: { key: 'TuningJob', arn: 'HyperParameterTuningJobArn' },
 };
+
+/** The steps the backend runs with their substituted Arguments as the request. */
+type JobStep = Extract<CompiledStep, { type: 'Processing' | JobStepType | 'Lambda' }>;
+type CallbackStep = Extract<CompiledStep, { type: 'Callback' }>;
+
+/** Arguments are an object (the schema says so); substitution keeps it one. */
+function objectArguments(node: GraphNode, value: Json): JsonObject {
+  if (isPlainObject(value)) return value;
+  throw new Error(`step '${node.name}': Arguments must be an object, got ${JSON.stringify(value)}`);
+}
+
+/** A Lambda step's declared outputs as written (part of its cache key). */
+function declaredOutputsJson(step: StepDefinition): Json {
+  return (step.OutputParameters ?? []).map((o) => ({ OutputName: o.OutputName, ...(o.OutputType === undefined ? {} : { OutputType: o.OutputType }) }));
+}
 
 export class ExecutionRun {
   private readonly state = new Map<string, NodeState>();
@@ -330,8 +346,8 @@ export class ExecutionRun {
     if (!promise) {
       promise = (async () => {
         const node = this.input.graph.nodes.get(step);
-        const decl = (node?.definition.PropertyFiles ?? []).find((p: PropertyFileDefinition) => p.PropertyFileName === file);
-        if (!node || !decl) throw new Error(`step '${step}' declares no property file '${file}'`);
+        const decl = node?.type === 'Processing' ? node.propertyFiles.find((p) => p.PropertyFileName === file) : undefined;
+        if (!decl) throw new Error(`step '${step}' declares no property file '${file}'`);
         const props = this.properties.get(step);
         if (!props) throw new Error(`step '${step}' has not succeeded`);
         const out = lookupProperty(props, `ProcessingOutputConfig.Outputs['${decl.OutputName}'].S3Output.S3Uri`);
@@ -385,11 +401,10 @@ export class ExecutionRun {
   private async runStepLogged(node: GraphNode): Promise<void> {
     const step = this.stepRecord(node);
     const started = this.input.clock.now().getTime();
-    const def = node.definition;
     step.StepStatus = 'Executing';
     await this.persist(step);
     try {
-      const result = await this.execute(node, def, step);
+      const result = await this.execute(node, step);
       step.Properties = result.properties;
       step.StepStatus = 'Succeeded';
       step.EndTime = this.input.clock.now().toISOString();
@@ -420,21 +435,19 @@ export class ExecutionRun {
     }
   }
 
-  private async execute(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
+  private async execute(node: GraphNode, step: StepRecord): Promise<JobResult> {
     switch (node.type) {
       case 'Condition': {
         step.AttemptCount = 1;
         this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
-        const list = Array.isArray(def.Arguments.Conditions) ? def.Arguments.Conditions : [];
-        const { conditions } = normalizeConditions(list, `${node.path}.Arguments.Conditions`);
-        const outcome = (await evaluateConditions(conditions, this.scope(false))) ? 'True' : 'False';
+        const outcome = (await evaluateConditions(node.conditions, this.scope(false))) ? 'True' : 'False';
         step.Metadata = { Condition: { Outcome: outcome } };
         return { properties: { Outcome: outcome } };
       }
       case 'Fail': {
         step.AttemptCount = 1;
         this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
-        const message = await evaluate(def.Arguments.ErrorMessage ?? '', this.scope(false));
+        const message = await evaluate(node.errorMessage, this.scope(false));
         const text = typeof message === 'string' ? message : JSON.stringify(message);
         step.Metadata = { Fail: { ErrorMessage: text } };
         throw new Error(text);
@@ -446,23 +459,33 @@ export class ExecutionRun {
       case 'Transform':
       case 'Tuning':
       case 'Lambda':
-        return this.executeJob(node, def, step);
+        return this.executeJob(node, step);
       case 'Callback':
-        return this.executeCallback(node, def, step);
-      default:
+        return this.executeCallback(node, step);
+      // Refused before an execution starts (runnable.ts); a caller that skipped that check gets the same reason.
+      case 'ClarifyCheck':
+      case 'QualityCheck':
+      case 'EMR':
+      case 'AutoML':
+      case 'Endpoint':
+      case 'EndpointConfig':
         this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
         throw new Error(`step type '${node.type}' is not supported by sagepipe's engine (supported: Processing, Training, Condition, Model, RegisterModel, Fail, Transform, Tuning, Lambda, Callback)`);
+      default: {
+        const never: never = node;
+        return never;
+      }
     }
   }
 
-  private async executeJob(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
-    const args = (await evaluate(def.Arguments as Json, this.scope(false))) as JsonObject;
+  private async executeJob(node: JobStep, step: StepRecord): Promise<JobResult> {
+    const args = objectArguments(node, await evaluate(node.arguments, this.scope(false)));
     const cache = node.policies.cache;
     if (cache.enabled) {
-      const evaluated = (await evaluate(def.Arguments as Json, this.scope(true))) as JsonObject;
+      const evaluated = objectArguments(node, await evaluate(node.arguments, this.scope(true)));
       // A Lambda step's function and declared outputs sit beside its Arguments: a change to them is a miss too.
       const cacheArgs: JsonObject =
-        node.type === 'Lambda' ? { ...evaluated, 'sagepipe:FunctionArn': def.FunctionArn ?? '', 'sagepipe:OutputParameters': (def.OutputParameters ?? []) as unknown as Json } : evaluated;
+        node.type === 'Lambda' ? { ...evaluated, 'sagepipe:FunctionArn': node.functionArn, 'sagepipe:OutputParameters': declaredOutputsJson(node.definition) } : evaluated;
       const key = cacheKey(node.type, cacheArgs);
       step.CacheKey = key;
       step.CacheArguments = cacheArgs;
@@ -489,7 +512,7 @@ export class ExecutionRun {
       const context = this.jobContext(node, attempt);
       try {
         const result = await this.dispatch(node, args, context, step);
-        const meta = STEP_METADATA_KEY[node.type];
+        const meta = node.type === 'Lambda' ? undefined : STEP_METADATA_KEY[node.type];
         const arn = meta ? result.properties[meta.arn] : undefined;
         if (meta && typeof arn === 'string') step.Metadata = { [meta.key]: { Arn: arn } };
         return result;
@@ -503,7 +526,7 @@ export class ExecutionRun {
     }
   }
 
-  private dispatch(node: GraphNode, args: JsonObject, context: JobContext, step: StepRecord): Promise<JobResult> {
+  private dispatch(node: JobStep, args: JsonObject, context: JobContext, step: StepRecord): Promise<JobResult> {
     const b = this.input.backend;
     switch (node.type) {
       case 'Transform':
@@ -523,7 +546,7 @@ export class ExecutionRun {
           },
         });
       case 'Lambda':
-        return invokeLambdaStep(node.definition, args, context, b, step);
+        return invokeLambdaStep(node, args, context, b, step);
       case 'Processing':
         return b.runProcessingJob(args, context);
       case 'Training':
@@ -532,19 +555,21 @@ export class ExecutionRun {
         return b.createModel(args, context);
       case 'RegisterModel':
         return b.createModelPackage(args, context);
-      default:
-        return Promise.reject(new Error(`no job for step type '${node.type}'`));
+      default: {
+        const never: never = node;
+        return never;
+      }
     }
   }
 
   /** Waits for SendPipelineExecutionStepSuccess/Failure, which arrives as a file in the store (from any process). */
-  private async executeCallback(node: GraphNode, def: StepDefinition, step: StepRecord): Promise<JobResult> {
+  private async executeCallback(node: CallbackStep, step: StepRecord): Promise<JobResult> {
     step.AttemptCount = 1;
     this.emit({ type: 'stepStarted', step: node.name, stepType: node.type, attempt: 1, at: step.StartTime as string });
-    const args = (await evaluate(def.Arguments as Json, this.scope(false))) as JsonObject;
+    const args = objectArguments(node, await evaluate(node.arguments, this.scope(false)));
     const token = newCallbackToken();
     const id = this.record.PipelineExecutionId;
-    const sqsQueueUrl = def.SqsQueueUrl ?? '';
+    const sqsQueueUrl = node.sqsQueueUrl;
     step.Metadata = { Callback: { CallbackToken: token, SqsQueueUrl: sqsQueueUrl } };
     step.CallbackArguments = args;
     await this.persist(step);
@@ -556,7 +581,7 @@ export class ExecutionRun {
       const response = await this.input.store.readCallbackResponse(id, token);
       if (response) {
         if (response.Status === 'Failure') throw new Error(response.FailureReason || 'the callback reported a failure');
-        const outputs = typedOutputs(def.OutputParameters ?? [], response.OutputParameters, 'the callback');
+        const outputs = typedOutputs(node.outputParameters, response.OutputParameters, 'the callback');
         step.Metadata = { Callback: { CallbackToken: token, SqsQueueUrl: sqsQueueUrl, OutputParameters: response.OutputParameters.map((o) => ({ Name: o.Name, Value: o.Value })) } };
         return { properties: { OutputParameters: outputs } };
       }

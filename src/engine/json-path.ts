@@ -1,13 +1,11 @@
 /**
  * The JSONPath-like paths `Std:JsonGet` supports: dotted fields, `[0]` indices and `['key']` selection, with an
- * optional leading `$.` (e.g. `metrics.accuracy.value`, `a.b[0].c`).
+ * optional leading `$.` (e.g. `metrics.accuracy.value`, `a.b[0].c`). The loader parses them (expressions.ts).
  */
-import { parsePropertyPath } from '../definition/property-shapes.ts';
+import type { PathSegment } from '../definition/property-shapes.ts';
 import type { Json } from '../definition/types.ts';
 
-export function jsonGet(document: Json, path: string): { value: Json } | { error: string } {
-  const segments = parsePropertyPath(path.replace(/^\$\.?/, ''));
-  if (!segments) return { error: `malformed path '${path}'` };
+export function jsonGetSegments(document: Json, segments: readonly PathSegment[]): { value: Json } | { error: string } {
   let value: Json = document;
   let at = '$';
   for (const s of segments) {

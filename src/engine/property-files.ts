@@ -3,7 +3,8 @@
  * (through whatever reads the target's S3), and their numbers flattened into metrics. The CLI's summary and the
  * library's results both use this.
  */
-import type { Json, JsonObject, PipelineDefinition, StepDefinition } from '../definition/types.ts';
+import { definitionSteps } from '../definition/checks.ts';
+import type { Json, JsonObject, PipelineDefinition } from '../definition/types.ts';
 import type { ExecutionRecord } from './records.ts';
 
 /** Flattens `{"metrics": {"accuracy": {"value": 0.87}}}` to `accuracy = 0.87`; other numbers keep their path. */
@@ -16,21 +17,6 @@ export function flattenMetrics(doc: Json, prefix = ''): [string, number][] {
     out.push(...flattenMetrics(v as Json, key));
   }
   return out.map(([k, v]) => [k.replace(/^metrics\./, ''), v]);
-}
-
-function allSteps(definition: PipelineDefinition): StepDefinition[] {
-  const out: StepDefinition[] = [];
-  const visit = (steps: readonly StepDefinition[]) => {
-    for (const s of steps) {
-      out.push(s);
-      if (s.Type === 'Condition') {
-        visit((s.Arguments.IfSteps ?? []) as unknown as StepDefinition[]);
-        visit((s.Arguments.ElseSteps ?? []) as unknown as StepDefinition[]);
-      }
-    }
-  };
-  visit(definition.Steps);
-  return out;
 }
 
 /** Reads each property file the succeeded steps declared (`readObject` fetches from S3). */
@@ -46,7 +32,7 @@ export async function readPropertyFiles(
   readObject: (uri: string) => Promise<Uint8Array>,
 ): Promise<PropertyFileContent[]> {
   const out: PropertyFileContent[] = [];
-  for (const def of allSteps(definition)) {
+  for (const { step: def } of definitionSteps(definition)) {
     const step = record.Steps.find((s) => s.StepName === def.Name && s.StepStatus === 'Succeeded');
     if (!step?.Properties) continue;
     for (const pf of def.PropertyFiles ?? []) {

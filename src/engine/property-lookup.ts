@@ -2,7 +2,7 @@
  * Reads a property path (`ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`) from a step's Describe*-shaped
  * properties. `['key']` on a list selects the item whose name field (OutputName, ChannelName, MetricName …) is key.
  */
-import { parsePropertyPath } from '../definition/property-shapes.ts';
+import { type PathSegment, parsePropertyPath } from '../definition/property-shapes.ts';
 import type { Json } from '../definition/types.ts';
 
 const NAME_FIELDS = ['OutputName', 'InputName', 'ChannelName', 'MetricName', 'Name'];
@@ -10,6 +10,11 @@ const NAME_FIELDS = ['OutputName', 'InputName', 'ChannelName', 'MetricName', 'Na
 export function lookupProperty(properties: Json, path: string): { value: Json } | { error: string } {
   const segments = parsePropertyPath(path);
   if (!segments) return { error: `malformed property path '${path}'` };
+  return lookupSegments(properties, segments);
+}
+
+/** The same, for a path the loader has parsed. */
+export function lookupSegments(properties: Json, segments: readonly PathSegment[]): { value: Json } | { error: string } {
   let value: Json = properties;
   let at = '';
   for (const s of segments) {

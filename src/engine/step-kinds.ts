@@ -4,7 +4,8 @@
  * pieces of a Callback step (its token, its typed outputs, its time limit).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Json, JsonObject, OutputParameterDefinition, StepDefinition } from '../definition/types.ts';
+import type { CompiledOutputParameter, CompiledStep } from '../definition/compiled.ts';
+import type { Json, JsonObject } from '../definition/types.ts';
 import { type JobBackend, type JobContext, JobFailure, type JobResult } from './backend.ts';
 import type { StepRecord } from './records.ts';
 import { TuningFailure, runTuningJob } from './tuning/run-tuning.ts';
@@ -20,38 +21,38 @@ export function newCallbackToken(): string {
 
 /** Output values as their declared types (OutputType String, Integer, Float, Boolean); a missing or ill-typed one fails. */
 export function typedOutputs(
-  declared: readonly OutputParameterDefinition[],
+  declared: readonly CompiledOutputParameter[],
   given: readonly { readonly Name: string; readonly Value: string }[],
   who: string,
 ): JsonObject {
   const out: JsonObject = {};
   for (const d of declared) {
-    const found = given.find((g) => g.Name === d.OutputName);
-    if (!found) throw new Error(`${who} returned no value for the declared output '${d.OutputName}' (returned: ${given.map((g) => g.Name).join(', ') || 'none'})`);
+    const found = given.find((g) => g.Name === d.name);
+    if (!found) throw new Error(`${who} returned no value for the declared output '${d.name}' (returned: ${given.map((g) => g.Name).join(', ') || 'none'})`);
     const text = found.Value;
-    switch (d.OutputType ?? 'String') {
+    switch (d.type) {
       case 'String':
-        out[d.OutputName] = text;
+        out[d.name] = text;
         break;
       case 'Integer':
-        if (!/^[-+]?\d+$/.test(text.trim())) throw new Error(`${who}: output '${d.OutputName}' is declared Integer, got '${text}'`);
-        out[d.OutputName] = Number(text);
+        if (!/^[-+]?\d+$/.test(text.trim())) throw new Error(`${who}: output '${d.name}' is declared Integer, got '${text}'`);
+        out[d.name] = Number(text);
         break;
       case 'Float': {
         const n = Number(text);
-        if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`${who}: output '${d.OutputName}' is declared Float, got '${text}'`);
-        out[d.OutputName] = n;
+        if (text.trim() === '' || !Number.isFinite(n)) throw new Error(`${who}: output '${d.name}' is declared Float, got '${text}'`);
+        out[d.name] = n;
         break;
       }
       case 'Boolean': {
         const t = text.trim().toLowerCase();
-        if (t !== 'true' && t !== 'false') throw new Error(`${who}: output '${d.OutputName}' is declared Boolean, got '${text}'`);
-        out[d.OutputName] = t === 'true';
+        if (t !== 'true' && t !== 'false') throw new Error(`${who}: output '${d.name}' is declared Boolean, got '${text}'`);
+        out[d.name] = t === 'true';
         break;
       }
       default: {
-        const never: never = d.OutputType as never;
-        throw new Error(`unknown output type ${String(never)}`);
+        const never: never = d.type;
+        return never;
       }
     }
   }
@@ -60,17 +61,23 @@ export function typedOutputs(
 
 const asText = (v: Json): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
-export async function invokeLambdaStep(def: StepDefinition, args: JsonObject, context: JobContext, backend: JobBackend, step: StepRecord): Promise<JobResult> {
-  const functionArn = def.FunctionArn ?? '';
+export async function invokeLambdaStep(
+  def: Extract<CompiledStep, { type: 'Lambda' }>,
+  args: JsonObject,
+  context: JobContext,
+  backend: JobBackend,
+  step: StepRecord,
+): Promise<JobResult> {
+  const functionArn = def.functionArn;
   const result = await backend.invokeLambda({ functionArn, event: args }, context);
   const given = Object.entries(result).map(([Name, v]) => ({ Name, Value: asText(v) }));
   let outputs: JsonObject;
   try {
-    outputs = typedOutputs(def.OutputParameters ?? [], given, `Lambda function ${functionArn}`);
+    outputs = typedOutputs(def.outputParameters, given, `Lambda function ${functionArn}`);
   } catch (error) {
     throw new JobFailure('ClientError', error instanceof Error ? error.message : String(error));
   }
-  const declared = new Set((def.OutputParameters ?? []).map((o) => o.OutputName));
+  const declared = new Set(def.outputParameters.map((o) => o.name));
   step.Metadata = { Lambda: { Arn: functionArn, OutputParameters: given.filter((g) => declared.has(g.Name)) } };
   return { properties: { OutputParameters: outputs } };
 }

@@ -5,7 +5,7 @@
  * under `Arguments` (the service's form; the loader also reads the Python SDK's unwrapped form).
  */
 import type { BinaryConditionType, Json } from '../definition/types.ts';
-import { type Expression, type ExpressionReference, type ValueType, isExpression } from './expressions.ts';
+import { type Expression, type ExpressionReference, isExpression } from './expressions.ts';
 
 type Operand = string | number | boolean | Expression;
 
@@ -13,8 +13,6 @@ export interface Condition {
   readonly type: string;
   render(): Json;
   references(): readonly ExpressionReference[];
-  /** Pairs of operands whose types must be comparable (checked at synthesis). */
-  comparisons(): readonly (readonly [Operand, Operand])[];
 }
 
 const renderOperand = (v: Operand): Json => (isExpression(v) ? v.render() : v);
@@ -33,9 +31,6 @@ class BinaryCondition implements Condition {
   references(): readonly ExpressionReference[] {
     return refsOf([this.left, this.right]);
   }
-  comparisons(): readonly (readonly [Operand, Operand])[] {
-    return [[this.left, this.right]];
-  }
 }
 
 class InCondition implements Condition {
@@ -50,9 +45,6 @@ class InCondition implements Condition {
   references(): readonly ExpressionReference[] {
     return refsOf([this.value, ...this.values]);
   }
-  comparisons(): readonly (readonly [Operand, Operand])[] {
-    return this.values.map((v) => [this.value, v] as const);
-  }
 }
 
 class NotCondition implements Condition {
@@ -64,9 +56,6 @@ class NotCondition implements Condition {
   references(): readonly ExpressionReference[] {
     return this.condition.references();
   }
-  comparisons(): readonly (readonly [Operand, Operand])[] {
-    return this.condition.comparisons();
-  }
 }
 
 class OrCondition implements Condition {
@@ -77,9 +66,6 @@ class OrCondition implements Condition {
   }
   references(): readonly ExpressionReference[] {
     return this.conditions.flatMap((c) => c.references());
-  }
-  comparisons(): readonly (readonly [Operand, Operand])[] {
-    return this.conditions.flatMap((c) => c.comparisons());
   }
 }
 
@@ -116,26 +102,3 @@ export const ConditionIn = <L extends Operand>(value: L, values: readonly Compar
   new InCondition(value, values as readonly Operand[]);
 export const ConditionNot = (condition: Condition): Condition => new NotCondition(condition);
 export const ConditionOr = (...conditions: readonly Condition[]): Condition => new OrCondition(conditions);
-
-/** The value type of an operand, for the synthesis-time compatibility check (`Any` matches everything). */
-export function operandType(value: Operand): ValueType {
-  if (isExpression(value)) return value.valueType;
-  switch (typeof value) {
-    case 'string':
-      return 'String';
-    case 'number':
-      return Number.isInteger(value) ? 'Integer' : 'Float';
-    case 'boolean':
-      return 'Boolean';
-    default:
-      return 'Any';
-  }
-}
-
-/** Whether two operand types can be compared: numbers together, otherwise the same type, `Any` with anything. */
-export function comparableTypes(a: ValueType, b: ValueType): boolean {
-  if (a === 'Any' || b === 'Any') return true;
-  const numeric = (t: ValueType) => t === 'Integer' || t === 'Float';
-  if (numeric(a) && numeric(b)) return true;
-  return a === b;
-}

@@ -1,19 +1,19 @@
 /**
  * Synthesis of a pipeline into its definition, in named phases:
  *   collect  – every step, top level and inside condition branches, with its location;
- *   validate – every problem at once (names, references, property files, types, cycles), each with its path;
- *   render   – the definition JSON, deterministic (fixed key order, sorted DependsOn).
+ *   validate – what needs the SDK's objects (step names, options, stray property objects, step identity);
+ *   render   – the definition JSON, deterministic (fixed key order, sorted DependsOn);
+ *   check    – the loader's own checks on that JSON (definition/checks.ts: names, parameters, references, property
+ *              files, comparable types, cycles), so SDK and loader report one problem with one message.
+ * Every problem is gathered before anything is thrown, each with its path.
  */
 import { type Issue, ErrorCode, SagepipeError } from '../errors.ts';
 import { DEFINITION_VERSION, type Json, type JsonObject, type PipelineDefinition, type StepDefinition } from '../definition/types.ts';
-import { findCycle } from '../definition/cycles.ts';
-import { selectedOutputName } from '../definition/property-shapes.ts';
-import { comparableTypes, operandType } from './conditions.ts';
+import { checkParameters, checkSteps, definitionSteps } from '../definition/checks.ts';
 import { type ExpressionReference, isExpression } from './expressions.ts';
 import type { AnyParameter } from './parameters.ts';
 import { propertyNodePath } from './properties.ts';
 import { ConditionStep } from './steps/control.ts';
-import { ProcessingStep } from './steps/processing.ts';
 import { type ArgumentTree, type RenderContext, type Step, isStep } from './steps/step.ts';
 
 const STEP_NAME = /^[A-Za-z0-9\-_]{1,64}$/;
@@ -36,33 +36,48 @@ export interface SynthesisInput {
 
 export function synthesize(input: SynthesisInput): PipelineDefinition {
   const issues: Issue[] = [];
-  const located = collect(input.steps, issues);
-  validate(input, located, issues);
-  if (issues.length > 0) {
+  const { located, placedTwice, allSteps } = collect(input.steps, issues);
+  validateObjects(input, located, issues);
+  // Rendering needs every listed thing to be a step; the definition checks need the rendered JSON.
+  const definition = allSteps ? render(input) : undefined;
+  if (definition) checkRendered(definition, located, placedTwice, issues);
+  if (issues.length > 0 || !definition) {
     throw new SagepipeError(
       ErrorCode.PipelineInvalid,
       `pipeline '${input.name}' has ${issues.length} error${issues.length === 1 ? '' : 's'}`,
       { issues, path: input.name },
     );
   }
-  return render(input);
+  return definition;
 }
 
 // ---------------------------------------------------------------- collect
 
-function collect(steps: readonly Step[], issues: Issue[]): Located[] {
+interface Collected {
+  readonly located: readonly Located[];
+  /** Paths of the second placements of a step placed twice (rendered, but reported only as placed twice). */
+  readonly placedTwice: readonly string[];
+  /** Whether everything listed as a step is one (else nothing can be rendered). */
+  readonly allSteps: boolean;
+}
+
+function collect(steps: readonly Step[], issues: Issue[]): Collected {
   const out: Located[] = [];
+  const placedTwice: string[] = [];
+  let allSteps = true;
   const seen = new Map<Step, string>();
   const visit = (list: readonly Step[], base: string, parent: ConditionStep | undefined) => {
     list.forEach((step, i) => {
       const path = `${base}[${i}]`;
       if (!isStep(step)) {
         issues.push({ path, message: 'is not a step' });
+        allSteps = false;
         return;
       }
       const earlier = seen.get(step);
       if (earlier !== undefined) {
         issues.push({ path, message: `step '${step.name}' is placed twice (also at ${earlier})` });
+        placedTwice.push(path);
         return;
       }
       seen.set(step, path);
@@ -75,126 +90,72 @@ function collect(steps: readonly Step[], issues: Issue[]): Located[] {
     });
   };
   visit(steps, 'Steps', undefined);
-  return out;
+  return { located: out, placedTwice, allSteps };
 }
 
 // ---------------------------------------------------------------- validate
 
-function validate(input: SynthesisInput, located: readonly Located[], issues: Issue[]): void {
+/**
+ * The checks that need the SDK's objects: step names, each step's own options, stray property objects, and that a
+ * step named by a reference or DependsOn is the very object placed in this pipeline. What the JSON alone shows is
+ * checked on the rendered definition by the loader's checks (checkRendered).
+ */
+function validateObjects(input: SynthesisInput, located: readonly Located[], issues: Issue[]): void {
   const byName = new Map<string, Located>();
   for (const l of located) {
     if (!STEP_NAME.test(l.step.name)) {
       issues.push({ path: `${l.path}.Name`, message: `step name '${l.step.name}' must be 1-64 letters, digits, '-' or '_'` });
     }
-    const other = byName.get(l.step.name);
-    if (other) issues.push({ path: `${l.path}.Name`, message: `duplicate step name '${l.step.name}' (also at ${other.path})` });
-    else byName.set(l.step.name, l);
+    if (!byName.has(l.step.name)) byName.set(l.step.name, l);
   }
-
-  const parameters = new Map<string, AnyParameter>();
-  input.parameters.forEach((p, i) => {
-    if (parameters.has(p.name)) issues.push({ path: `Parameters[${i}]`, message: `duplicate parameter '${p.name}'` });
-    parameters.set(p.name, p);
-    if (p.valueType === 'String' && 'enumValues' in p && p.enumValues && p.defaultValue !== undefined && !p.enumValues.includes(p.defaultValue)) {
-      issues.push({ path: `Parameters[${i}].DefaultValue`, message: `default '${p.defaultValue}' is not one of ${p.enumValues.join(', ')}` });
-    }
-  });
-
-  const edges = new Map<string, Set<string>>();
-  const addEdge = (from: string, to: string) => {
-    let set = edges.get(from);
-    if (!set) edges.set(from, (set = new Set()));
-    set.add(to);
+  // Another object with the name of a step in the pipeline: the JSON would silently refer to the wrong step.
+  const notPlaced = (name: string, target: unknown) => {
+    const placed = byName.get(name);
+    return placed !== undefined && target !== undefined && placed.step !== target;
   };
 
   for (const l of located) {
     const where = `${l.path} (${l.step.name})`;
     for (const p of l.step.validate(input.context)) issues.push({ path: `${where}.${p.path}`, message: p.message });
-    if (l.parent) addEdge(l.step.name, l.parent.name);
-
     for (const dep of l.step.dependsOn) {
-      const depName = typeof dep === 'string' ? dep : dep.name;
-      const target = byName.get(depName);
-      if (!target || (typeof dep !== 'string' && target.step !== dep)) {
-        issues.push({ path: `${where}.DependsOn`, message: `depends on step '${depName}', which is not in the pipeline` });
-      } else addEdge(l.step.name, depName);
+      if (typeof dep !== 'string' && notPlaced(dep.name, dep)) {
+        issues.push({ path: `${where}.DependsOn`, message: `depends on a step named '${dep.name}' that is not the one in the pipeline` });
+      }
     }
-
-    const args = l.step.arguments(input.context);
     const refs: { ref: ExpressionReference; path: string }[] = [];
-    walkArguments(args, `${where}.Arguments`, (value, path) => {
+    walkArguments(l.step.arguments(input.context), `${where}.Arguments`, (value, path) => {
       if (isExpression(value)) for (const ref of value.references()) refs.push({ ref, path });
       else issues.push({ path, message: `'${propertyNodePath(value)}' is not a value: select one of its fields` });
     });
-    if (l.step instanceof ConditionStep || l.step.type === 'Condition') {
-      (l.step as ConditionStep).conditions.forEach((c, i) => {
-        const path = `${where}.Arguments.Conditions[${i}]`;
-        for (const ref of c.references()) refs.push({ ref, path });
-        for (const [a, b] of c.comparisons()) {
-          const ta = operandType(a);
-          const tb = operandType(b);
-          if (!comparableTypes(ta, tb)) issues.push({ path, message: `${c.type} compares ${ta} with ${tb}` });
-        }
+    if (l.step instanceof ConditionStep) {
+      l.step.conditions.forEach((c, i) => {
+        for (const ref of c.references()) refs.push({ ref, path: `${where}.Arguments.Conditions[${i}]` });
       });
     }
-
     for (const { ref, path } of refs) {
-      switch (ref.kind) {
-        case 'parameter':
-          if (!parameters.has(ref.name)) issues.push({ path, message: `parameter '${ref.name}' is not defined in the pipeline` });
-          break;
-        case 'step': {
-          const target = byName.get(ref.name);
-          if (!target || target.step !== ref.target) {
-            issues.push({ path, message: `refers to step '${ref.name}', which is not in the pipeline` });
-            break;
-          }
-          if (ref.invalidPath) issues.push({ path, message: `Steps.${ref.name}.${ref.invalidPath}` });
-          const output = ref.path === undefined ? undefined : selectedOutputName(ref.path);
-          if (output !== undefined && target.step instanceof ProcessingStep && !target.step.outputNames.includes(output)) {
-            issues.push({ path, message: `Steps.${ref.name}.${ref.path}: step '${ref.name}' has no output '${output}' (outputs: ${target.step.outputNames.join(', ') || 'none'})` });
-          }
-          if (ref.name === l.step.name) issues.push({ path, message: `step '${ref.name}' refers to its own properties` });
-          else addEdge(l.step.name, ref.name);
-          break;
-        }
-        case 'propertyFile': {
-          const target = byName.get(ref.name);
-          if (!target || target.step !== ref.target) {
-            issues.push({ path, message: `JsonGet reads step '${ref.name}', which is not in the pipeline` });
-            break;
-          }
-          if (!(target.step instanceof ProcessingStep) && target.step.type !== 'Processing') {
-            issues.push({ path, message: `JsonGet reads step '${ref.name}', which is a ${target.step.type} step: only Processing steps have property files` });
-            break;
-          }
-          const processing = target.step as ProcessingStep;
-          const file = processing.propertyFiles.find((f) => f.name === ref.propertyFile);
-          if (!file) {
-            issues.push({ path, message: `JsonGet uses property file '${ref.propertyFile}', which step '${ref.name}' does not declare in propertyFiles` });
-          }
-          addEdge(l.step.name, ref.name);
-          break;
-        }
-        default: {
-          const never: never = ref.kind;
-          throw new Error(`unknown reference kind ${String(never)}`);
-        }
+      if (ref.kind !== 'parameter' && notPlaced(ref.name, ref.target)) {
+        issues.push({ path, message: `refers to a step named '${ref.name}' that is not the one in the pipeline` });
       }
     }
-
-    if (l.step instanceof ProcessingStep || l.step.type === 'Processing') {
-      const p = l.step as ProcessingStep;
-      p.propertyFiles.forEach((f, i) => {
-        if (!p.outputNames.includes(f.outputName)) {
-          issues.push({ path: `${where}.PropertyFiles[${i}]`, message: `property file '${f.name}' reads output '${f.outputName}', which the step does not have (outputs: ${p.outputNames.join(', ') || 'none'})` });
-        }
-      });
-    }
   }
+}
 
-  const cycle = findCycle([...byName.keys()], (n) => [...(edges.get(n) ?? [])]);
-  if (cycle) issues.push({ path: 'Steps', message: `dependency cycle: ${cycle.join(' -> ')}` });
+/**
+ * The loader's checks (definition/checks.ts) on the rendered definition: names, parameters, references, property
+ * files, comparable condition operands, cycles. Their paths get the step's name, as the SDK's own issues have.
+ */
+function checkRendered(definition: PipelineDefinition, located: readonly Located[], placedTwice: readonly string[], issues: Issue[]): void {
+  const found: Issue[] = [];
+  const sites = definitionSteps(definition);
+  const parameters = checkParameters(definition.Parameters, found);
+  checkSteps(sites, parameters, found);
+  const within = (path: string, base: string) => path === base || path.startsWith(`${base}.`);
+  const byPath = [...located].sort((a, b) => b.path.length - a.path.length);
+  for (const issue of found) {
+    if (placedTwice.some((p) => within(issue.path, p))) continue;
+    const l = byPath.find((x) => within(issue.path, x.path));
+    issues.push(l ? { path: `${l.path} (${l.step.name})${issue.path.slice(l.path.length)}`, message: issue.message } : issue);
+  }
 }
 
 /** Visits every pipeline variable (and stray property node) in an argument tree. */

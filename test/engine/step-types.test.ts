@@ -272,7 +272,7 @@ describe('Tuning steps', () => {
 describe('step types the engine does not run', () => {
   it('GIVEN an EMR step WHEN checked before a run THEN it is refused with the reason, naming the step', async () => {
     const { unrunnableStepIssues } = await import('../../src/engine/runnable.ts');
-    const node = { name: 'Spark', type: 'EMR', path: 'Steps[0]', definition: { Name: 'Spark', Type: 'EMR', Arguments: {} }, dependsOn: [], branch: undefined, policies: { cache: { enabled: false as const }, retry: [] } };
+    const node = { name: 'Spark', type: 'EMR' as const, path: 'Steps[0]', definition: { Name: 'Spark', Type: 'EMR', Arguments: {} }, dependsOn: [], branch: undefined, policies: { cache: { enabled: false as const }, retry: [] } };
     const issues = unrunnableStepIssues({ definition: { Version: '2020-12-01', Steps: [] }, parameters: new Map(), graph: { nodes: new Map([['Spark', node]]), order: ['Spark'] } });
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe('Steps[0]');

@@ -45,7 +45,7 @@ describe('synthesis errors', () => {
     const outside = proc('outside');
     const user = proc('user', { inputs: [{ source: outside.properties.ProcessingOutputConfig.Outputs['out'].S3Output.S3Uri, destination: '/in' }] });
     const issues = issuesOf(() => new Pipeline({ name: 'p', steps: [user] }).toDefinition());
-    expect(issues).toEqual([expect.objectContaining({ message: "refers to step 'outside', which is not in the pipeline" })]);
+    expect(issues).toEqual([expect.objectContaining({ message: "refers to step 'outside', which is not in the definition" })]);
   });
 
   it('GIVEN two steps that depend on each other WHEN synthesized THEN the cycle is reported', () => {
@@ -66,7 +66,7 @@ describe('synthesis errors', () => {
   it('GIVEN a property file on an output the step lacks WHEN synthesized THEN it is an error', () => {
     const report = new PropertyFile({ name: 'Report', outputName: 'missing', path: 'r.json' });
     const issues = issuesOf(() => new Pipeline({ name: 'p', steps: [proc('eval', { propertyFiles: [report] })] }).toDefinition());
-    expect(issues[0]).toEqual({ path: 'Steps[0] (eval).PropertyFiles[0]', message: "property file 'Report' reads output 'missing', which the step does not have (outputs: out)" });
+    expect(issues[0]).toEqual({ path: 'Steps[0] (eval).PropertyFiles[0].OutputName', message: "property file 'Report' reads output 'missing', which step 'eval' does not have (outputs: out)" });
   });
 
   it('GIVEN a condition comparing a String parameter with a number WHEN synthesized THEN the types are reported', () => {
@@ -82,7 +82,7 @@ describe('synthesis errors', () => {
     const bogus = (train.properties as unknown as Record<string, Record<string, unknown>>).ModelArtifacts.Nope as never;
     const user = proc('user', { inputs: [{ source: bogus, destination: '/in' }] });
     const issues = issuesOf(() => new Pipeline({ name: 'p', steps: [train, user] }).toDefinition());
-    expect(issues[0]?.message).toMatch(/Steps\.t\.ModelArtifacts\.Nope: no property 'Nope' on ModelArtifacts/);
+    expect(issues[0]?.message).toMatch(/^Steps\.t\.ModelArtifacts\.Nope: ModelArtifacts has no property 'Nope' \(known: S3ModelArtifacts\)/);
   });
 
   it('GIVEN a reference to an output the step does not have (from JavaScript) WHEN synthesized THEN it is a compile error', () => {
@@ -96,7 +96,7 @@ describe('synthesis errors', () => {
     const fail = new FailStep({ name: 'f', errorMessage: Join(' ', ['bad', new ParameterFloat({ name: 'T' })]) });
     const cond = new ConditionStep({ name: 'c', conditions: [], elseSteps: [fail] });
     const issues = issuesOf(() => new Pipeline({ name: 'p', steps: [cond, fail] }).toDefinition());
-    expect(issues.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(/step 'f' is placed twice/), "parameter 'T' is not defined in the pipeline"]));
+    expect(issues.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(/step 'f' is placed twice/), "parameter 'T' is not defined in Parameters"]));
   });
 
   it('GIVEN a pipeline variable in a template string WHEN built THEN it fails loudly instead of rendering [object Object]', () => {
