@@ -296,7 +296,6 @@ async function benchTraining(memoryOnly = false): Promise<void> {
     const fallback = ours(roots.get(1) as string, { tree: 'exact', threads: 1, rounds: 50, scale: 1 }, { SAGEPIPE_XGBOOST: 'wasm' });
     const nativeOne = figures.train_exact_1t_50r_1x_ms as number;
     record('training', 'train exact, 50 rounds, 18,097 x 102 with the WebAssembly fallback (ml-xgboost)', ms(fallback.ms), `${ms(nativeOne)} native (ours)`, `${(fallback.ms / nativeOne).toFixed(1)}x`);
-    if (LONG) await trainingMemoryRows(dir, folder, ours);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -628,8 +627,8 @@ const LONG = args.includes('--long');
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 const chosen = args.filter((a, i) => a !== '--json' && i !== jsonAt + 1 || jsonAt < 0).filter((a) => a in SECTIONS);
-// training-memory's rows are in `training --long`; alone, it is for running just them.
-for (const name of chosen.length > 0 ? chosen : Object.keys(SECTIONS).filter((n) => n !== 'training-memory')) {
+// training-memory's rows take minutes (10M rows): a section of their own, in the whole run only with --long.
+for (const name of chosen.length > 0 ? chosen : Object.keys(SECTIONS).filter((n) => LONG || n !== 'training-memory')) {
   process.stderr.write(`bench: ${name}\n`);
   await SECTIONS[name]?.();
 }
