@@ -6,7 +6,7 @@
  * must not mutate the result.
  */
 import { ErrorCode, SagepipeError } from '../errors.ts';
-import type { Expr, Hole, ReferenceExpr } from '../definition/expressions.ts';
+import { type Expr, type Hole, type ReferenceExpr, referencesOf } from '../definition/expressions.ts';
 import { isPlainObject } from '../definition/references.ts';
 import type { Json } from '../definition/types.ts';
 import { jsonGetSegments } from './json-path.ts';
@@ -31,7 +31,7 @@ function unresolved(expression: Json, reason: string): SagepipeError {
 
 export async function evaluate(expr: Expr, scope: EvaluationScope): Promise<Json> {
   if (expr.kind === 'literal') return expr.value;
-  const reads = jsonGets(expr, []);
+  const reads = referencesOf(expr).filter((e): e is JsonGetExpr => e.kind === 'jsonGet');
   if (reads.length === 0) return evaluateWith(expr, scope, NO_DOCUMENTS);
   const documents = new Map<JsonGetExpr, Json>();
   await Promise.all(
@@ -44,29 +44,6 @@ export async function evaluate(expr: Expr, scope: EvaluationScope): Promise<Json
     }),
   );
   return evaluateWith(expr, scope, documents);
-}
-
-function jsonGets(expr: Expr, out: JsonGetExpr[]): JsonGetExpr[] {
-  switch (expr.kind) {
-    case 'jsonGet':
-      out.push(expr);
-      return out;
-    case 'join':
-      for (const v of expr.values) jsonGets(v, out);
-      return out;
-    case 'template':
-      for (const hole of expr.holes) jsonGets(hole.expr, out);
-      return out;
-    case 'literal':
-    case 'parameter':
-    case 'execution':
-    case 'stepProperty':
-      return out;
-    default: {
-      const never: never = expr;
-      return never;
-    }
-  }
 }
 
 function evaluateWith(expr: Expr, scope: EvaluationScope, documents: ReadonlyMap<JsonGetExpr, Json>): Json {
