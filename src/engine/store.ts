@@ -199,14 +199,18 @@ export class ExecutionStore {
     return { record, definition };
   }
 
+  /** The ids of every recorded execution (its folder), readable or not; none when the workspace has no executions. */
+  async ids(): Promise<string[]> {
+    try {
+      return (await readdir(this.executionsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return [];
+    }
+  }
+
   /** Every readable execution, newest first. Unreadable ones are returned in `corrupt`. */
   async list(filter: { pipelineName?: string } = {}): Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
-    let ids: string[];
-    try {
-      ids = (await readdir(this.executionsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-    } catch {
-      return { executions: [], corrupt: [] };
-    }
+    const ids = await this.ids();
     const executions: ExecutionRecord[] = [];
     const corrupt: string[] = [];
     for (const id of ids) {
@@ -217,7 +221,7 @@ export class ExecutionStore {
         corrupt.push(id);
       }
     }
-    executions.sort((a, b) => (a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0));
+    executions.sort(newestFirst);
     return { executions, corrupt };
   }
 
@@ -251,4 +255,9 @@ export class ExecutionStore {
     }
     return out;
   }
+}
+
+/** The order `list` returns executions in: newest first. */
+export function newestFirst(a: ExecutionRecord, b: ExecutionRecord): number {
+  return a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0;
 }

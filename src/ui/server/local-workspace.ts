@@ -3,13 +3,13 @@
  * the same functions for approval (setApproval) and stopping (the CLI's, passed in). Executions started here run in
  * this process and can be stopped from the page or from `sagepipe executions stop`.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { loadDefinition } from '../../definition/loader.ts';
 import type { JobBackend } from '../../engine/backend.ts';
 import { Engine } from '../../engine/engine.ts';
 import type { EngineEvent } from '../../engine/events.ts';
 import { type ExecutionRecord, isTerminal } from '../../engine/records.ts';
-import type { ExecutionStore } from '../../engine/store.ts';
+import { type ExecutionStore, newestFirst } from '../../engine/store.ts';
 import { errorMessage } from '../../errors.ts';
 import { setApproval } from '../../../local-runner/registry/approval.ts';
 import type { FileRegistry } from '../../../local-runner/registry/file-registry.ts';
@@ -46,12 +46,7 @@ export interface LocalWorkspaceDeps {
 function cachedLister(store: ExecutionStore, current: (record: ExecutionRecord) => Promise<ExecutionRecord>): () => Promise<{ executions: ExecutionRecord[]; corrupt: string[] }> {
   const cache = new Map<string, { dirMtime: number; sig: string; record: ExecutionRecord }>();
   return async () => {
-    let ids: string[];
-    try {
-      ids = (await readdir(store.executionsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-    } catch {
-      return { executions: [], corrupt: [] };
-    }
+    const ids = await store.ids();
     const corrupt: string[] = [];
     const seen = new Set(ids);
     for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
@@ -77,7 +72,7 @@ function cachedLister(store: ExecutionStore, current: (record: ExecutionRecord) 
       }),
     );
     const executions = results.filter((r): r is ExecutionRecord => r !== undefined);
-    executions.sort((a, b) => (a.CreationTime < b.CreationTime ? 1 : a.CreationTime > b.CreationTime ? -1 : 0));
+    executions.sort(newestFirst);
     return { executions, corrupt: corrupt.sort() };
   };
 }
