@@ -6,6 +6,7 @@ import { executionArnOf, sageMakerArn } from '../arn.ts';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { loadDefinition, type LoadedDefinition } from '../definition/loader.ts';
+import { checkSelectedSteps } from './selective.ts';
 import type { JsonObject } from '../definition/types.ts';
 import { ErrorCode, SagepipeError } from '../errors.ts';
 import type { ImagePlan, JobBackend } from './backend.ts';
@@ -102,10 +103,7 @@ export class Engine {
     if (request.selective) {
       const source = await this.options.store.resolve(request.selective.sourceExecutionId);
       const sourceProps = succeededProperties(source.record);
-      const unknown = request.selective.steps.filter((s) => !request.loaded.graph.nodes.has(s));
-      if (unknown.length > 0) {
-        throw new SagepipeError(ErrorCode.UsageError, `selective execution: no step named ${unknown.map((u) => `'${u}'`).join(', ')} in the pipeline`);
-      }
+      checkSelectedSteps(request.loaded, request.selective.steps);
       for (const name of request.loaded.graph.order) {
         if (request.selective.steps.includes(name)) continue;
         const props = sourceProps.get(name);

@@ -6,6 +6,7 @@
 import type { JsonObject, PipelineDefinition } from '../definition/types.ts';
 import type { EngineEvent, EventSink } from '../engine/events.ts';
 import { EventStream, type ExecutionHandle } from '../engine/handle.ts';
+import { checkSelectedSteps } from '../engine/selective.ts';
 import type { ExecutionRecord } from '../engine/records.ts';
 import type {
   ApprovalRequest,
@@ -89,10 +90,7 @@ export class SageMakerTarget implements ExecutionTarget {
     const selective = request.selective
       ? { sourceExecutionArn: await this.arnOf(request.selective.sourceExecution, request.pipelineName), steps: request.selective.steps }
       : undefined;
-    if (selective) {
-      const unknown = selective.steps.filter((s) => !request.loaded.graph.nodes.has(s));
-      if (unknown.length > 0) throw new SagepipeError(ErrorCode.UsageError, `selective execution: no step named ${unknown.map((u) => `'${u}'`).join(', ')} in the pipeline`);
-    }
+    if (selective) checkSelectedSteps(request.loaded, selective.steps);
     const arn = await startOnSageMaker(this.options.settings, this.clients, {
       name: request.pipelineName,
       loaded: request.loaded,
